@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
+namespace Connectors.Host.Cli;
+
+/// <summary>
+/// The <c>connectors</c> command line. Exit codes: 0 success, 1 an expected failure (one line on stderr),
+/// 2 a usage error (one line with the reason, then the usage, on stderr).
+/// </summary>
+internal static class ConnectorsCommandLine
+{
+    public static RootCommand Build()
+    {
+        var globals = GlobalOptions.Create().ToArray();
+        var root = new RootCommand("Connectors: workloads use Git servers, GitLab, clusters and registries without holding their credentials.");
+        foreach (var (_, option) in globals)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(RunCommand.Create(globals));
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // The generic host handles SIGTERM and SIGINT itself, with the configured grace period.
+            ProcessTerminationTimeout = null,
+        };
+        if (parse.Errors.Count > 0)
+        {
+            return UsageError(parse, parse.Errors[0].Message, error);
+        }
+
+        return await parse.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>Prints <c>connectors: reason</c> and the usage of the command on stderr; returns 2.</summary>
+    public static int UsageError(ParseResult parse, string reason, TextWriter? error = null)
+    {
+        error ??= parse.InvocationConfiguration.Error;
+        error.WriteLine("connectors: " + reason);
+        error.WriteLine();
+        var help = new HelpAction();
+        var helpParse = parse.CommandResult.Command.Parse(["--help"]);
+        var config = new InvocationConfiguration { Output = error, Error = error };
+        _ = help;
+        helpParse.Invoke(config);
+        return 2;
+    }
+}

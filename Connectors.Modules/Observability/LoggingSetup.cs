@@ -1,0 +1,51 @@
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+
+namespace Connectors.Modules.Observability;
+
+/// <summary>Builds the process's Serilog logger: JSON lines for machines, readable text for people, on stderr.</summary>
+public static class LoggingSetup
+{
+    private const string TextTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Parses a level name (trace, debug, info, warn, error).</summary>
+    /// <exception cref="FormatException">Unknown level.</exception>
+    public static LogEventLevel ParseLevel(string level) => level.ToLowerInvariant() switch
+    {
+        "trace" or "verbose" => LogEventLevel.Verbose,
+        "debug" => LogEventLevel.Debug,
+        "info" or "information" => LogEventLevel.Information,
+        "warn" or "warning" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        _ => throw new FormatException($"unknown log level \"{level}\": want trace, debug, info, warn or error"),
+    };
+
+    /// <summary>Whether <paramref name="format"/> means JSON output (<c>auto</c> = JSON unless stderr is a terminal).</summary>
+    /// <exception cref="FormatException">Unknown format.</exception>
+    public static bool IsJson(string format) => format.ToLowerInvariant() switch
+    {
+        "json" => true,
+        "text" => false,
+        "auto" => Console.IsErrorRedirected,
+        _ => throw new FormatException($"unknown log format \"{format}\": want json or text"),
+    };
+
+    public static Serilog.Core.Logger Create(LoggingOptions options, TextWriter? sink = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var level = ParseLevel(options.Level);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
+            .MinimumLevel.Override("System.Net.Http", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
+            .Enrich.With<SecretRedactingEnricher>();
+        var formatter = IsJson(options.Format)
+            ? (Serilog.Formatting.ITextFormatter)new CompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate);
+        configuration = sink is null
+            ? configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
+            : configuration.WriteTo.Sink(new TextWriterSink(formatter, sink));
+        return configuration.CreateLogger();
+    }
+}

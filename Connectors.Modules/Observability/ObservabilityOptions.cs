@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Connectors.Modules.Observability;
+
+/// <summary>Health and metrics endpoint settings.</summary>
+public sealed class ObservabilityOptions
+{
+    public const string SectionName = "Observability";
+
+    /// <summary>Address of the <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> listener. Defaults to <c>0.0.0.0:9090</c>.</summary>
+    [Required]
+    public string HealthListen { get; set; } = "0.0.0.0:9090";
+}

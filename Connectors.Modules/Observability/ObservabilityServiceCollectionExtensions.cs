@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Connectors.Modules.Observability;
+
+/// <summary>The Observability module's door: metrics collection and the health/metrics listener.</summary>
+public static class ObservabilityServiceCollectionExtensions
+{
+    public static IServiceCollection AddObservability(this IServiceCollection services)
+    {
+        services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MetricsCollector>();
+        services.TryAddSingleton<ProcessMetrics>();
+        services.TryAddSingleton<HealthServer>();
+        services.AddHostedService(sp =>
+        {
+            _ = sp.GetRequiredService<ProcessMetrics>();
+            return sp.GetRequiredService<HealthServer>();
+        });
+        return services;
+    }
+}

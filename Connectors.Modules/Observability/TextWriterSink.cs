@@ -1,0 +1,20 @@
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace Connectors.Modules.Observability;
+
+/// <summary>Writes formatted events to a <see cref="TextWriter"/> (tests capture logs with it).</summary>
+internal sealed class TextWriterSink(ITextFormatter formatter, TextWriter writer) : ILogEventSink
+{
+    private readonly Lock _gate = new();
+
+    public void Emit(LogEvent logEvent)
+    {
+        lock (_gate)
+        {
+            formatter.Format(logEvent, writer);
+            writer.Flush();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+# Connectors: the only entry point for builds, tests and CI.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+DOTNET ?= dotnet
+CONFIG ?= Release
+RID ?= linux-x64
+IMAGE ?= connectors:dev
+OUT := out
+BIN := Connectors.Host/bin/$(CONFIG)/net10.0/connectors
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all build test run e2e bench publish image format manifests clean
+
+all: build
+
+build:
+	$(DOTNET) build Connectors.slnx -c $(CONFIG)
+
+## test: unit and integration tests (real loopback servers, no external services)
+test:
+	$(DOTNET) test Connectors.Tests/Connectors.Tests.csproj -c $(CONFIG) --logger "console;verbosity=normal" -- NUnit.NumberOfTestWorkers=2
+
+## run: the main job: every role in one process on the embedded Kubernetes-compatible API
+run: build
+	$(BIN) run --role all --health-listen 127.0.0.1:9090 --log-format text
+
+## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients)
+e2e: build
+	bash e2e/run.sh
+
+bench:
+	$(DOTNET) run -c Release --project bench/Connectors.Bench -- --filter '*'
+
+## publish: self-contained linux-x64 build in out/ (what the image ships)
+publish:
+	$(DOTNET) publish Connectors.Host/Connectors.Host.csproj -c Release -r $(RID) --self-contained true -o $(OUT)/$(RID)
+	$(OUT)/$(RID)/connectors version
+
+image:
+	docker build -t $(IMAGE) .
+
+format:
+	$(DOTNET) format Connectors.slnx --verify-no-changes
+
+manifests:
+	@ls manifests
+
+clean:
+	rm -rf $(OUT) */bin */obj bench/*/bin bench/*/obj
