@@ -1,0 +1,15 @@
+namespace Connectors.Modules.Model;
+
+/// <summary>Condition types of Connectors and ConnectorClasses, exactly as the original.</summary>
+public static class ConditionTypes
+{
+    public const string Ready = "Ready";
+    public const string ConnectorClassReady = "ConnectorClassReady";
+    public const string SecretReady = "SecretReady";
+    public const string LivenessReady = "LivenessReady";
+    public const string AuthReady = "AuthReady";
+    public const string ProxyServiceReady = "ProxyServiceReady";
+    public const string CACertReady = "CACertReady";
+    public const string ApiReady = "APIReady";
+    public const string ProxyReady = "ProxyReady";
+}

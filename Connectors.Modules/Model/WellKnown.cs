@@ -1,0 +1,18 @@
+namespace Connectors.Modules.Model;
+
+/// <summary>Annotation, label and object names with meaning to Connectors.</summary>
+public static class WellKnown
+{
+    public const string ProxyResolverAnnotation = "connectors.cpaas.io/proxy-resolver";
+    public const string TemplateEngineAnnotation = "connectors.alauda.io/template-engine";
+    public const string DisplayNameAnnotation = "cpaas.io/display-name";
+    public const string DescriptionAnnotation = "cpaas.io/description";
+    public const string ReadmeAnnotation = "connectors.cpaas.io/readme";
+    public const string ConnectorClassLabel = "connectors.alauda.io/connectorclass";
+    public const string CaCertLabel = "connectors.cpaas.io/ca-cert";
+    public const string ProxyServiceName = "connectors-proxy-service";
+    public const string ProxyCaSecretName = "connectors-proxy-ca";
+    public const string ConfigMapName = "connectors-config";
+    public const string DefaultComponentsNamespace = "connectors-system";
+    public const string CsiDriverName = "connectors-csi";
+}
