@@ -39,12 +39,16 @@ public sealed class EmbeddedApi : IAsyncDisposable
     /// <summary>A kubeconfig file for the admin, deleted with the fixture.</summary>
     public string KubeconfigPath { get; }
 
-    /// <summary>Starts a server; <paramref name="configure"/> may change options (HistorySize, BookmarkInterval, Tls…).</summary>
-    public static async Task<EmbeddedApi> StartAsync(CancellationToken cancellationToken, Action<EmbeddedApiOptions>? configure = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> may change options (HistorySize, BookmarkInterval, Tls…; namespace
+    /// deletion is immediate unless NamespaceFinalizeDelay is set), <paramref name="timeProvider"/> the clock of
+    /// timestamps and token validity.
+    /// </summary>
+    public static async Task<EmbeddedApi> StartAsync(CancellationToken cancellationToken, Action<EmbeddedApiOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         var options = new EmbeddedApiOptions { NamespaceFinalizeDelay = TimeSpan.Zero };
         configure?.Invoke(options);
-        var server = new EmbeddedApiServer(options, NullLoggerFactory.Instance);
+        var server = new EmbeddedApiServer(options, NullLoggerFactory.Instance, timeProvider);
         await server.StartAsync(cancellationToken);
         var directory = Path.Combine(Path.GetTempPath(), "connectors-embedded-" + Guid.NewGuid().ToString("N"));
         var kubeconfig = Path.Combine(directory, "kubeconfig");
