@@ -83,6 +83,7 @@ internal sealed partial class ApiPipeline(
             throw ApiError.Unauthorized();
         }
 
+        user = Impersonate(user, context.Request.Headers);
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var request = ApiRequest.Parse(context.Request.Method, segments, context.Request.Query);
         if (request is null)
@@ -124,6 +125,37 @@ internal sealed partial class ApiPipeline(
         ["openapi", "v3", .. var rest] => OpenApi.GroupVersion(string.Join('/', rest)),
         _ => null,
     };
+
+    /// <summary>
+    /// <c>Impersonate-User</c> / <c>Impersonate-Group</c> (<c>kubectl --as</c>, <c>--as-group</c>): the caller must be
+    /// allowed to <c>impersonate</c> the user (or ServiceAccount) and each group; the request then runs as them.
+    /// </summary>
+    private ApiUser Impersonate(ApiUser user, IHeaderDictionary headers)
+    {
+        var name = headers["Impersonate-User"].ToString();
+        var groups = headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList();
+        if (name.Length == 0)
+        {
+            return groups.Count == 0 ? user : throw ApiError.BadRequest("impersonating groups requires impersonating a user");
+        }
+
+        var serviceAccount = name.StartsWith("system:serviceaccount:", StringComparison.Ordinal) ? name.Split(':') : null;
+        var target = serviceAccount is { Length: 4 }
+            ? new AccessAttributes("impersonate", "", "serviceaccounts", "", serviceAccount[2], serviceAccount[3])
+            : new AccessAttributes("impersonate", "", "users", Name: name);
+        foreach (var attributes in groups.Select(g => new AccessAttributes("impersonate", "", "groups", Name: g)).Prepend(target))
+        {
+            if (!authorizer.Authorize(user, attributes).Allowed)
+            {
+                throw ApiError.Forbidden($"{attributes.Resource} \"{attributes.Name}\" is forbidden: User \"{user.Name}\" cannot impersonate resource \"{attributes.Resource}\" in API group \"\" at the cluster scope");
+            }
+        }
+
+        var impersonated = serviceAccount is { Length: 4 }
+            ? ApiUser.ServiceAccount(serviceAccount[2], serviceAccount[3], headers["Impersonate-Uid"].ToString())
+            : new ApiUser(name, headers["Impersonate-Uid"].ToString(), []);
+        return impersonated with { Groups = [.. impersonated.Groups.Concat(groups).Append(ApiUser.AuthenticatedGroup).Distinct()] };
+    }
 
     private void Authorize(ApiUser user, AccessAttributes attributes, ApiRequest? request)
     {
@@ -199,6 +231,7 @@ internal sealed partial class ApiPipeline(
                 {
                     _ when request.Subresource == "token" => reviews.CreateToken(request.Namespace!, request.Name!, AsObject(body)),
                     _ when type == ResourceRegistry.TokenReviews => reviews.TokenReview(AsObject(body)),
+                    _ when type == ResourceRegistry.SelfSubjectReviews => Reviews.SelfSubjectReview(user),
                     _ when type == ResourceRegistry.SelfSubjectAccessReviews => reviews.AccessReview(type, AsObject(body), user, null),
                     _ when type == ResourceRegistry.LocalSubjectAccessReviews => reviews.AccessReview(type, AsObject(body), null, request.Namespace),
                     _ when type == ResourceRegistry.SubjectAccessReviews => reviews.AccessReview(type, AsObject(body), null, null),
@@ -253,6 +286,11 @@ internal sealed partial class ApiPipeline(
 
             var documents = KubeYaml.LoadDocuments(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             return documents.Count == 1 ? documents[0] : throw ApiError.BadRequest("want one YAML document in the body");
+        }
+
+        if (contentType.StartsWith(ProtobufBodies.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return ProtobufBodies.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
 
         if (!contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
