@@ -109,4 +109,18 @@ expect "404 wording" "connectors\.connectors\.alauda\.io \"gitlab-connector\" no
 k delete clusterrole connector-reader >/dev/null
 k delete connectorclass gitlab >/dev/null 2>&1 || true
 
+# The install manifests: a server dry run of the whole kustomization (CRDs, RBAC, Deployments, DaemonSet,
+# CSIDriver, ConnectorClasses) into the components namespace, then the real apply and the quickstart examples.
+if [ -f manifests/kustomization.yaml ]; then
+  k create namespace connectors-system >/dev/null
+  out=$(k apply -k manifests --dry-run=server 2>&1) || fail "install dry run: $out"
+  expect "install dry run" "deployment\.apps/connectors-controller created \(server dry run\)" "$out"
+  expect "install dry run CRDs" "customresourcedefinition\.apiextensions\.k8s\.io/connectors\.connectors\.alauda\.io created \(server dry run\)" "$out"
+  out=$(k apply -k manifests 2>&1) || fail "install: $out"
+  if [ -d examples/quickstart ]; then
+    out=$(k apply -f examples/quickstart 2>&1) || fail "quickstart: $out"
+    expect "quickstart connectors listed" "^quickstart +" "$(k get connectors -A 2>&1)"
+  fi
+fi
+
 echo "10-embedded-kubectl: all checks passed"
