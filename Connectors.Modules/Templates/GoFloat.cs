@@ -33,6 +33,12 @@ internal static class GoFloat
         }
 
         var neg = v < 0 || (v == 0 && double.IsNegative(v));
+        if (fmt is 'x' or 'X')
+        {
+            AppendHex(sb, v, neg, fmt, prec);
+            return;
+        }
+
         var abs = Math.Abs(v);
         var shortest = prec < 0;
         string digits;
@@ -87,10 +93,6 @@ internal static class GoFloat
         }
 
         var exp = dp - 1;
-        if (digits.Length == 0)
-        {
-            exp = 0;
-        }
 
         if (exp < -4 || exp >= eprec)
         {
@@ -109,6 +111,50 @@ internal static class GoFloat
         }
 
         AppendF(sb, digits, dp, Math.Max(prec - dp, 0));
+    }
+
+    /// <summary>strconv's %x for floats: -0x1.8p+01 (shortest mantissa when prec is -1).</summary>
+    private static void AppendHex(StringBuilder sb, double v, bool neg, char fmt, int prec)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(Math.Abs(v));
+        var exp = (int)((bits >> 52) & 0x7FF);
+        var mant = bits & 0xFFFFFFFFFFFFFL;
+        if (exp == 0 && mant == 0)
+        {
+            exp = 0;
+        }
+        else if (exp == 0)
+        {
+            exp = -1022;
+            while ((mant & (1L << 52)) == 0)
+            {
+                mant <<= 1;
+                exp--;
+            }
+
+            mant &= 0xFFFFFFFFFFFFFL;
+        }
+        else
+        {
+            exp -= 1023;
+        }
+
+        var upper = fmt == 'X';
+        var hex = mant.ToString(upper ? "X13" : "x13", CultureInfo.InvariantCulture).TrimEnd('0');
+        if (neg)
+        {
+            sb.Append('-');
+        }
+
+        sb.Append(upper ? "0X" : "0x").Append(v == 0 ? '0' : '1');
+        if (hex.Length > 0 && prec < 0)
+        {
+            sb.Append('.').Append(hex);
+        }
+
+        sb.Append(upper ? 'P' : 'p').Append(exp < 0 ? '-' : '+');
+        exp = Math.Abs(exp);
+        sb.Append(exp < 10 ? "0" : string.Empty).Append(exp.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void AppendE(StringBuilder sb, string digits, int dp, int prec, char e)

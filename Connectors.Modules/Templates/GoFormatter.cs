@@ -75,6 +75,10 @@ internal sealed partial class GoFormatter
             case bool b:
                 sb.Append(b ? "true" : "false");
                 return;
+            case GoStruct { Pointer: true } st:
+                // text/template dereferences a pointer before printing it.
+                value = new GoStruct(st.TypeName, false, st.Fields);
+                break;
         }
 
         new GoFormatter(sb).PrintArg(value, 'v', 0);

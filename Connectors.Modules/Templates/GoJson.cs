@@ -82,11 +82,11 @@ internal static class GoJson
                 sb.Append(',');
             }
 
-            NewLine(sb, level + 1);
+            NewLine(sb, level + 1, level >= 0);
             Write(sb, items[i], escapeHtml, level < 0 ? -1 : level + 1);
         }
 
-        NewLine(sb, level);
+        NewLine(sb, level, level >= 0);
         sb.Append(']');
     }
 
@@ -108,19 +108,19 @@ internal static class GoJson
             }
 
             first = false;
-            NewLine(sb, level + 1);
+            NewLine(sb, level + 1, level >= 0);
             WriteString(sb, key, escapeHtml);
             sb.Append(level < 0 ? ":" : ": ");
             Write(sb, value, escapeHtml, level < 0 ? -1 : level + 1);
         }
 
-        NewLine(sb, level);
+        NewLine(sb, level, level >= 0);
         sb.Append('}');
     }
 
-    private static void NewLine(StringBuilder sb, int level)
+    private static void NewLine(StringBuilder sb, int level, bool indent)
     {
-        if (level >= 0)
+        if (indent)
         {
             sb.Append('\n').Append(' ', level * 2);
         }

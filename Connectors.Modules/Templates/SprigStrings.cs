@@ -194,10 +194,12 @@ internal static partial class SprigFunctions
 
     private static string Initials(string s)
     {
+        // goutils walks bytes: a multi-byte first letter yields its first byte as a Latin-1 rune.
         var sb = new StringBuilder();
         var gap = true;
-        foreach (var c in s)
+        foreach (var b in Encoding.UTF8.GetBytes(s))
         {
+            var c = (char)b;
             if (char.IsWhiteSpace(c))
             {
                 gap = true;
