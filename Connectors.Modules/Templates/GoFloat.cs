@@ -55,14 +55,7 @@ internal static class GoFloat
         }
         else
         {
-            (digits, dp) = ExactDigits(abs);
-            var keep = fmt switch
-            {
-                'e' or 'E' => prec + 1,
-                'f' => dp + prec,
-                _ => prec == 0 ? 1 : prec,
-            };
-            (digits, dp) = Round(digits, dp, keep);
+            (digits, dp) = FixedDigits(abs, fmt, prec);
         }
 
         if (neg)
@@ -216,12 +209,44 @@ internal static class GoFloat
         }
     }
 
+    /// <summary>
+    /// Digits rounded for a fixed precision. Fast path: when the shortest round-trip digits have at most 15
+    /// significant digits and the cut is not an exact tie, rounding them gives the same digits as rounding the
+    /// exact binary value (two decimals of 15 digits never map to one double); otherwise use the exact expansion.
+    /// </summary>
+    private static (string Digits, int Dp) FixedDigits(double abs, char fmt, int prec)
+    {
+        var (digits, dp) = ShortestDigits(abs);
+        var keep = Keep(fmt, prec, dp);
+        var tie = keep >= 0 && keep < digits.Length && digits[keep] == '5' && keep + 1 == digits.Length;
+        if (digits.Length > 15 || keep > 15 || tie)
+        {
+            (digits, dp) = ExactDigits(abs);
+            keep = Keep(fmt, prec, dp);
+        }
+
+        return Round(digits, dp, keep);
+    }
+
+    private static int Keep(char fmt, int prec, int dp) => fmt switch
+    {
+        'e' or 'E' => prec + 1,
+        'f' => dp + prec,
+        _ => prec == 0 ? 1 : prec,
+    };
+
     /// <summary>Shortest decimal digits that round-trip, without leading or trailing zeros; dp is the decimal point.</summary>
     public static (string Digits, int Dp) ShortestDigits(double abs)
     {
         if (abs == 0)
         {
             return (string.Empty, 0);
+        }
+
+        if (abs < 1e15 && abs == Math.Floor(abs))
+        {
+            var text = ((long)abs).ToString(CultureInfo.InvariantCulture);
+            return (text.TrimEnd('0'), text.Length);
         }
 
         return Normalize(abs.ToString("R", CultureInfo.InvariantCulture));

@@ -326,6 +326,12 @@ internal sealed partial class GoFormatter
             prec = _f.Prec;
         }
 
+        if (!_f.Plus && !_f.Space && !_f.WidPresent && !_f.Sharp && double.IsFinite(v))
+        {
+            GoFloat.Append(_buf, v, fmt, prec);
+            return;
+        }
+
         var num = new StringBuilder(24);
         GoFloat.Append(num, v, fmt, prec);
         var s = num.ToString();
@@ -420,6 +426,20 @@ internal sealed partial class GoFormatter
 
     private void FmtIntegerBase(ulong u, int @base, bool signed, int verb, string digits)
     {
+        if (@base == 10 && !_f.WidPresent && !_f.PrecPresent && !_f.Plus && !_f.Space)
+        {
+            if (signed)
+            {
+                _buf.Append(unchecked((long)u));
+            }
+            else
+            {
+                _buf.Append(u);
+            }
+
+            return;
+        }
+
         var negative = signed && (long)u < 0;
         if (negative)
         {

@@ -142,7 +142,7 @@ internal sealed partial class TemplateExecutor
 
         try
         {
-            return fn.Body(_functionContext, argv);
+            return fn.Body(Functions, argv);
         }
         catch (FunctionCallException e)
         {
