@@ -2,10 +2,13 @@
 # Side-by-side render throughput of the C# template engine and real Go text/template + sprig, in one run,
 # on the same corpus: every conformance case that renders without error and identically in both engines.
 # Both sides parse each template once, then render the whole corpus ITERATIONS times in one process.
-# Usage: bench/templates.sh [ITERATIONS=50]
+# The machine is shared, so the two engines run alternately ROUNDS times and the script reports the best and
+# the median round of each, and their ratios (best/best, median/median).
+# Usage: bench/templates.sh [ITERATIONS=100] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-iterations=${1:-50}
+iterations=${1:-100}
+rounds=${2:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,9 +29,17 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if "error" not in g and "error" not in s and g["output"] == s["output"]:
         print(line, end="")
 PY
-echo "corpus: $(wc -l < "$tmp/corpus.jsonl") templates (of $(wc -l < "$cases")), $iterations iterations, $(nproc) cores"
-go_line=$(TZ=UTC "$tmp/gotmpl" -bench "$iterations" < "$tmp/corpus.jsonl")
-cs_line=$(TZ=UTC "$bin" template bench "$iterations" < "$tmp/corpus.jsonl")
-echo "$go_line"
-echo "$cs_line"
-/usr/bin/python3 -c 'import json,sys; g=json.loads(sys.argv[1]); c=json.loads(sys.argv[2]); print("ratio (C# / Go renders per second): %.2f" % (c["rendersPerSecond"]/g["rendersPerSecond"]))' "$go_line" "$cs_line"
+echo "corpus: $(wc -l < "$tmp/corpus.jsonl") templates (of $(wc -l < "$cases")), $iterations iterations x $rounds rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq "$rounds"); do
+  TZ=UTC "$tmp/gotmpl" -bench "$iterations" < "$tmp/corpus.jsonl" >> "$tmp/go.bench"
+  TZ=UTC "$bin" template bench "$iterations" < "$tmp/corpus.jsonl" >> "$tmp/cs.bench"
+done
+/usr/bin/python3 - "$tmp/go.bench" "$tmp/cs.bench" <<'PY'
+import json, statistics, sys
+go = [json.loads(l)["rendersPerSecond"] for l in open(sys.argv[1])]
+cs = [json.loads(l)["rendersPerSecond"] for l in open(sys.argv[2])]
+print("go     renders/s per round:", " ".join(f"{x:.0f}" for x in go))
+print("csharp renders/s per round:", " ".join(f"{x:.0f}" for x in cs))
+print(f"best:   go {max(go):.0f}/s  csharp {max(cs):.0f}/s  ratio {max(cs)/max(go):.2f}")
+print(f"median: go {statistics.median(go):.0f}/s  csharp {statistics.median(cs):.0f}/s  ratio {statistics.median(cs)/statistics.median(go):.2f}")
+PY

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Connectors.Modules.Templates;
 
@@ -182,20 +181,5 @@ internal static class GoJson
     }
 
     /// <summary>json.Unmarshal into interface{}: objects, arrays, float64 numbers, strings, bools, nil.</summary>
-    public static bool TryUnmarshal(string text, out object? value, out string? error)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 10000 });
-            value = JsonToGo.FromElement(doc.RootElement);
-            error = null;
-            return true;
-        }
-        catch (JsonException e)
-        {
-            value = null;
-            error = text.Trim().Length == 0 ? "unexpected end of JSON input" : "invalid character: " + e.Message;
-            return false;
-        }
-    }
+    public static bool TryUnmarshal(string text, out object? value, out string? error) => GoJsonParser.TryParse(text, out value, out error);
 }

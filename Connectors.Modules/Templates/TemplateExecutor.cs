@@ -39,7 +39,7 @@ internal sealed partial class TemplateExecutor
     {
         var exec = new TemplateExecutor(tmpl, settings, output);
         exec._vars.Add(("$", data));
-        if (!tmpl.Trees.TryGetValue(tmpl.Name, out var root))
+        if (tmpl.Root is not { } root)
         {
             throw new TemplateException($"template: {GoQuote.Quote(tmpl.Name)} is an incomplete or empty template");
         }
