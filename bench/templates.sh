@@ -4,7 +4,8 @@
 # Both sides parse each template once, then render the whole corpus ITERATIONS times in one process.
 # The machine is shared, so the two engines run alternately ROUNDS times and the script reports the best and
 # the median round of each, and their ratios (best/best, median/median).
-# Usage: bench/templates.sh [ITERATIONS=100] [ROUNDS=5]
+# CORPUS=config keeps only the configuration templates of features §9 and the probe templates of §2.3.
+# Usage: [CORPUS=all|config] bench/templates.sh [ITERATIONS=100] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-100}
@@ -19,12 +20,16 @@ bin=Connectors.Host/bin/Release/net10.0/connectors
 cases=e2e/templates/cases.jsonl
 TZ=UTC "$tmp/gotmpl" -batch < "$cases" > "$tmp/go.jsonl"
 TZ=UTC "$bin" template batch < "$cases" > "$tmp/cs.jsonl"
-/usr/bin/python3 - "$cases" "$tmp/go.jsonl" "$tmp/cs.jsonl" > "$tmp/corpus.jsonl" <<'PY'
-import json, sys
+CORPUS=${CORPUS:-all} /usr/bin/python3 - "$cases" "$tmp/go.jsonl" "$tmp/cs.jsonl" > "$tmp/corpus.jsonl" <<'PY'
+import json, os, sys
+config_only = os.environ["CORPUS"] == "config"
+configs = {"gitconfig", "gitlabconfig", "kubeconfig", "npmrc", "sonar", "settings"}
 load = lambda p: {r["id"]: r for r in (json.loads(l) for l in open(p, encoding="utf-8") if l.strip())}
 go, cs = load(sys.argv[2]), load(sys.argv[3])
 for line in open(sys.argv[1], encoding="utf-8"):
     c = json.loads(line)
+    if config_only and not (c.get("probe") or c.get("name") in configs):
+        continue
     g, s = go[c["id"]], cs[c["id"]]
     if "error" not in g and "error" not in s and g["output"] == s["output"]:
         print(line, end="")
