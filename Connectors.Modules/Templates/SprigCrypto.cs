@@ -86,9 +86,15 @@ internal static partial class SprigFunctions
             throw new FunctionCallException($"illegal base64 data at input byte {Base64ErrorOffset(crypt64)}");
         }
 
-        if (crypt.Length < 16 || crypt.Length % 16 != 0)
+        if (crypt.Length < 16)
         {
-            throw new FunctionCallException(crypt.Length < 16 ? "ciphertext too short" : "crypto/cipher: input not full blocks");
+            // Go slices the decode buffer, whose capacity is DecodedLen of the text.
+            throw new FunctionCallException($"runtime error: slice bounds out of range [:16] with capacity {crypt64.Length / 4 * 3}");
+        }
+
+        if (crypt.Length % 16 != 0)
+        {
+            throw new FunctionCallException("crypto/cipher: input not full blocks");
         }
 
         using var aes = Aes.Create();

@@ -82,7 +82,7 @@ internal static partial class SprigFunctions
         var end = indices.Length < 2 ? l.Count : ToInt64(indices[1]);
         if (start < 0 || end < start || end > l.Count)
         {
-            throw new FunctionCallException($"reflect: slice index out of range");
+            throw new FunctionCallException("reflect.Value.Slice: slice index out of bounds");
         }
 
         return new GoList(l.Items[(int)start..(int)end], l.ElemType);

@@ -111,9 +111,14 @@ internal static partial class SprigFunctions
     private static string ByteSlice(string s, int start, int end)
     {
         var bytes = Encoding.UTF8.GetBytes(s);
-        if (start < 0 || end > bytes.Length || start > end)
+        if (end > bytes.Length)
         {
-            throw new FunctionCallException($"runtime error: slice bounds out of range [{start}:{end}] with length {bytes.Length}");
+            throw new FunctionCallException($"runtime error: slice bounds out of range [:{end}] with length {bytes.Length}");
+        }
+
+        if (start < 0 || start > end)
+        {
+            throw new FunctionCallException($"runtime error: slice bounds out of range [{start}:{end}]");
         }
 
         return Encoding.UTF8.GetString(bytes, start, end - start);

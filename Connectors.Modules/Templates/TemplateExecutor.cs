@@ -20,6 +20,10 @@ internal sealed partial class TemplateExecutor
     private TemplateNode? _node;
     private int _depth;
     private int _varsBase;
+
+    // Whether dot has Go's static type interface {} (an element of a []interface {} or map being ranged over);
+    // Go names that type, not the dynamic one, in "can't evaluate field" errors.
+    private bool _dotIsInterface;
     private long _iterations;
     private int _steps;
 
@@ -140,7 +144,21 @@ internal sealed partial class TemplateExecutor
             var val = EvalPipeline(dot, node.Pipe);
             if (GoTypes.Truth(val))
             {
-                return Walk(node.Kind == BranchKind.With ? val : dot, node.List);
+                if (node.Kind != BranchKind.With)
+                {
+                    return Walk(dot, node.List);
+                }
+
+                var savedDot = _dotIsInterface;
+                _dotIsInterface = false;
+                try
+                {
+                    return Walk(val, node.List);
+                }
+                finally
+                {
+                    _dotIsInterface = savedDot;
+                }
             }
 
             return node.ElseList is not null ? Walk(dot, node.ElseList) : Flow.Normal;
@@ -165,7 +183,7 @@ internal sealed partial class TemplateExecutor
                     for (var i = 0; i < list.Items.Length; i++)
                     {
                         var elem = list.Items[i] ?? (list.ElemType == GoMap.AnyElem ? GoNil.Instance : null);
-                        if (OneIteration(node, (long)i, elem, mark) == Flow.Break)
+                        if (OneIteration(node, (long)i, elem, mark, list.ElemType == GoMap.AnyElem) == Flow.Break)
                         {
                             break;
                         }
@@ -176,7 +194,7 @@ internal sealed partial class TemplateExecutor
                     foreach (var key in map.SortedKeys)
                     {
                         var elem = map.Entries[key] ?? map.ZeroElem;
-                        if (OneIteration(node, key, elem, mark) == Flow.Break)
+                        if (OneIteration(node, key, elem, mark, map.ElemType == GoMap.AnyElem) == Flow.Break)
                         {
                             break;
                         }
@@ -186,7 +204,6 @@ internal sealed partial class TemplateExecutor
                 case GoList or GoMap or null or GoTypedNil:
                     break;
                 default:
-                    _node = node;
                     throw Error($"range can't iterate over {GoFormatter.Sprint([val])}");
             }
 
@@ -198,7 +215,7 @@ internal sealed partial class TemplateExecutor
         }
     }
 
-    private Flow OneIteration(BranchNode node, object index, object? elem, int mark)
+    private Flow OneIteration(BranchNode node, object index, object? elem, int mark, bool interfaceElem)
     {
         if (++_iterations > _settings.MaxRangeIterations)
         {
@@ -212,6 +229,9 @@ internal sealed partial class TemplateExecutor
             _vars[^1] = (_vars[^1].Name, elem);
         }
 
+        var savedDot = _dotIsInterface;
+        _dotIsInterface = interfaceElem;
+
         if (decl > 1)
         {
             _vars[^2] = (_vars[^2].Name, index);
@@ -223,6 +243,7 @@ internal sealed partial class TemplateExecutor
         }
         finally
         {
+            _dotIsInterface = savedDot;
             Pop(mark);
         }
     }
@@ -248,12 +269,15 @@ internal sealed partial class TemplateExecutor
         _vars.Add(("$", newDot));
         _current = node.Name;
         _depth++;
+        var savedDot = _dotIsInterface;
+        _dotIsInterface = false;
         try
         {
             Walk(newDot, root);
         }
         finally
         {
+            _dotIsInterface = savedDot;
             _depth--;
             _current = savedName;
             Pop(savedCount);
@@ -327,7 +351,7 @@ internal sealed partial class TemplateExecutor
         {
             case FieldNode field:
                 _node = field;
-                return EvalFieldChain(dot, dot, field.Ident, 0, cmd.Args, final);
+                return EvalFieldChain(dot, dot, field.Ident, 0, cmd.Args, final, _dotIsInterface);
             case ChainNode chain:
                 return EvalChain(dot, chain, cmd.Args, final);
             case IdentifierNode ident:
