@@ -32,8 +32,14 @@ internal static class HandlebarsHelpers
         var u = GoUrl.Parse(url);
         var d = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["scheme"] = u.Scheme, ["host"] = u.Host, ["hostname"] = u.Hostname, ["path"] = u.Path,
-            ["query"] = u.RawQuery, ["opaque"] = u.Opaque, ["fragment"] = u.Fragment, ["userinfo"] = u.UserInfoString,
+            ["scheme"] = u.Scheme,
+            ["host"] = u.Host,
+            ["hostname"] = u.Hostname,
+            ["path"] = u.Path,
+            ["query"] = u.RawQuery,
+            ["opaque"] = u.Opaque,
+            ["fragment"] = u.Fragment,
+            ["userinfo"] = u.UserInfoString,
         };
         return new GoMap(d);
     }
