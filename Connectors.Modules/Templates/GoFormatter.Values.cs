@@ -10,6 +10,7 @@ internal sealed partial class GoFormatter
 
     private void PrintArg(object? arg, int verb, int depth)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (arg is GoNil)
         {
             arg = null;

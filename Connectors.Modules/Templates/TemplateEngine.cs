@@ -126,6 +126,10 @@ public sealed class TemplateEngine : ITemplateRenderer
         {
             parsed = e.Message;
         }
+        catch (InsufficientExecutionStackException)
+        {
+            parsed = $"template: {name}: template nesting too deep";
+        }
 
         if (_cache.Count >= MaxCachedTemplates)
         {

@@ -93,6 +93,7 @@ internal sealed partial class TemplateExecutor
 
     private Flow Walk(object? dot, TemplateNode node)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         Step();
         switch (node)
         {
@@ -173,6 +174,7 @@ internal sealed partial class TemplateExecutor
 
     private object? EvalPipeline(object? dot, PipeNode pipe)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         _node = pipe;
         var value = Missing;
         foreach (var cmd in pipe.Cmds)

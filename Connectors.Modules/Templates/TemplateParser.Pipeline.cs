@@ -5,6 +5,8 @@ internal sealed partial class TemplateParser
 {
     private PipeNode Pipeline(string context, TokenKind end)
     {
+        // Deeply nested parentheses must fail as an error, not overflow the stack.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var pipe = new PipeNode(PeekNonSpace().Pos);
         ParseDeclarations(pipe, context);
         while (true)

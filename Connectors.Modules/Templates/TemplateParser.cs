@@ -238,6 +238,7 @@ internal sealed partial class TemplateParser
 
     private BranchNode Control(BranchKind kind, string context, int pos)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var mark = _vars.Count;
         try
         {
