@@ -27,8 +27,13 @@ internal sealed partial class TemplateExecutor
     private long _iterations;
     private int _steps;
 
-    private TemplateExecutor(ParsedTemplate tmpl, ExecSettings settings, StringBuilder output)
+    private readonly long _deadline;
+    private readonly CancellationToken _cancellationToken;
+
+    private TemplateExecutor(ParsedTemplate tmpl, ExecSettings settings, StringBuilder output, long deadline, CancellationToken cancellationToken)
     {
+        _deadline = deadline;
+        _cancellationToken = cancellationToken;
         _tmpl = tmpl;
         _settings = settings;
         _out = output;
@@ -39,9 +44,10 @@ internal sealed partial class TemplateExecutor
         new FunctionContext(_settings.MaxOutputLength, _settings.Clock, _settings.AllowedEffects.Contains(FunctionEffect.Nondeterministic));
 
     /// <summary>Renders the main template into <paramref name="output"/>; throws <see cref="TemplateException"/>.</summary>
-    public static void Execute(ParsedTemplate tmpl, object? data, ExecSettings settings, StringBuilder output)
+    public static void Execute(ParsedTemplate tmpl, object? data, ExecSettings settings, StringBuilder output, CancellationToken cancellationToken)
     {
-        var exec = new TemplateExecutor(tmpl, settings, output);
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Timeout.TotalSeconds * Stopwatch.Frequency);
+        var exec = new TemplateExecutor(tmpl, settings, output, deadline, cancellationToken);
         exec._vars.Add(("$", data));
         if (tmpl.Root is not { } root)
         {
@@ -76,8 +82,8 @@ internal sealed partial class TemplateExecutor
             return;
         }
 
-        _settings.CancellationToken.ThrowIfCancellationRequested();
-        if (Stopwatch.GetTimestamp() > _settings.DeadlineTimestamp)
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (Stopwatch.GetTimestamp() > _deadline)
         {
             throw Error($"render exceeded its deadline of {_settings.Timeout.TotalMilliseconds:0} ms");
         }
