@@ -21,6 +21,7 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
     private readonly CacheHandlers<T> _handlers;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _resourceVersion = string.Empty;
+    private int _lists;
 
     public ResourceCache(KubeClient client, ResourceCacheOptions<T> options, TimeProvider timeProvider, ILogger<ResourceCache<T>> logger)
     {
@@ -48,6 +49,9 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
 
     /// <summary>How many objects the cache holds.</summary>
     public int Count => _store.Count;
+
+    /// <summary>How many full lists the cache has done (1 after the first sync; more after relists).</summary>
+    internal int ListCount => Volatile.Read(ref _lists);
 
     /// <summary>Completes when the cache has synced.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
@@ -139,6 +143,7 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
 
         _handlers.Replace(items);
         Volatile.Write(ref _resourceVersion, resourceVersion);
+        Interlocked.Increment(ref _lists);
         _synced.TrySetResult();
         Log.Listed(_logger, Name, items.Count, resourceVersion);
         return null;
