@@ -32,6 +32,7 @@ public sealed partial class LeaderElector
         Identity = string.IsNullOrEmpty(options.Identity) ? $"{Environment.MachineName}_{Guid.NewGuid():N}" : options.Identity;
         var ns = string.IsNullOrEmpty(options.LeaseNamespace) ? WellKnown.DefaultComponentsNamespace : options.LeaseNamespace;
         _lock = new LeaseLock(client, ns, options.LeaseName, Identity, options.LeaseDuration, timeProvider);
+        KubeMetrics.TrackElector(_lock.Describe, () => _isLeader);
     }
 
     /// <summary>The holder identity this instance writes into the Lease.</summary>
