@@ -43,8 +43,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         {
             if (_open.TryRemove(key, out _))
             {
-                pair.Client.Client.LingerState = new LingerOption(true, 0);
-                pair.Client.Dispose();
+                Reset(pair.Client);
                 pair.Upstream.Dispose();
             }
         }
@@ -84,13 +83,27 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
             if (_blocked)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
                 continue;
             }
 
             _ = ForwardAsync(client);
         }
+    }
+
+    /// <summary>Closes with RST rather than FIN, as a crashed peer or a dropped route would look.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the other side.
+        }
+
+        client.Dispose();
     }
 
     private async Task ForwardAsync(TcpClient client)
