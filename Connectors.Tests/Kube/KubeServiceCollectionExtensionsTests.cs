@@ -13,7 +13,7 @@ namespace Connectors.Tests.Kube;
 public sealed class KubeServiceCollectionExtensionsTests
 {
     [Test, CancelAfter(30_000)]
-    public async Task AddKubeCache_HostStarted_CacheSyncsAndReportsReady(CancellationToken cancellationToken)
+    public async Task AddKubeCache_HostStartedAndAddedTwice_OneCacheSyncsAndReportsReady(CancellationToken cancellationToken)
     {
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
         using (var admin = EmbeddedKube.Admin(api))
@@ -21,7 +21,7 @@ public sealed class KubeServiceCollectionExtensionsTests
             await admin.CreateAsync(KubeClientEmbeddedTests.NewConnector("a", "git", secret: "s"), cancellationToken);
         }
 
-        using var host = BuildHost(api.KubeconfigPath, services => services.AddKubeCache<Connector>());
+        using var host = BuildHost(api.KubeconfigPath, services => services.AddKubeCache<Connector>().AddKubeCache<Connector>());
         await host.StartAsync(cancellationToken);
         var cache = host.Services.GetRequiredService<ResourceCache<Connector>>();
         var check = host.Services.GetServices<IReadinessCheck>().Single();
