@@ -205,6 +205,37 @@ public sealed class KubeClientEmbeddedTests
         }
     }
 
+    [Test, CancelAfter(20_000)]
+    public async Task CreateAsync_EveryKindInTheResourceTable_RoundTripsThroughItsUrl(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        using var client = EmbeddedKube.Admin(api);
+        var meta = (string name) => new ObjectMeta { Name = name, Namespace = "default" };
+        var results = new Dictionary<string, bool>
+        {
+            ["event"] = (await client.CreateAsync(new Event { Metadata = meta("e1"), Reason = "Probed", Message = "ok", Type = "Normal", InvolvedObject = new ObjectReference { Kind = "Connector", Name = "c", Namespace = "default" } }, cancellationToken)).IsOk,
+            ["configmap"] = (await client.CreateAsync(new ConfigMap { Metadata = meta("cm") }, cancellationToken)).IsOk,
+            ["service"] = (await client.CreateAsync(new Service { Metadata = meta("c-git"), Spec = new ServiceSpec { Ports = [new ServicePort { Port = 80 }] } }, cancellationToken)).IsOk,
+            ["serviceaccount"] = (await client.CreateAsync(new ServiceAccount { Metadata = meta("sa") }, cancellationToken)).IsOk,
+            ["secret"] = (await client.CreateAsync(new Secret { Metadata = meta("s"), StringData = new() { ["password"] = "p" } }, cancellationToken)).IsOk,
+            ["lease"] = (await client.CreateAsync(new Lease { Metadata = meta("l"), Spec = new LeaseSpec { HolderIdentity = "me" } }, cancellationToken)).IsOk,
+            ["connectorclass"] = (await client.CreateAsync(new ConnectorClass { Metadata = new ObjectMeta { Name = "git" } }, cancellationToken)).IsOk,
+            ["clusterrole"] = (await client.CreateAsync(new ClusterRole { Metadata = new ObjectMeta { Name = "reader" }, Rules = [] }, cancellationToken)).IsOk,
+            ["namespace"] = (await client.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = "team-a" } }, cancellationToken)).IsOk,
+        };
+        var secret = await client.GetAsync<Secret>("default", "s", cancellationToken);
+        var events = await client.ListAsync<Event>("default", null, cancellationToken);
+        var classes = await client.ListAsync<ConnectorClass>(null, null, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Where(r => !r.Value).Select(r => r.Key), Is.Empty);
+            Assert.That(secret.Value?.Data?["password"], Is.EqualTo("p"u8.ToArray()));
+            Assert.That(events.Value?.Items.Single().Reason, Is.EqualTo("Probed"));
+            Assert.That(classes.Value?.Items.Single().Metadata.Name, Is.EqualTo("git"));
+            Assert.That(() => client.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "x" } }, cancellationToken), Throws.ArgumentException);
+        }
+    }
+
     internal static Connector NewConnector(string name, string className, string ns = "default", string? secret = null) => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = ns },
