@@ -127,6 +127,27 @@ public sealed class KubeClientEmbeddedTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task WatchAsync_OtherKindsChange_BookmarkCarriesTheNewerVersion(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken, o => o.BookmarkInterval = TimeSpan.FromMilliseconds(100));
+        using var client = EmbeddedKube.Admin(api);
+        var version = (await client.ListAsync<Connector>("default", null, cancellationToken)).Value!.Metadata.ResourceVersion!;
+        var secret = await client.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "s", Namespace = "default" } }, cancellationToken);
+        var secretVersion = long.Parse(secret.Value!.Metadata.ResourceVersion!, System.Globalization.CultureInfo.InvariantCulture);
+        string? bookmark = null;
+        await foreach (var change in client.WatchAsync<Connector>("default", version, null, cancellationToken))
+        {
+            if (change.Type == "BOOKMARK" && long.Parse(change.Object!.Metadata.ResourceVersion!, System.Globalization.CultureInfo.InvariantCulture) >= secretVersion)
+            {
+                bookmark = change.Object.Metadata.ResourceVersion;
+                break;
+            }
+        }
+
+        Assert.That(bookmark, Is.Not.Null);
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task WatchAsync_CompactedVersion_ThrowsGone(CancellationToken cancellationToken)
     {
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
