@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Modules.Probes;
+
+/// <summary>The Probes module's door: templated HTTP liveness and auth probes.</summary>
+public static class ProbesServiceCollectionExtensions
+{
+    public static IServiceCollection AddProbes(this IServiceCollection services)
+    {
+        services.AddOptions<ProbeOptions>().BindConfiguration(ProbeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects));
+        services.AddHttpClient(HttpProbe.DirectClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(0));
+        services.TryAddSingleton<IProbe, HttpProbe>();
+        return services;
+    }
+
+    // System CA pool (the default), no proxy from the environment: a probe goes straight to the tool.
+    private static SocketsHttpHandler CreateHandler(int maxRedirects) => new()
+    {
+        AllowAutoRedirect = maxRedirects > 0,
+        MaxAutomaticRedirections = Math.Max(1, maxRedirects),
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        ConnectTimeout = Timeout.InfiniteTimeSpan,
+    };
+}
