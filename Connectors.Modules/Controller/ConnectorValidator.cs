@@ -69,7 +69,7 @@ internal static class ConnectorValidator
     {
         foreach (var param in declared ?? [])
         {
-            if (param.Default is null && !(given ?? []).Any(p => p.Name == param.Name && p.Value is not null))
+            if (!string.IsNullOrEmpty(param.Name) && param.Default is null && !(given ?? []).Any(p => p.Name == param.Name && p.Value is not null))
             {
                 problems.Add($"{field} \"{param.Name}\" is required by the connectorclass");
             }
@@ -94,7 +94,7 @@ internal static class ConnectorValidator
             {
                 problems.Add(declared.Count == 0
                     ? $"{field} is not declared by the connectorclass, which declares no address extensions"
-                    : $"{field} is not declared by the connectorclass: want one of {Names(declared.Select(d => d.Name))}");
+                    : $"{field} is not declared by the connectorclass: want one of {Names(declared.Select(d => d.Name ?? string.Empty))}");
                 continue;
             }
 
@@ -117,7 +117,7 @@ internal static class ConnectorValidator
             }
         }
 
-        foreach (var extension in declared.Where(d => d.Default is null && !seenNames.Contains(d.Name)))
+        foreach (var extension in declared.Where(d => d.Default is null && !string.IsNullOrEmpty(d.Name) && !seenNames.Contains(d.Name)))
         {
             problems.Add($"spec.addressExtensions \"{extension.Name}\" is required by the connectorclass");
         }

@@ -30,7 +30,7 @@ internal static class EndpointResolver
                 return ResolvedEndpoint.Failed(ConditionReasons.InvalidSpec, $"{field}.ref.name is required");
             }
 
-            if (!string.IsNullOrEmpty(uri) && Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1)
+            if (!string.IsNullOrEmpty(uri) && !uri.StartsWith('/') && uri.Contains("://", StringComparison.Ordinal))
             {
                 return ResolvedEndpoint.Failed(ConditionReasons.InvalidSpec, $"{field}.uri \"{uri}\" must be a path when {field}.ref is set");
             }

@@ -8,7 +8,7 @@ internal static class SecretCheck
     /// <summary>The data keys <paramref name="authType"/> needs: those of its Secret type plus its params without default.</summary>
     public static IEnumerable<string> RequiredKeys(AuthType authType) =>
         SecretTypes.RequiredKeys(authType.SecretType)
-            .Concat((authType.Params ?? []).Where(p => p.Default is null).Select(p => p.Name))
+            .Concat((authType.Params ?? []).Where(p => p.Default is null && !string.IsNullOrEmpty(p.Name)).Select(p => p.Name!))
             .Distinct(StringComparer.Ordinal);
 
     /// <summary>A sentence naming what is wrong with <paramref name="secret"/>, or null when it fits.</summary>

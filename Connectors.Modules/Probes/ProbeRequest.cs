@@ -8,8 +8,8 @@ namespace Connectors.Modules.Probes;
 public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers, bool FollowRedirects)
 {
     /// <summary>The URL without user info, as messages show it.</summary>
-    public string DisplayUrl => Url.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
+    public string DisplayUrl => Url.UserInfo.Length == 0 ? Url.OriginalString : Url.OriginalString.Replace(Url.UserInfo + "@", string.Empty, StringComparison.Ordinal);
 
     /// <summary>The URL without user info and query (a query may carry a token), as logs show it.</summary>
-    public string LogUrl => Url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+    public string LogUrl => DisplayUrl.Split('?', 2)[0];
 }

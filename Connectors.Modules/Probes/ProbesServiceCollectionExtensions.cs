@@ -1,4 +1,5 @@
 using System.Net;
+using Connectors.Modules.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,14 @@ public static class ProbesServiceCollectionExtensions
         services.AddOptions<ProbeOptions>().BindConfiguration(ProbeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects));
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))
+            .RemoveAllLoggers(); // the factory's request logs would carry URLs with queries; HttpProbe logs without them
         services.AddHttpClient(HttpProbe.DirectClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(0));
+            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(0))
+            .RemoveAllLoggers();
         services.TryAddSingleton<IProbe, HttpProbe>();
+        services.TryAddSingleton<ProbeBuilder>();
+        services.AddTemplates();
         return services;
     }
 
