@@ -233,4 +233,55 @@ public sealed class ConnectorReconcilerTests
 
         Assert.That((await _bed.Controller.Client.GetAsync<Service>(ns, "c-gone", cancellationToken)).Outcome, Is.EqualTo(Modules.Kube.KubeOutcome.NotFound));
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ConditionTurnsFalse_WarningEventAndProbeMetrics(CancellationToken cancellationToken)
+    {
+        var probes = new List<(string Class, string Probe, string Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Connectors.Controller" && instrument.Name == "connectors.controller.probes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var map = new Dictionary<string, string?>();
+            foreach (var tag in tags)
+            {
+                map[tag.Key] = tag.Value?.ToString();
+            }
+
+            lock (probes)
+            {
+                probes.Add((map["class"]!, map["probe"]!, map["outcome"]!));
+            }
+        });
+        listener.Start();
+
+        var (ns, className) = await _bed.GitConnectorAsync("noisy", cancellationToken, changeConnector: c => c.Spec.Auth!.Params = [new NamedValue { Name = "repository", Value = "x" }]);
+        await _bed.Controller.UpdateAsync<Secret>(ns, "git-creds", s => s.Data!["password"] = "nope"u8.ToArray(), cancellationToken);
+        await _bed.WaitForConditionAsync(ns, "noisy", ConditionTypes.AuthReady, ConditionStatus.False, cancellationToken);
+        Modules.Model.Event? warning = null;
+        while (warning is null)
+        {
+            var events = (await _bed.Controller.Client.ListAsync<Modules.Model.Event>(ns, null, cancellationToken)).GetValueOrThrow();
+            warning = events.Items.FirstOrDefault(e => e.Reason == ConditionReasons.AuthenticationFailed && e.InvolvedObject?.Name == "noisy");
+            await Task.Delay(50, cancellationToken);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(warning.Type, Is.EqualTo("Warning"));
+            Assert.That(warning.Message, Is.EqualTo("AuthReady is False: Authentication failed: status code 401"));
+            Assert.That(warning.InvolvedObject!.Kind, Is.EqualTo("Connector"));
+            lock (probes)
+            {
+                Assert.That(probes, Does.Contain((className, "liveness", "succeeded")));
+                Assert.That(probes, Does.Contain((className, "auth", "rejected")));
+            }
+        }
+    }
 }
