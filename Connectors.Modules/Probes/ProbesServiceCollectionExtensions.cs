@@ -1,5 +1,6 @@
 using System.Net;
 using Connectors.Modules.Templates;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,10 @@ public static class ProbesServiceCollectionExtensions
 {
     public static IServiceCollection AddProbes(this IServiceCollection services)
     {
-        services.AddOptions<ProbeOptions>().BindConfiguration(ProbeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProbeOptions>()
+            .Configure<IConfiguration>((options, configuration) => ProbeOptionsBinder.Bind(configuration, options))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))
