@@ -33,14 +33,16 @@ internal static class ControllerTriggers
             }
         }
 
-        void AddByService(Service s)
+        // A c-<name> Service appearing is (almost always) the controller's own create: only a change or a delete
+        // of it queues its Connector, or every Connector would be probed twice on its first reconcile.
+        void AddByService(Service s, bool owner)
         {
             foreach (var connectorClass in caches.Classes.List().Where(c => References(c, s, componentsNamespace)))
             {
                 AddClass(connectorClass.Metadata.Name!);
             }
 
-            if (s.Metadata.Name!.StartsWith(ConnectorService.NamePrefix, StringComparison.Ordinal)
+            if (owner && s.Metadata.Name!.StartsWith(ConnectorService.NamePrefix, StringComparison.Ordinal)
                 && s.Metadata.Labels?.GetValueOrDefault(ConnectorService.ManagedByLabel) == ConnectorService.ManagedBy)
             {
                 connectors.Add(new ObjectKey(s.Metadata.Namespace ?? string.Empty, s.Metadata.Name[ConnectorService.NamePrefix.Length..]));
@@ -74,15 +76,15 @@ internal static class ControllerTriggers
             }
         });
         caches.Secrets.OnDelete(AddBySecret);
-        caches.Services.OnAdd(AddByService);
+        caches.Services.OnAdd(s => AddByService(s, owner: false));
         caches.Services.OnUpdate((old, now) =>
         {
             if (old.Spec?.ExternalName != now.Spec?.ExternalName || old.Spec?.Type != now.Spec?.Type || old.Spec?.Ports?.FirstOrDefault()?.Port != now.Spec?.Ports?.FirstOrDefault()?.Port)
             {
-                AddByService(now);
+                AddByService(now, owner: true);
             }
         });
-        caches.Services.OnDelete(AddByService);
+        caches.Services.OnDelete(s => AddByService(s, owner: true));
     }
 
     private static bool Changed<T>(T old, T now, Func<T, string> spec)

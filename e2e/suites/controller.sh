@@ -59,8 +59,10 @@ spec:
   auth: {name: basicAuth, secretRef: {name: creds}}
 YAML
 
+health=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Leader election stays on (the default): the Lease lives in connectors-system, created by the manifests.
 "$bin" run --role controller --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
-  --health-listen 127.0.0.1:0 --leader-elect false --log-format text --log-level warn 2>"$tmp/controller.log" &
+  --health-listen "127.0.0.1:$health" --log-format text --log-level warn 2>"$tmp/controller.log" &
 pids+=($!)
 k() { kubectl --kubeconfig "$tmp/kubeconfig" "$@"; }
 cond() { k get connector demo -n team -o jsonpath="{.status.conditions[?(@.type==\"$1\")].$2}" 2>/dev/null || true; }
@@ -86,4 +88,9 @@ test "$(cond AuthReady message)" = "Authentication failed: status code 404"
 k get connector -n team demo | grep -q 'False *AuthenticationFailed'
 k patch secret creds -n team --type merge -p '{"stringData":{"username":"alice"}}' >/dev/null
 wait_for "Ready=True again" 5 is_cond Ready status True
+# Metrics: reconciles, probe outcomes by class, queue depth.
+curl -fsS "http://127.0.0.1:$health/metrics" > "$tmp/metrics.txt"
+grep -q '^connectors_controller_reconciles_total{kind="connector",result="success"}' "$tmp/metrics.txt"
+grep -q '^connectors_controller_probes_total{class="files",outcome="rejected",probe="auth"}' "$tmp/metrics.txt"
+grep -q '^connectors_controller_queue_depth{kind="connector"}' "$tmp/metrics.txt"
 echo "controller e2e: ok"
