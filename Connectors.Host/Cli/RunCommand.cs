@@ -18,6 +18,7 @@ internal static class RunCommand
     [
         new("--health-listen", "Observability:HealthListen", "Address of /healthz, /readyz and /metrics", "0.0.0.0:9090"),
         new("--shutdown-grace", "Host:ShutdownGrace", "How long in-flight work may take to finish after SIGTERM (Go duration or seconds)", "25s"),
+        .. KubeFlags.All,
     ];
 
     public static Command Create(IReadOnlyList<(Flag Flag, Option<string?> Option)> globals)
@@ -52,7 +53,8 @@ internal static class RunCommand
                 return ConnectorsCommandLine.UsageError(parse, error);
             }
 
-            var settings = flags.ToDictionary(f => f.Flag.ConfigKey, f => parse.GetValue(f.Option) ?? f.Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
+            // Two flags may feed one key (a role alias of a common flag): a given value wins over defaults.
+            var settings = flags.GroupBy(f => f.Flag.ConfigKey, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Select(f => parse.GetValue(f.Option)).LastOrDefault(v => v is not null) ?? g.First().Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
             return await RunAsync(parse, roles, settings, (embedded, flags), cancellationToken);
         });
         return command;
@@ -110,7 +112,7 @@ internal static class RunCommand
             await host.RunAsync(cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException)
+        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FirstLine(e.Message));
             return 1;

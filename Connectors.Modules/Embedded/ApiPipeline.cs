@@ -120,6 +120,8 @@ internal sealed partial class ApiPipeline(
             ["id_token_signing_alg_values_supported"] = new JsonArray("ES256"),
         },
         ["openid", "v1", "jwks"] => tokens.Jwks(),
+        ["openapi", "v3"] => OpenApi.Root(),
+        ["openapi", "v3", .. var rest] => OpenApi.GroupVersion(string.Join('/', rest)),
         _ => null,
     };
 

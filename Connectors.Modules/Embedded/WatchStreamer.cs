@@ -41,6 +41,8 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-cache, private";
         await context.Response.StartAsync(cancellationToken);
+        // Clients wait for the response headers before they consider the watch established.
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
         if (gone is not null || watcher is null)
         {
             await WriteAsync(context.Response, new WatchItem("ERROR", EmbeddedJson.ToUtf8(gone!.ToStatus())), cancellationToken);

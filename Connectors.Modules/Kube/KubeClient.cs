@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Connectors.Modules.Model;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
 
@@ -15,6 +16,17 @@ public sealed class KubeClient : IDisposable
     private readonly KubeTransport _transport;
 
     internal KubeClient(KubeTransport transport) => _transport = transport;
+
+    /// <summary>
+    /// A client outside dependency injection (command-line tools): <see cref="KubeOptions.Kubeconfig"/> and
+    /// <see cref="KubeOptions.Context"/>, else in-cluster, else <c>$KUBECONFIG</c> or <c>~/.kube/config</c>.
+    /// </summary>
+    /// <exception cref="KubeConfigException">No usable configuration; the message names the file or context.</exception>
+    public static KubeClient Create(KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return KubeClientFactory.Create(options, timeProvider, loggerFactory);
+    }
 
     /// <summary>The API server's base URL.</summary>
     public Uri Server => _transport.Config.Server;
@@ -74,7 +86,13 @@ public sealed class KubeClient : IDisposable
         where T : class, IKubeObject
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return SendAsync(HttpMethod.Post, KubeResource.Of<T>().PathFor(obj.Metadata.Namespace), obj, null, cancellationToken);
+        var resource = KubeResource.Of<T>();
+        if (resource.Namespaced && string.IsNullOrEmpty(obj.Metadata.Namespace))
+        {
+            throw new ArgumentException($"{resource.Kind} {obj.Metadata.Name} is namespaced: metadata.namespace is required", nameof(obj));
+        }
+
+        return SendAsync(HttpMethod.Post, resource.PathFor(obj.Metadata.Namespace), obj, null, cancellationToken);
     }
 
     /// <summary>Replaces the object; a stale <c>metadata.resourceVersion</c> gives <see cref="KubeOutcome.Conflict"/>.</summary>
