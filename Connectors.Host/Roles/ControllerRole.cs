@@ -17,11 +17,7 @@ internal sealed class ControllerRole : IRole
         new("--workers", "Controller:Workers", "Connector reconcile workers", "4"),
         new("--probe-concurrency", "Controller:ProbeConcurrency", "Probes in flight at once", "64"),
         new("--leader-elect", "Controller:LeaderElect", "Reconcile only while holding the Lease (needed with more than one replica): true or false", "true"),
-        // No default values below: they would be written into every role's configuration; the Kube module's own
-        // defaults (shown in the descriptions) apply when the flags are absent.
-        new("--leader-elect-lease", "Kube:LeaderElection:LeaseName", "Name of the leader election Lease in the components namespace [default: connectors-controller]"),
-        new("--kube-qps", "Kube:Qps", "Client-side rate limit of API requests per second; 10,000 connectors need a few hundred [default: 20]"),
-        new("--kube-burst", "Kube:Burst", "Burst of API requests above --kube-qps [default: 30]"),
+        new("--leader-elect-lease", "Kube:LeaderElection:LeaseName", "Name of the leader election Lease in the components namespace", "connectors-controller"),
     ];
 
     public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddController();

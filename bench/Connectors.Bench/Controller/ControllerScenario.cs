@@ -122,7 +122,7 @@ internal static class ControllerScenario
         {
             "run", "--role", "controller", "--kubeconfig", kubeconfig, "--health-listen", $"127.0.0.1:{FreePort()}",
             "--leader-elect", "false", "--workers", settings.Workers.ToString(CultureInfo.InvariantCulture),
-            "--kube-qps", settings.Qps.ToString(CultureInfo.InvariantCulture), "--kube-burst", (settings.Qps * 2).ToString(CultureInfo.InvariantCulture),
+            "--kube-api-qps", settings.Qps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", (settings.Qps * 2).ToString(CultureInfo.InvariantCulture),
             "--log-level", "warn", "--log-format", "text",
         })
         {
