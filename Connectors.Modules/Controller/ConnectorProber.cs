@@ -7,7 +7,7 @@ namespace Connectors.Modules.Controller;
 /// Runs a Connector's liveness and auth probes as its class declares them and turns each result into the
 /// condition the original writes; at most <see cref="ControllerOptions.ProbeConcurrency"/> probes run at once.
 /// </summary>
-internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, ControllerMetrics metrics, ControllerOptions options) : IDisposable
+internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, ControllerMetrics metrics, ControllerOptions options, Func<string, string, Service?>? findService = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.ProbeConcurrency);
 
@@ -63,6 +63,22 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
 
     public void Dispose() => _slots.Dispose();
 
+    /// <summary>
+    /// The class API URL for <c>api</c> probes, resolved here rather than read from the class status, which may not
+    /// be written yet (and whose writes do not queue the class's Connectors).
+    /// </summary>
+    private string? ApiUrl(ConnectorClass connectorClass)
+    {
+        var api = connectorClass.Spec.Api;
+        if (api is null)
+        {
+            return null;
+        }
+
+        var resolved = EndpointResolver.Resolve("spec.api", api.Ref, api.Uri, options.ComponentsNamespace, findService ?? ((_, _) => null), ConditionReasons.ConnectionFailed);
+        return resolved.Url;
+    }
+
     /// <summary>Whether the probe's success needs a CEL expression (not evaluated here: reported, never ignored).</summary>
     public static bool UsesCel(Probe spec) => spec.Http?.Response?.Cel is { Length: > 0 };
 
@@ -71,7 +87,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         var className = connectorClass.Metadata.Name ?? string.Empty;
         var (request, error) = spec.Http is not null
             ? builder.Build(spec.Http, connector, secret)
-            : builder.BuildApi(spec.Api!, connectorClass.Status?.Api?.Address?.Url, connector, secret);
+            : builder.BuildApi(spec.Api!, ApiUrl(connectorClass), connector, secret);
         if (request is null)
         {
             metrics.Probed(className, kind, "invalid");

@@ -33,7 +33,12 @@ public static class ControllerServiceCollectionExtensions
             sp.GetRequiredService<ResourceCache<Service>>()));
         services.TryAddSingleton<ControllerMetrics>();
         services.TryAddSingleton<EventRecorder>();
-        services.TryAddSingleton<ConnectorProber>();
+        services.TryAddSingleton(sp => new ConnectorProber(
+            sp.GetRequiredService<IProbe>(),
+            sp.GetRequiredService<ProbeBuilder>(),
+            sp.GetRequiredService<ControllerMetrics>(),
+            sp.GetRequiredService<ControllerOptions>(),
+            sp.GetRequiredService<ControllerCaches>().Services.Get));
         services.TryAddSingleton<ProxyServiceEnsurer>();
         services.TryAddSingleton<ProxyCaInstaller>();
         services.TryAddSingleton<ConnectorReconciler>();

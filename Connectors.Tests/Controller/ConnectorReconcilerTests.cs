@@ -284,4 +284,20 @@ public sealed class ConnectorReconcilerTests
             }
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ApiLivenessProbe_SentThroughTheClassApiAddress(CancellationToken cancellationToken)
+    {
+        var (ns, _) = await _bed.GitConnectorAsync("viaapi", cancellationToken, changeClass: c =>
+        {
+            c.Spec.Api = new ConnectorClassApi { Uri = _bed.Tool.BaseAddress + "api" };
+            c.Spec.LivenessProbe = new Probe { Api = new ApiProbeSpec { Path = "/health/{{ .Connector.Name }}" } };
+        });
+        var connector = await _bed.WaitForConditionAsync(ns, "viaapi", ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_bed.Tool.Requests.Any(r => r.PathAndQuery == "/api/health/viaapi"), Is.True);
+            Assert.That(connector.Status!.Api!.Path, Is.EqualTo($"/connectors/v1alpha1/{ns}/viaapi/path"));
+        }
+    }
 }

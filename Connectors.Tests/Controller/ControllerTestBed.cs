@@ -97,7 +97,7 @@ internal sealed class ControllerTestBed : IAsyncDisposable
         }
         else
         {
-            context.Response.StatusCode = context.Request.Path == "/" ? 200 : 404;
+            context.Response.StatusCode = context.Request.Path == "/" || context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) ? 200 : 404;
         }
 
         return Task.CompletedTask;
