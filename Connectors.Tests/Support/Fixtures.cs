@@ -18,8 +18,7 @@ public static class Fixtures
         Metadata = new ObjectMeta { Name = name, Generation = 1 },
         Spec = new ConnectorClassSpec
         {
-            // spec.address (a ParamSpec) is left out: the embedded API (branch embedded, KindRules) wrongly
-            // requires a string there for every custom kind, and nothing in the controller reads it.
+            // spec.address (a ParamSpec describing the address) is left out: the controller does not read it.
             Auth = new ConnectorClassAuth
             {
                 Types = [new AuthType { Name = "basicAuth", SecretType = SecretTypes.BasicAuth, Optional = true }],
