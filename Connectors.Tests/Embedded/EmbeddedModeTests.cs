@@ -24,6 +24,7 @@ public sealed class EmbeddedModeTests
     public async Task Run_Embedded_WritesKubeconfigAppliesManifestsAndCreatesProxyService(CancellationToken cancellationToken)
     {
         var manifests = Directory.CreateDirectory(Path.Combine(_directory, "manifests")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(manifests, "kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(manifests, "01-namespace.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(manifests, "02-connector.yaml"), """
             apiVersion: v1

@@ -18,7 +18,7 @@ public static class Fixtures
         Metadata = new ObjectMeta { Name = name, Generation = 1 },
         Spec = new ConnectorClassSpec
         {
-            // spec.address (a ParamSpec describing the address) is left out: the controller does not read it.
+            Address = new ParamSpec { Name = "address", Type = "string" },
             Auth = new ConnectorClassAuth
             {
                 Types = [new AuthType { Name = "basicAuth", SecretType = SecretTypes.BasicAuth, Optional = true }],
