@@ -18,6 +18,7 @@ internal static class RunCommand
     [
         new("--health-listen", "Observability:HealthListen", "Address of /healthz, /readyz and /metrics", "0.0.0.0:9090"),
         new("--shutdown-grace", "Host:ShutdownGrace", "How long in-flight work may take to finish after SIGTERM (Go duration or seconds)", "25s"),
+        .. KubeFlags.All,
     ];
 
     public static Command Create(IReadOnlyList<(Flag Flag, Option<string?> Option)> globals)
@@ -92,7 +93,7 @@ internal static class RunCommand
             await host.RunAsync(cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException)
+        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FirstLine(e.Message));
             return 1;
