@@ -1,3 +1,5 @@
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
 using Connectors.Modules.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +12,8 @@ public static class CsiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the driver: options from section <c>Csi</c> (and <c>Components:Namespace</c>), the gRPC listener as
-    /// a hosted service and readiness check. The Kubernetes access and the template engines come from the Kube
-    /// and Templates modules .
+    /// a hosted service and readiness check. Kubernetes access comes from the Kube module (watch caches and the API
+    /// client) unless an <see cref="ICsiKube"/> is already registered; the template engines from the Templates module.
     /// </summary>
     public static IServiceCollection AddCsi(this IServiceCollection services)
     {
@@ -28,6 +30,7 @@ public static class CsiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        AddKubernetes(services);
         services.TryAddSingleton<CsiMetrics>();
         services.TryAddSingleton<AtomicWriter>();
         services.TryAddSingleton<VolumeRenderer>();
@@ -38,6 +41,22 @@ public static class CsiServiceCollectionExtensions
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<CsiServer>());
         services.AddHostedService(sp => sp.GetRequiredService<CsiServer>());
         return services;
+    }
+
+    /// <summary>Watch caches of Connectors, ConnectorClasses and the proxy CA; TokenRequest and SubjectAccessReview via the API client.</summary>
+    private static void AddKubernetes(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ICsiKube)))
+        {
+            return;
+        }
+
+        services.AddKubeCache<Connector>();
+        services.AddKubeCache<ConnectorClass>();
+        services.TryAddSingleton<ProxyCaCache>();
+        services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<ProxyCaCache>().Cache);
+        services.AddHostedService(sp => sp.GetRequiredService<ProxyCaCache>());
+        services.TryAddSingleton<ICsiKube, KubeCsiCluster>();
     }
 
     private static bool IsEndpoint(string endpoint)
