@@ -31,6 +31,12 @@ internal static class RunCommand
             HelpName = "role",
         };
         var command = new Command("run", "Run the controller, proxy and/or csi-node roles") { roleOption };
+        var embedded = EmbeddedMode.Options.Create();
+        foreach (var option in embedded.All)
+        {
+            command.Options.Add(option);
+        }
+
         var flags = new List<(Flag Flag, Option<string?> Option)>(globals);
         foreach (var flag in CommonFlags.Concat(RoleCatalog.All.SelectMany(r => r.Flags)).DistinctBy(f => f.Name))
         {
@@ -48,12 +54,17 @@ internal static class RunCommand
             }
 
             var settings = flags.ToDictionary(f => f.Flag.ConfigKey, f => parse.GetValue(f.Option) ?? f.Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
-            return await RunAsync(parse, roles, settings, cancellationToken);
+            return await RunAsync(parse, roles, settings, (embedded, flags), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        ParseResult parse,
+        IReadOnlyList<IRole> roles,
+        Dictionary<string, string?> settings,
+        (EmbeddedMode.Options Options, IReadOnlyList<(Flag Flag, Option<string?> Option)> Flags) embedded,
+        CancellationToken cancellationToken)
     {
         var logging = new LoggingOptions { Level = settings["Logging:Level"] ?? "info", Format = settings["Logging:Format"] ?? "auto" };
         TimeSpan grace;
@@ -69,6 +80,13 @@ internal static class RunCommand
         }
 
         using var logger = LoggingSetup.Create(logging);
+        var (embeddedMode, failed) = await EmbeddedMode.TryStartAsync(parse, embedded.Options, embedded.Flags, roles, settings, logger, cancellationToken);
+        if (failed is { } exitCode)
+        {
+            return exitCode;
+        }
+
+        await using var embeddedApi = embeddedMode;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
