@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Connectors.Modules.Model;
+using Connectors.Modules.Templates;
 
 namespace Connectors.Modules.Csi;
 
@@ -7,11 +8,8 @@ namespace Connectors.Modules.Csi;
 /// One selected class configuration: where it comes from, its engine and its params (class defaults, then
 /// the volume's <c>configuration.params</c>). Built before any token is issued so bad input fails cheaply.
 /// </summary>
-internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnector Owner, string Engine, JsonObject Params)
+internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnector Owner, TemplateEngineKind Engine, JsonObject Params)
 {
-    public const string GoEngine = "go";
-    public const string HandlebarsEngine = "handlebars";
-
     /// <summary>
     /// Plans the listed configurations in order. A name is looked up in the classes of the mounted Connectors
     /// in volume order; the first class that has it provides the templates, which see the whole
@@ -50,17 +48,11 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
         }
     }
 
-    private static string EngineOf(ConfigurationSpec spec, MountedConnector owner)
-    {
-        var engine = spec.Annotations?.GetValueOrDefault(WellKnown.TemplateEngineAnnotation)?.Trim().ToLowerInvariant();
-        return engine switch
-        {
-            null or "" or GoEngine or "gotemplate" => GoEngine,
-            HandlebarsEngine => HandlebarsEngine,
-            _ => throw new RpcException(GrpcStatusCode.FailedPrecondition,
-                $"configuration \"{spec.Name}\" of connectorclass \"{owner.Class.Metadata.Name}\" asks for unknown template engine \"{engine}\": want go or handlebars"),
-        };
-    }
+    /// <summary>Go text/template + sprig unless the configuration's <c>connectors.alauda.io/template-engine</c> annotation says handlebars.</summary>
+    private static TemplateEngineKind EngineOf(ConfigurationSpec spec, MountedConnector owner) =>
+        TemplateEngineAnnotation.Resolve(spec.Annotations) ?? throw new RpcException(GrpcStatusCode.FailedPrecondition,
+            $"configuration \"{spec.Name}\" of connectorclass \"{owner.Class.Metadata.Name}\" asks for unknown template engine "
+            + $"\"{spec.Annotations![TemplateEngineAnnotation.Name]}\": want go or handlebars");
 
     private static JsonObject MergeParams(ConfigurationSpec spec, JsonObject? requested)
     {

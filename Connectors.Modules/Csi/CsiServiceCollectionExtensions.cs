@@ -1,6 +1,7 @@
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 using Connectors.Modules.Observability;
+using Connectors.Modules.Templates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,7 @@ public static class CsiServiceCollectionExtensions
     /// <summary>
     /// Adds the driver: options from section <c>Csi</c> (and <c>Components:Namespace</c>), the gRPC listener as
     /// a hosted service and readiness check. Kubernetes access comes from the Kube module (watch caches and the API
-    /// client) unless an <see cref="ICsiKube"/> is already registered; the template engines from the Templates module.
+    /// client) unless an <see cref="ICsiKube"/> is already registered; the Go and Handlebars engines from the Templates module.
     /// </summary>
     public static IServiceCollection AddCsi(this IServiceCollection services)
     {
@@ -30,6 +31,7 @@ public static class CsiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddTemplates();
         AddKubernetes(services);
         services.TryAddSingleton<CsiMetrics>();
         services.TryAddSingleton<AtomicWriter>();

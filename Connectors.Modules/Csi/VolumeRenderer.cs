@@ -1,5 +1,6 @@
 using System.Text;
 using Connectors.Modules.Model;
+using Connectors.Modules.Templates;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Csi;
@@ -9,7 +10,7 @@ namespace Connectors.Modules.Csi;
 /// classes, plan configurations, check access, issue the token, then built-ins, class configurations
 /// (later wins) and exclusions. Nothing touches the target until everything here has succeeded.
 /// </summary>
-internal sealed class VolumeRenderer(ICsiKube kube, IConfigurationTemplates templates, IOptions<CsiOptions> options)
+internal sealed class VolumeRenderer(ICsiKube kube, ITemplateRenderer templates, IOptions<CsiOptions> options)
 {
     public const string ProxyCaKey = "tls.crt";
 
@@ -30,11 +31,12 @@ internal sealed class VolumeRenderer(ICsiKube kube, IConfigurationTemplates temp
         BuiltinFiles.Add(files, token, connectors, caPem);
         foreach (var plan in plans)
         {
-            var data = TemplateData.Build(plan.Owner, connectors, token, caPem, plan.Params);
+            var data = TemplateValue.FromJson(TemplateData.Build(plan.Owner, connectors, token, caPem, plan.Params));
+            var renderOptions = RenderOptions.Default with { Engine = plan.Engine };
             foreach (var (name, template) in plan.Spec.Data ?? [])
             {
-                var output = templates.Render(plan.Engine, name, template, data);
-                files[name] = output.Text ?? throw new RpcException(GrpcStatusCode.Internal,
+                var output = templates.Render(name, template, data, renderOptions, cancellationToken);
+                files[name] = output.Output ?? throw new RpcException(GrpcStatusCode.Internal,
                     $"failed to generate configuration \"{plan.Spec.Name}\" file \"{name}\": {output.Error}");
             }
         }

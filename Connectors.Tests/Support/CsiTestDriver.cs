@@ -11,21 +11,18 @@ internal sealed class CsiTestDriver : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly CsiServer _server;
 
-    private CsiTestDriver(ServiceProvider provider, CsiServer server, TempDirectory directory, InMemoryCsiKube kube, PathTemplates templates)
+    private CsiTestDriver(ServiceProvider provider, CsiServer server, TempDirectory directory, InMemoryCsiKube kube)
     {
         _provider = provider;
         _server = server;
         Directory = directory;
         Kube = kube;
-        Templates = templates;
         Client = new GrpcUnixClient(server.SocketPath!, TimeSpan.FromSeconds(10));
     }
 
     public TempDirectory Directory { get; }
 
     public InMemoryCsiKube Kube { get; }
-
-    public PathTemplates Templates { get; }
 
     public GrpcUnixClient Client { get; }
 
@@ -44,17 +41,15 @@ internal sealed class CsiTestDriver : IAsyncDisposable
             ["Components:Namespace"] = "connectors-system",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var kube = new InMemoryCsiKube();
-        var templates = new PathTemplates();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddSingleton<ICsiKube>(kube);
-        services.AddSingleton<IConfigurationTemplates>(templates);
         services.AddCsi();
         var provider = services.BuildServiceProvider();
         var server = provider.GetRequiredService<CsiServer>();
         await server.StartAsync(cancellationToken);
-        return new CsiTestDriver(provider, server, directory, kube, templates);
+        return new CsiTestDriver(provider, server, directory, kube);
     }
 
     public Task<NodePublishVolumeResponse> PublishAsync(NodePublishVolumeRequest request, CancellationToken cancellationToken) =>
