@@ -57,16 +57,17 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
     private static JsonObject MergeParams(ConfigurationSpec spec, JsonObject? requested)
     {
         var result = new JsonObject();
-        var declared = spec.Params ?? [];
+        var declared = (spec.Params ?? []).Where(p => !string.IsNullOrEmpty(p.Name)).ToList();
         foreach (var param in declared)
         {
-            if (requested?[param.Name] is { } value)
+            var name = param.Name!;
+            if (requested?[name] is { } value)
             {
-                result[param.Name] = value.DeepClone();
+                result[name] = value.DeepClone();
             }
             else if (param.Default is { } fallback)
             {
-                result[param.Name] = fallback.DeepClone();
+                result[name] = fallback.DeepClone();
             }
             else
             {
