@@ -44,6 +44,12 @@ public sealed class CsiOptions
     [Required]
     public string ComponentsNamespace { get; set; } = "connectors-system";
 
+    /// <summary>
+    /// How long an allowed SubjectAccessReview (ServiceAccount may get Connector) is reused. Defaults to 10 seconds;
+    /// zero asks every time. Denials are never reused.
+    /// </summary>
+    public TimeSpan AccessReviewCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The plugin version GetPluginInfo reports. Defaults to the assembly's informational version.</summary>
     public string? Version { get; set; }
 }

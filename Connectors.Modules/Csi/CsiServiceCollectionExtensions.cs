@@ -35,6 +35,7 @@ public static class CsiServiceCollectionExtensions
         AddKubernetes(services);
         services.TryAddSingleton<CsiMetrics>();
         services.TryAddSingleton<AtomicWriter>();
+        services.TryAddSingleton<AccessChecker>();
         services.TryAddSingleton<VolumeRenderer>();
         services.TryAddSingleton<VolumePublisher>();
         services.TryAddSingleton<IdentityService>();

@@ -10,7 +10,7 @@ namespace Connectors.Modules.Csi;
 /// classes, plan configurations, check access, issue the token, then built-ins, class configurations
 /// (later wins) and exclusions. Nothing touches the target until everything here has succeeded.
 /// </summary>
-internal sealed class VolumeRenderer(ICsiKube kube, ITemplateRenderer templates, IOptions<CsiOptions> options)
+internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITemplateRenderer templates, IOptions<CsiOptions> options)
 {
     public const string ProxyCaKey = "tls.crt";
 
@@ -23,7 +23,7 @@ internal sealed class VolumeRenderer(ICsiKube kube, ITemplateRenderer templates,
 
         var connectors = ConnectorResolver.Resolve(kube, request.Connectors);
         var plans = ConfigurationPlan.Create(request.Configurations, connectors, request.Params);
-        await AccessChecker.CheckAsync(kube, request.Pod, request.Connectors, cancellationToken);
+        await access.CheckAsync(request.Pod, request.Connectors, cancellationToken);
         var token = await TokenIssuer.IssueAsync(kube, request, connectors, options.Value.ApiAudience, cancellationToken);
         var caPem = ProxyCa(connectors);
 

@@ -125,6 +125,34 @@ public sealed class NodePublishVolumeTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task Publish_SameServiceAccountTwice_ReviewsAccessOnce(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        await driver.PublishAsync(CsiRequests.Publish(Target(driver), ("connectors", "git")), cancellationToken);
+        await driver.PublishAsync(CsiRequests.Publish(Target(driver), ("connectors", "git")), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(driver.Kube.Reviews, Has.Count.EqualTo(1));
+            Assert.That(driver.Kube.TokenRequests, Has.Count.EqualTo(2), "every volume gets its own token");
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Publish_DeniedThenAllowed_DenialIsNotRemembered(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        var request = CsiRequests.Publish(Target(driver), ("connectors", "secret-git"));
+        var denied = await Assert.ThrowsAsync<RpcException>(() => driver.PublishAsync(request, cancellationToken));
+        driver.Kube.Allow(CsiRequests.User, "team", "secret-git");
+        await driver.PublishAsync(request, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(denied!.Status, Is.EqualTo(GrpcStatusCode.PermissionDenied));
+            Assert.That(File.Exists(Path.Combine(request.TargetPath, "context.token")), Is.True);
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Unpublish_Twice_RemovesTargetAndSucceedsAgain(CancellationToken cancellationToken)
     {
         await using var driver = await StartAsync(cancellationToken);

@@ -263,12 +263,13 @@ def snapshot(target):
 
 def mount_type(path):
     """The filesystem type mounted exactly at path, from /proc/self/mountinfo (None when not a mount point)."""
+    found = None
     with open("/proc/self/mountinfo") as f:
         for line in f:
             left, right = line.split(" - ", 1)
             if left.split()[4] == path:
                 found = right.split()[0]
-    return locals().get("found")
+    return found
 
 
 def jwt_claims(token):
