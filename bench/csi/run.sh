@@ -2,7 +2,7 @@
 # CSI benchmark (docs/benchmarks.md ## Csi): NodePublishVolume latency on warm caches and the idle RSS of the
 # csi-node role. The embedded API runs in one process (with a csi-node role that creates the fixtures' world);
 # the measured csi-node role is a second process using the embedded API's kubeconfig, as on a real node.
-#   bash bench/csi/run.sh [N]
+#   [QPS=20] bash bench/csi/run.sh [N]     (QPS: the role's --kube-api-qps; 0 disables the client-side limiter)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -28,7 +28,7 @@ for _ in $(seq 1 150); do [ -f "$tmp/kubeconfig" ] && [ -S "$tmp/api-side.sock" 
   -p '{"status":{"proxy":{"httpAddress":{"url":"http://c-gitlab.quickstart.svc.cluster.local"}}}}' >/dev/null
 
 sock="$tmp/csi.sock"
-NODE_NAME=bench "$bin" run --role csi-node --kubeconfig "$tmp/kubeconfig" --csi-endpoint "unix://$sock" \
+NODE_NAME=bench "$bin" run --role csi-node --kubeconfig "$tmp/kubeconfig" --csi-endpoint "unix://$sock" --kube-api-qps "${QPS:-20}" \
   --health-listen 127.0.0.1:0 --log-level warn >"$tmp/driver.log" 2>&1 &
 driver=$!
 pids+=($driver)
