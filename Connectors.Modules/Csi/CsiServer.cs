@@ -48,6 +48,12 @@ internal sealed partial class CsiServer(
         await app.StartAsync(cancellationToken);
         _app = app;
         SocketPath = path;
+        if (!OperatingSystem.IsWindows())
+        {
+            // Whoever can connect can have tokens issued for any ServiceAccount: only the owner (kubelet runs as root).
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         Log.Listening(_logger, path, node.NodeId);
     }
 

@@ -1,7 +1,9 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Buffers;
 using Google.Protobuf;
 
 namespace Connectors.Modules.Csi;
@@ -69,7 +71,7 @@ public sealed class GrpcUnixClient : IDisposable
         }
 
         if (payload.Length < GrpcFraming.PrefixLength || payload[0] != 0
-            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(1)) != payload.Length - GrpcFraming.PrefixLength)
+            || BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(1)) != payload.Length - GrpcFraming.PrefixLength)
         {
             throw new RpcException(GrpcStatusCode.Internal, "the answer is not one uncompressed gRPC message");
         }
@@ -84,7 +86,7 @@ public sealed class GrpcUnixClient : IDisposable
         static string? Get(HttpHeaders headers, string name) => headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
         var status = Get(response.TrailingHeaders, "grpc-status") ?? Get(response.Headers, "grpc-status");
         var text = Get(response.TrailingHeaders, "grpc-message") ?? Get(response.Headers, "grpc-message") ?? string.Empty;
-        if (status is null || !int.TryParse(status, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
+        if (status is null || !int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
         {
             return (GrpcStatusCode.Internal, "the answer has no grpc-status");
         }

@@ -77,6 +77,14 @@ public sealed class CsiServerTests
     }
 
     [Test, CancelAfter(20_000)]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task StartAsync_Socket_IsOnlyForItsOwner(CancellationToken cancellationToken)
+    {
+        await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
+        Assert.That(File.GetUnixFileMode(driver.SocketPath), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Call_NotGrpcContentType_Answers415(CancellationToken cancellationToken)
     {
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken);

@@ -48,6 +48,8 @@ for c in quickstart/gitlab quickstart/k8s quickstart/layered private/secret-tool
     -p "{\"status\":{\"proxy\":{\"httpAddress\":{\"url\":\"http://c-$name.$ns.svc.cluster.local\"}}}}" >/dev/null
 done
 
+[ "$(stat -c %a "$sock")" = 600 ] || { echo "the CSI socket is not 0600"; exit 1; }
+
 echo "--- python grpcio"
 (cd e2e/csi && /usr/bin/python3 check.py --proto ../../Connectors.Modules/Csi/csi.proto --socket "$sock" --kubectl "$kubectl" \
   --kubeconfig "$tmp/kubeconfig" --gotmpl "$tmp/gotmpl" --work "$tmp/work" --ca "$tmp/ca.crt" --node-id e2e-node)
