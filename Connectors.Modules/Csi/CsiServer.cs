@@ -41,7 +41,11 @@ internal sealed partial class CsiServer(
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.Value.MaxMessageBytes + GrpcFraming.PrefixLength;
-            k.ListenUnixSocket(path, listen => listen.Protocols = HttpProtocols.Http2);
+            k.ListenUnixSocket(path, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next));
+            });
         });
         var app = builder.Build();
         app.Run(dispatcher.HandleAsync);
