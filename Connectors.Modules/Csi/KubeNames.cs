@@ -10,7 +10,9 @@ internal static class KubeNames
 
     private static bool IsLabelPart(string part) =>
         part.Length > 0
-        && char.IsAsciiLetterLower(part[0]) | char.IsAsciiDigit(part[0])
-        && char.IsAsciiLetterLower(part[^1]) | char.IsAsciiDigit(part[^1])
-        && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+        && IsAlphanumeric(part[0])
+        && IsAlphanumeric(part[^1])
+        && part.All(c => IsAlphanumeric(c) || c == '-');
+
+    private static bool IsAlphanumeric(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
 }
