@@ -111,6 +111,11 @@ internal static class RunCommand
             await host.RunAsync(cancellationToken);
             return 0;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while still starting: as clean as a stop after start.
+            return 0;
+        }
         catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FirstLine(e.Message));

@@ -121,6 +121,8 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType TokenReviews = new(Authentication, "v1", "tokenreviews", "TokenReview", false) { Virtual = true };
 
+    public static readonly ResourceType SelfSubjectReviews = new(Authentication, "v1", "selfsubjectreviews", "SelfSubjectReview", false) { Virtual = true };
+
     public static readonly ResourceType SubjectAccessReviews = new(Authorization, "v1", "subjectaccessreviews", "SubjectAccessReview", false) { Virtual = true };
 
     public static readonly ResourceType SelfSubjectAccessReviews = new(Authorization, "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false) { Virtual = true };
@@ -132,7 +134,7 @@ internal static class ResourceRegistry
     [
         Namespaces, Secrets, ServiceAccounts, Services, ConfigMaps, Events, Pods,
         Leases, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Connectors, ConnectorClasses,
-        TokenReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
+        TokenReviews, SelfSubjectReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
         // Generic storage for what install manifests contain (so `kubectl apply --dry-run=server` of an install works).
         new("apps", "v1", "deployments", "Deployment", true) { HasStatus = true, HasSpec = true, ShortNames = ["deploy"], Categories = ["all"] },
         new("apps", "v1", "daemonsets", "DaemonSet", true) { HasStatus = true, HasSpec = true, ShortNames = ["ds"], Categories = ["all"] },
