@@ -27,7 +27,9 @@ internal static class TemplateCommand
         var options = new Option<string[]>("--option") { Description = "Go template option, e.g. missingkey=error", HelpName = "missingkey=default|invalid|zero|error" };
         var engine = new Option<string>("--engine") { Description = "Template engine", DefaultValueFactory = _ => "go", HelpName = "go|handlebars" };
         var name = new Option<string?>("--name") { Description = "Template name used in errors (default: the file name)" };
-        var command = new Command("render", "Render one template to stdout") { template, data, options, engine, name };
+        var allowNondeterministic = new Option<bool>("--allow-nondeterministic") { Description = "Allow now, rand*, uuidv4, gen*, bcrypt ... (disabled by default)" };
+        var allowEnv = new Option<bool>("--allow-env") { Description = "Allow env and expandenv (disabled by default)" };
+        var command = new Command("render", "Render one template to stdout") { template, data, options, engine, name, allowNondeterministic, allowEnv };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var renderOptions = RenderOptions.Default;
@@ -49,7 +51,12 @@ internal static class TemplateCommand
                 return ConnectorsCommandLine.UsageError(parse, e.Message.Split(" (Parameter", 2)[0]);
             }
 
-            renderOptions = renderOptions with { Engine = kind.Value };
+            renderOptions = renderOptions with
+            {
+                Engine = kind.Value,
+                AllowNondeterministicFunctions = parse.GetValue(allowNondeterministic),
+                AllowEnvironmentFunctions = parse.GetValue(allowEnv),
+            };
             var error = parse.InvocationConfiguration.Error;
             var path = parse.GetValue(template)!;
             string text;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Connectors.Modules.Templates;
@@ -12,7 +11,7 @@ internal static partial class SprigFunctions
         Add(t, "abbrev", [I, S], null, a => Abbrev(Int(a[0]), Str(a[1])));
         Add(t, "abbrevboth", [I, I, S], null, a => AbbrevBoth(Int(a[0]), Int(a[1]), Str(a[2])));
         Add(t, "trunc", [I, S], null, a => Trunc(Int(a[0]), Str(a[1])));
-        Add(t, "trim", [S], null, a => Str(a[0]).Trim(GoSpace));
+        Add(t, "trim", [S], null, a => Str(a[0]).Trim());
         Add(t, "upper", [S], null, a => Str(a[0]).ToUpperInvariant());
         Add(t, "lower", [S], null, a => Str(a[0]).ToLowerInvariant());
         Add(t, "title", [S], null, a => Title(Str(a[0])));
@@ -23,7 +22,7 @@ internal static partial class SprigFunctions
         Add(t, "trimAll", [S, S], null, a => Str(a[1]).Trim(Str(a[0]).ToCharArray()));
         Add(t, "trimSuffix", [S, S], null, a => Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[..^Str(a[0]).Length] : Str(a[1]));
         Add(t, "trimPrefix", [S, S], null, a => Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[Str(a[0]).Length..] : Str(a[1]));
-        Add(t, "nospace", [S], null, a => string.Concat(Str(a[0]).Where(c => !char.IsWhiteSpace(c))));
+        Add(t, "nospace", [S], null, a => NoSpace(Str(a[0])));
         Add(t, "initials", [S], null, a => Initials(Str(a[0])));
         Add(t, "swapcase", [S], null, a => SwapCase(Str(a[0])));
         Add(t, "snakecase", [S], null, a => CaseWords.ToDelimited(Str(a[0]), '_'));
@@ -51,56 +50,32 @@ internal static partial class SprigFunctions
         Add(t, "shuffle", [S], null, a => Shuffle(Str(a[0])), FunctionEffect.Nondeterministic);
     }
 
-    private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00A0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200A', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000'];
-
-    private static string Abbrev(long width, string s)
+    // Go's unicode.IsSpace and .NET's char.IsWhiteSpace agree (Latin-1 spaces, Z categories), so Trim() is TrimSpace.
+    private static string NoSpace(string s)
     {
-        if (width < 4 || Encoding.UTF8.GetByteCount(s) <= width)
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
         {
-            return s;
+            if (!char.IsWhiteSpace(c))
+            {
+                sb.Append(c);
+            }
         }
 
-        return ByteSlice(s, 0, (int)width - 3) + "...";
-    }
-
-    private static string AbbrevBoth(long left, long right, string s)
-    {
-        if (right < 4 || (left > 0 && right < 7) || s.Length == 0)
-        {
-            return s;
-        }
-
-        var len = s.Length;
-        if (len <= right)
-        {
-            return s;
-        }
-
-        var offset = (int)Math.Min(left, len);
-        if (len - offset < right - 3)
-        {
-            offset = len - ((int)right - 3);
-        }
-
-        if (offset <= 4)
-        {
-            return s[..((int)right - 3)] + "...";
-        }
-
-        if (offset + right - 3 < len)
-        {
-            return "..." + Abbrev(right - 3, s[offset..]);
-        }
-
-        return "..." + s[(len - ((int)right - 3))..];
+        return sb.Length == s.Length ? s : sb.ToString();
     }
 
     private static string ByteSlice(string s, int start, int end)
     {
         var bytes = Encoding.UTF8.GetBytes(s);
-        if (start < 0 || end > bytes.Length || start > end)
+        if (end > bytes.Length)
         {
-            throw new FunctionCallException($"runtime error: slice bounds out of range [{start}:{end}] with length {bytes.Length}");
+            throw new FunctionCallException($"runtime error: slice bounds out of range [:{end}] with length {bytes.Length}");
+        }
+
+        if (start < 0 || start > end)
+        {
+            throw new FunctionCallException($"runtime error: slice bounds out of range [{start}:{end}]");
         }
 
         return Encoding.UTF8.GetString(bytes, start, end - start);
@@ -194,10 +169,12 @@ internal static partial class SprigFunctions
 
     private static string Initials(string s)
     {
+        // goutils walks bytes: a multi-byte first letter yields its first byte as a Latin-1 rune.
         var sb = new StringBuilder();
         var gap = true;
-        foreach (var c in s)
+        foreach (var b in Encoding.UTF8.GetBytes(s))
         {
+            var c = (char)b;
             if (char.IsWhiteSpace(c))
             {
                 gap = true;
@@ -270,56 +247,6 @@ internal static partial class SprigFunctions
         return sb.ToString();
     }
 
-    /// <summary>strings.SplitN (n &lt; 0: all); an empty separator splits into runes.</summary>
-    internal static List<string> GoSplit(string s, string sep, int n)
-    {
-        if (n == 0)
-        {
-            return [];
-        }
-
-        if (sep.Length == 0)
-        {
-            var runes = s.EnumerateRunes().Select(r => r.ToString()).ToList();
-            if (n > 0 && runes.Count > n)
-            {
-                var head = runes.Take(n - 1).ToList();
-                head.Add(string.Concat(runes.Skip(n - 1)));
-                return head;
-            }
-
-            return runes;
-        }
-
-        var parts = new List<string>();
-        var start = 0;
-        while (n < 0 || parts.Count < n - 1)
-        {
-            var i = s.IndexOf(sep, start, StringComparison.Ordinal);
-            if (i < 0)
-            {
-                break;
-            }
-
-            parts.Add(s[start..i]);
-            start = i + sep.Length;
-        }
-
-        parts.Add(s[start..]);
-        return parts;
-    }
-
-    private static GoMap SplitMap(List<string> parts)
-    {
-        var map = new Dictionary<string, object?>(parts.Count, StringComparer.Ordinal);
-        for (var i = 0; i < parts.Count; i++)
-        {
-            map["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
-        }
-
-        return new GoMap(map, "string");
-    }
-
     private static GoList SortAlpha(object? list)
     {
         if (list is GoList)
@@ -330,62 +257,6 @@ internal static partial class SprigFunctions
         }
 
         return GoList.Strings([StrVal(list)]);
-    }
-
-    private static string WrapCustom(string str, int wrapLength, string newLine, bool wrapLongWords)
-    {
-        if (str.Length == 0)
-        {
-            return string.Empty;
-        }
-
-        if (newLine.Length == 0)
-        {
-            newLine = "\n";
-        }
-
-        wrapLength = Math.Max(wrapLength, 1);
-        var len = str.Length;
-        var offset = 0;
-        var sb = new StringBuilder();
-        while (len - offset > wrapLength)
-        {
-            if (str[offset] == ' ')
-            {
-                offset++;
-                continue;
-            }
-
-            var end = wrapLength + offset + 1;
-            var spaceToWrapAt = str.LastIndexOf(' ', end - 1, end - offset);
-            if (spaceToWrapAt >= offset)
-            {
-                sb.Append(str, offset, spaceToWrapAt - offset).Append(newLine);
-                offset = spaceToWrapAt + 1;
-            }
-            else if (wrapLongWords)
-            {
-                sb.Append(str, offset, wrapLength).Append(newLine);
-                offset += wrapLength;
-            }
-            else
-            {
-                var index = str.IndexOf(' ', wrapLength + offset);
-                if (index < 0)
-                {
-                    sb.Append(str, offset, len - offset);
-                    offset = len;
-                }
-                else
-                {
-                    sb.Append(str, offset, index - offset).Append(newLine);
-                    offset = index + 1;
-                }
-            }
-        }
-
-        sb.Append(str, offset, len - offset);
-        return sb.ToString();
     }
 
     private static string Shuffle(string s)
