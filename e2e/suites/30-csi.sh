@@ -22,7 +22,9 @@ if [ ! -x "$bin" ]; then
   dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 fi
 
-export GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$tmp/gocache}"
+# The templates oracle imports its probe types from e2e/oracle/gotmpl/types (GOPATH mode).
+mkdir -p "$tmp/gopath/src" && ln -s "$PWD/e2e/oracle/gotmpl/types" "$tmp/gopath/src/connectorsoracle"
+export GO111MODULE=off GOPATH="$tmp/gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$tmp/gocache}"
 go build -o "$tmp/gotmpl" e2e/oracle/gotmpl/main.go
 go build -o "$tmp/csigo" e2e/csi/goclient/main.go
 
