@@ -15,9 +15,10 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["VolumeId"] = request.VolumeId });
         var republish = false;
+        VolumeRequest? volume = null;
         try
         {
-            var volume = VolumeRequestParser.Parse(request, options.Value);
+            volume = VolumeRequestParser.Parse(request, options.Value);
             republish = await publisher.PublishAsync(volume, cancellationToken);
             metrics.Published(GrpcStatusCode.OK, republish, time.GetElapsedTime(started));
             Log.Published(logger, request.VolumeId, volume.Pod.Namespace, volume.Pod.Name, string.Join(",", volume.Connectors), republish);
@@ -25,6 +26,8 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
         }
         catch (RpcException e)
         {
+            // A failed re-publish keeps the previous files, so a target that still holds data was a re-publish.
+            republish = volume is not null && Directory.Exists(volume.TargetPath) && AtomicWriter.HasData(volume.TargetPath);
             metrics.Published(e.Status, republish, time.GetElapsedTime(started));
             Log.PublishFailed(logger, request.VolumeId, e.Status, e.Message);
             throw;
