@@ -11,6 +11,7 @@ public sealed class Condition
     public string Type { get; set; } = string.Empty;
 
     /// <summary><c>True</c>, <c>False</c> or <c>Unknown</c>.</summary>
+    [JsonConverter(typeof(ConditionStatusConverter))]
     public string Status { get; set; } = ConditionStatus.Unknown;
 
     public string? Reason { get; set; }

@@ -8,6 +8,7 @@ namespace Connectors.Modules.Model;
 /// <summary>
 /// Reads Kubernetes YAML the way kubectl does (sigs.k8s.io/yaml: YAML 1.1 scalars, then JSON): multi-document
 /// streams, plain scalars resolved to null, booleans and numbers, quoted and block scalars kept as strings.
+/// Unlike YAML 1.1, single-letter <c>y</c>/<c>n</c> stay strings (a namespace called <c>n</c> is common enough).
 /// </summary>
 public static class KubeYaml
 {
@@ -101,9 +102,9 @@ public static class KubeYaml
         {
             case "" or "~" or "null" or "Null" or "NULL":
                 return null;
-            case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y":
+            case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON":
                 return JsonValue.Create(true);
-            case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N":
+            case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF":
                 return JsonValue.Create(false);
         }
 

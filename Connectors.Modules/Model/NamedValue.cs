@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Connectors.Modules.Model;
 
@@ -14,6 +15,7 @@ public sealed class NamedValue
     public JsonNode? Value { get; set; }
 
     /// <summary>The value when it is a JSON string; otherwise its compact JSON text; null when absent.</summary>
+    [JsonIgnore]
     public string? StringValue => Value switch
     {
         null => null,

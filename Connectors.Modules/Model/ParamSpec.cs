@@ -5,7 +5,8 @@ namespace Connectors.Modules.Model;
 /// <summary>A declared parameter. A ParamSpec without <c>default</c> is required.</summary>
 public sealed class ParamSpec
 {
-    public string Name { get; set; } = string.Empty;
+    /// <summary>Required by the schema; some published examples omit it on <c>spec.address</c>, so it may be null here.</summary>
+    public string? Name { get; set; }
 
     /// <summary><c>string</c> (default), <c>array</c> or <c>object</c>.</summary>
     public string? Type { get; set; }

@@ -1,0 +1,66 @@
+using Connectors.Tests.Support;
+
+namespace Connectors.Tests.Host;
+
+[TestFixture]
+public sealed class CommandLineTests
+{
+    [Test, CancelAfter(30_000)]
+    public async Task Version_NoArguments_PrintsVersionAndExitsZero(CancellationToken cancellationToken)
+    {
+        var (code, stdout, _) = await ConnectorsProcess.RunAsync(["version"], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero);
+            Assert.That(stdout, Does.Match(@"^connectors \d+\.\d+\.\d+"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Run_UnknownRole_PrintsReasonAndUsageAndExitsTwo(CancellationToken cancellationToken)
+    {
+        var (code, stdout, stderr) = await ConnectorsProcess.RunAsync(["run", "--role", "bogus"], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Split('\n')[0], Is.EqualTo("connectors: unknown role \"bogus\": want controller|proxy|csi-node|all"));
+            Assert.That(stderr, Does.Contain("Usage:").And.Contain("--role"));
+            Assert.That(stdout, Is.Empty);
+        }
+    }
+
+    [TestCase("run", "--role", "proxy", "--no-such-flag")]
+    [TestCase("run")]
+    [TestCase("run", "--role", "proxy", "--log-level", "loud")]
+    [TestCase("run", "--role", "proxy", "--shutdown-grace", "soon")]
+    [TestCase("frobnicate")]
+    [CancelAfter(30_000)]
+    public async Task Run_BadArguments_ExitTwoWithOneLineReason(string a, string? b = null, string? c = null, string? d = null, string? e = null, CancellationToken cancellationToken = default)
+    {
+        string[] args = [.. new[] { a, b, c, d, e }.Where(x => x is not null).Cast<string>()];
+
+        var (code, _, stderr) = await ConnectorsProcess.RunAsync(args, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr, Does.StartWith("connectors: "));
+            Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace");
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Run_BadHealthAddress_ExitsOneWithoutStackTrace(CancellationToken cancellationToken)
+    {
+        var (code, _, stderr) = await ConnectorsProcess.RunAsync(["run", "--role", "proxy", "--health-listen", "nowhere", "--log-format", "json"], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(stderr, Does.Contain("connectors: invalid listen address \"nowhere\""));
+            Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace");
+        }
+    }
+}

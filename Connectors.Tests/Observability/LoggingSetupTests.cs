@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Connectors.Modules.Observability;
+using Microsoft.Extensions.Logging;
+using Serilog.Extensions.Logging;
+
+namespace Connectors.Tests.Observability;
+
+[TestFixture]
+public sealed partial class LoggingSetupTests
+{
+    [LoggerMessage(9901, LogLevel.Information, "Reconciled {Connector} in {Milliseconds} ms")]
+    private static partial void Reconciled(ILogger logger, string connector, int milliseconds);
+
+    [LoggerMessage(9902, LogLevel.Warning, "Sending {Authorization} with {Token} to {Host} for {SecretName}")]
+    private static partial void Sending(ILogger logger, string authorization, string token, string host, string secretName);
+
+    [Test]
+    public void Create_JsonFormat_WritesOneJsonObjectPerLineWithProperties()
+    {
+        var sink = new StringWriter();
+        using (var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "info" }, sink))
+        {
+            using var factory = new SerilogLoggerFactory(logger);
+            Reconciled(factory.CreateLogger("Connectors.Test"), "ns/a", 12);
+        }
+
+        var line = JsonNode.Parse(sink.ToString().TrimEnd('\n'))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(line["level"]!.GetValue<string>(), Is.EqualTo("info"));
+            Assert.That(line["logger"]!.GetValue<string>(), Is.EqualTo("Connectors.Test"));
+            Assert.That(line["msg"]!.GetValue<string>(), Does.StartWith("Reconciled ").And.EndWith(" in 12 ms"));
+            Assert.That(line["event"]!.GetValue<int>(), Is.EqualTo(9901));
+            Assert.That(line["Connector"]!.GetValue<string>(), Is.EqualTo("ns/a"));
+            Assert.That(line["Milliseconds"]!.GetValue<int>(), Is.EqualTo(12));
+        }
+    }
+
+    [Test]
+    public void Create_PropertyNamedLikeACredential_IsRedactedInTextAndJson()
+    {
+        foreach (var format in new[] { "json", "text" })
+        {
+            var sink = new StringWriter();
+            using (var logger = LoggingSetup.Create(new LoggingOptions { Format = format, Level = "debug" }, sink))
+            {
+                using var factory = new SerilogLoggerFactory(logger);
+                Sending(factory.CreateLogger("Connectors.Test"), "Bearer abc.def", "eyJhbGciOi", "git.example.com", "my-secret");
+            }
+
+            var text = sink.ToString();
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(text, Does.Not.Contain("abc.def"), format);
+                Assert.That(text, Does.Not.Contain("eyJhbGciOi"), format);
+                Assert.That(text, Does.Contain("[redacted]"), format);
+                Assert.That(text, Does.Contain("git.example.com"), format);
+                Assert.That(text, Does.Contain("my-secret"), format + ": a secret's name is not a secret");
+            }
+        }
+    }
+
+    [TestCase("verbose")]
+    [TestCase("loud")]
+    public void ParseLevel_UnknownName_ThrowsFormatException(string level)
+    {
+        if (level == "verbose")
+        {
+            Assert.That(LoggingSetup.ParseLevel(level), Is.EqualTo(Serilog.Events.LogEventLevel.Verbose));
+            return;
+        }
+
+        Assert.That(() => LoggingSetup.ParseLevel(level), Throws.InstanceOf<FormatException>().With.Message.Contains("unknown log level"));
+    }
+}

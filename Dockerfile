@@ -1,0 +1,26 @@
+# One image for every role: connectors run --role controller|proxy|csi-node.
+# Build stage: restore and publish a self-contained linux-x64 build.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props Connectors.slnx .editorconfig ./
+COPY Connectors.Modules/Connectors.Modules.csproj Connectors.Modules/
+COPY Connectors.Host/Connectors.Host.csproj Connectors.Host/
+RUN dotnet restore Connectors.Host/Connectors.Host.csproj -r linux-x64
+COPY Connectors.Modules/ Connectors.Modules/
+COPY Connectors.Host/ Connectors.Host/
+RUN dotnet publish Connectors.Host/Connectors.Host.csproj -c Release -r linux-x64 --self-contained true \
+      --no-restore -o /out \
+ && /out/connectors version
+
+# Runtime stage: the runtime dependencies of a self-contained .NET app, no SDK, no shell tools needed.
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
+WORKDIR /app
+COPY --from=build /out/ /app/
+COPY manifests/connectorclasses/ /app/connectorclasses/
+# Non-root by default; the csi-node DaemonSet runs privileged as root explicitly (it mounts tmpfs).
+RUN groupadd --system --gid 65532 connectors && useradd --system --uid 65532 --gid 65532 --no-create-home connectors
+USER 65532:65532
+ENV DOTNET_gcServer=0 DOTNET_GCHeapAffinitizeMask=0 DOTNET_TieredPGO=1
+EXPOSE 8080 9090
+ENTRYPOINT ["/app/connectors"]
+CMD ["version"]
