@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Modules.Kube;
+
+/// <summary>
+/// Sends one API request: rate limit, credentials (refreshed and retried once after a 401), timeout, and the
+/// mapping of HTTP answers and transport errors to <see cref="KubeOutcome"/>.
+/// </summary>
+internal sealed partial class KubeTransport : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly KubeRateLimiter _limiter;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
+
+    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, ILogger logger)
+    {
+        Config = config;
+        _http = new HttpClient(handler) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+        _limiter = limiter;
+        _timeout = timeout;
+        _logger = logger;
+    }
+
+    public KubeClientConfig Config { get; }
+
+    /// <summary>Sends a request and reads the whole answer.</summary>
+    public async Task<KubeResponse> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            using var response = await SendCoreAsync(method, pathAndQuery, body, contentType, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            return new KubeResponse(response.StatusCode, bytes, response.Headers.RetryAfter?.Delta);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return KubeResponse.Failed($"{method} {Describe(pathAndQuery)}: no answer within {_timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return KubeResponse.Failed($"{method} {Describe(pathAndQuery)}: {TransportMessage(e)}");
+        }
+    }
+
+    /// <summary>Opens a streaming request (watch); the caller owns the response.</summary>
+    /// <exception cref="KubeException">The server cannot be reached.</exception>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendCoreAsync(HttpMethod.Get, pathAndQuery, null, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new KubeException(KubeOutcome.Transient, $"GET {Describe(pathAndQuery)}: {TransportMessage(e)}", e);
+        }
+    }
+
+    public string Describe(string pathAndQuery)
+    {
+        var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        return new Uri(Config.Server, question < 0 ? pathAndQuery : pathAndQuery[..question]).ToString();
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        (Config.Credentials as IDisposable)?.Dispose();
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await _limiter.WaitAsync(cancellationToken);
+            using var request = new HttpRequestMessage(method, pathAndQuery);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
+            }
+
+            if (Config.Credentials is { } credentials)
+            {
+                request.Headers.Authorization = await credentials.GetAuthorizationAsync(attempt > 0, cancellationToken);
+            }
+
+            var response = await _http.SendAsync(request, completion, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Credentials is null or StaticCredentials)
+            {
+                Log.Answered(_logger, method.Method, Describe(pathAndQuery), (int)response.StatusCode);
+                return response;
+            }
+
+            // The token may have rotated or expired: read the file or run the plugin again, then retry once.
+            response.Dispose();
+        }
+    }
+
+    private static string TransportMessage(HttpRequestException e)
+    {
+        var message = e.InnerException is { } inner ? inner.Message : e.Message;
+        return "cannot reach the Kubernetes API: " + message;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Trace, "{Method} {Url} answered {StatusCode}")]
+        public static partial void Answered(ILogger logger, string method, string url, int statusCode);
+    }
+}
