@@ -1,4 +1,6 @@
 using Connectors.Modules.Credentials;
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
 using Connectors.Modules.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,10 +12,22 @@ namespace Connectors.Modules.Proxy;
 public static class ProxyServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the proxy. The caller also registers where Connectors come from and how tokens are reviewed
-    /// (the Kube-backed implementations, or in-process ones in tests).
+    /// Registers the proxy with its Kubernetes sources: watch caches of Connectors, ConnectorClasses, Secrets and the
+    /// <c>connectors-config</c> ConfigMap, and TokenReview/SubjectAccessReview through the API client.
     /// </summary>
     public static IServiceCollection AddProxy(this IServiceCollection services)
+    {
+        services.AddKubeCache<Connector>();
+        services.AddKubeCache<ConnectorClass>();
+        services.AddKubeCache<Secret>();
+        services.AddKubeCache<ConfigMap>(o => o.FieldSelector = "metadata.name=" + WellKnown.ConfigMapName);
+        services.TryAddSingleton<IConnectorDirectory, KubeConnectorDirectory>();
+        services.TryAddSingleton<IAccessReviewClient, KubeAccessReviewClient>();
+        return services.AddProxyCore();
+    }
+
+    /// <summary>Everything but the sources: callers (tests) register <see cref="IConnectorDirectory"/> and <see cref="IAccessReviewClient"/>.</summary>
+    internal static IServiceCollection AddProxyCore(this IServiceCollection services)
     {
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.SectionName)
