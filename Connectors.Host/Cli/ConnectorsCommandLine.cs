@@ -20,6 +20,7 @@ internal static class ConnectorsCommandLine
 
         root.Subcommands.Add(RunCommand.Create(globals));
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create(globals));
         return root;
     }
 

@@ -18,6 +18,7 @@ internal static class RunCommand
     [
         new("--health-listen", "Observability:HealthListen", "Address of /healthz, /readyz and /metrics", "0.0.0.0:9090"),
         new("--shutdown-grace", "Host:ShutdownGrace", "How long in-flight work may take to finish after SIGTERM (Go duration or seconds)", "25s"),
+        .. KubeFlags.All,
     ];
 
     public static Command Create(IReadOnlyList<(Flag Flag, Option<string?> Option)> globals)
@@ -30,6 +31,12 @@ internal static class RunCommand
             HelpName = "role",
         };
         var command = new Command("run", "Run the controller, proxy and/or csi-node roles") { roleOption };
+        var embedded = EmbeddedMode.Options.Create();
+        foreach (var option in embedded.All)
+        {
+            command.Options.Add(option);
+        }
+
         var flags = new List<(Flag Flag, Option<string?> Option)>(globals);
         foreach (var flag in CommonFlags.Concat(RoleCatalog.All.SelectMany(r => r.Flags)).DistinctBy(f => f.Name))
         {
@@ -47,12 +54,17 @@ internal static class RunCommand
             }
 
             var settings = flags.ToDictionary(f => f.Flag.ConfigKey, f => parse.GetValue(f.Option) ?? f.Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
-            return await RunAsync(parse, roles, settings, cancellationToken);
+            return await RunAsync(parse, roles, settings, (embedded, flags), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        ParseResult parse,
+        IReadOnlyList<IRole> roles,
+        Dictionary<string, string?> settings,
+        (EmbeddedMode.Options Options, IReadOnlyList<(Flag Flag, Option<string?> Option)> Flags) embedded,
+        CancellationToken cancellationToken)
     {
         var logging = new LoggingOptions { Level = settings["Logging:Level"] ?? "info", Format = settings["Logging:Format"] ?? "auto" };
         TimeSpan grace;
@@ -68,6 +80,13 @@ internal static class RunCommand
         }
 
         using var logger = LoggingSetup.Create(logging);
+        var (embeddedMode, failed) = await EmbeddedMode.TryStartAsync(parse, embedded.Options, embedded.Flags, roles, settings, logger, cancellationToken);
+        if (failed is { } exitCode)
+        {
+            return exitCode;
+        }
+
+        await using var embeddedApi = embeddedMode;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -92,7 +111,7 @@ internal static class RunCommand
             await host.RunAsync(cancellationToken);
             return 0;
         }
-        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException)
+        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FirstLine(e.Message));
             return 1;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Connectors.Modules.Model;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
 
@@ -15,6 +16,17 @@ public sealed class KubeClient : IDisposable
     private readonly KubeTransport _transport;
 
     internal KubeClient(KubeTransport transport) => _transport = transport;
+
+    /// <summary>
+    /// A client outside dependency injection (command-line tools): <see cref="KubeOptions.Kubeconfig"/> and
+    /// <see cref="KubeOptions.Context"/>, else in-cluster, else <c>$KUBECONFIG</c> or <c>~/.kube/config</c>.
+    /// </summary>
+    /// <exception cref="KubeConfigException">No usable configuration; the message names the file or context.</exception>
+    public static KubeClient Create(KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return KubeClientFactory.Create(options, timeProvider, loggerFactory);
+    }
 
     /// <summary>The API server's base URL.</summary>
     public Uri Server => _transport.Config.Server;
