@@ -1,0 +1,98 @@
+using System.Text;
+
+namespace Connectors.Modules.Templates;
+
+/// <summary>huandu/xstrings' ToSnakeCase/ToKebabCase (word splitting on case, digits and connectors) and ToCamelCase.</summary>
+internal static class CaseWords
+{
+    private static bool IsConnector(char c) => c is '-' or '_' || char.IsWhiteSpace(c);
+
+    public static string ToCamel(string s)
+    {
+        if (s.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder(s.Length);
+        var i = 0;
+        while (i < s.Length && IsConnector(s[i]))
+        {
+            sb.Append(s[i++]);
+        }
+
+        if (i == s.Length)
+        {
+            return sb.ToString();
+        }
+
+        var r0 = char.ToUpperInvariant(s[i++]);
+        while (i < s.Length)
+        {
+            var r1 = r0;
+            r0 = s[i++];
+            if (IsConnector(r0) && IsConnector(r1))
+            {
+                sb.Append(r1);
+                continue;
+            }
+
+            if (IsConnector(r1))
+            {
+                r0 = char.ToUpperInvariant(r0);
+            }
+            else
+            {
+                r0 = char.ToLowerInvariant(r0);
+                sb.Append(r1);
+            }
+        }
+
+        sb.Append(r0);
+        return sb.ToString();
+    }
+
+    /// <summary>Lower-cased words joined by <paramref name="connector"/>; a word breaks before an upper-case letter
+    /// that follows a lower-case one or precedes one (HTTPServer → http_server), and around digit runs.</summary>
+    public static string ToDelimited(string s, char connector)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (IsConnector(c))
+            {
+                Flush(words, current);
+                continue;
+            }
+
+            if (current.Length > 0)
+            {
+                var prev = current[^1];
+                var next = i + 1 < s.Length ? s[i + 1] : '\0';
+                var breakHere = (char.IsUpper(c) && (char.IsLower(prev) || char.IsDigit(prev)))
+                    || (char.IsUpper(c) && char.IsUpper(prev) && char.IsLower(next))
+                    || (char.IsDigit(c) && char.IsLetter(prev) && char.IsUpper(prev) && current.Length > 1 && char.IsLower(next));
+                if (breakHere)
+                {
+                    Flush(words, current);
+                }
+            }
+
+            current.Append(char.ToLowerInvariant(c));
+        }
+
+        Flush(words, current);
+        return string.Join(connector, words);
+    }
+
+    private static void Flush(List<string> words, StringBuilder current)
+    {
+        if (current.Length > 0)
+        {
+            words.Add(current.ToString());
+            current.Clear();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Connectors.Modules.Templates;
+
+/// <summary>The parse trees of one template text: the main template and its define/block templates.</summary>
+internal sealed class ParsedTemplate(string name, string text, Dictionary<string, ListNode> trees)
+{
+    public string Name { get; } = name;
+
+    public string Text { get; } = text;
+
+    public IReadOnlyDictionary<string, ListNode> Trees { get; } = trees;
+}

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Connectors.Modules.Templates;
+
+// Sprig's crypto and random functions (crypto.go). Everything random is refused by default; decryptAES is
+// deterministic and always available.
+internal static partial class SprigFunctions
+{
+    private const string Alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private const string Digits = "0123456789";
+
+    private static void RegisterCrypto(FunctionTable t)
+    {
+        const FunctionEffect random = FunctionEffect.Nondeterministic;
+        Add(t, "randAlphaNum", [I], null, a => RandomString(Alpha + Digits, Int(a[0])), random);
+        Add(t, "randAlpha", [I], null, a => RandomString(Alpha, Int(a[0])), random);
+        Add(t, "randNumeric", [I], null, a => RandomString(Digits, Int(a[0])), random);
+        Add(t, "randAscii", [I], null, a => RandomString(string.Concat(Enumerable.Range(32, 95).Select(c => (char)c)), Int(a[0])), random);
+        Add(t, "randBytes", [I], null, a => Convert.ToBase64String(RandomNumberGenerator.GetBytes((int)Int(a[0]))), random);
+        Add(t, "uuidv4", [], null, _ => Guid.NewGuid().ToString(), random);
+        Add(t, "genPrivateKey", [S], null, a => GeneratePrivateKey(Str(a[0])), random);
+        Add(t, "encryptAES", [S, S], null, a => EncryptAes(Str(a[0]), Str(a[1])), random);
+        Add(t, "decryptAES", [S, S], null, a => DecryptAes(Str(a[0]), Str(a[1])));
+        foreach (var name in new[] { "bcrypt", "htpasswd", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey" })
+        {
+            var arity = name switch
+            {
+                "bcrypt" => 1,
+                "htpasswd" or "buildCustomCert" => 2,
+                "genCA" => 2,
+                "genCAWithKey" => 3,
+                "genSelfSignedCert" => 4,
+                "genSelfSignedCertWithKey" => 5,
+                "genSignedCert" => 5,
+                "genSignedCertWithKey" => 6,
+                _ => 5,
+            };
+            var parameters = Enumerable.Repeat(A, arity).ToArray();
+            Add(t, name, parameters, null, _ => throw new FunctionCallException($"{name} is not supported by this engine"), random);
+        }
+    }
+
+    private static string RandomString(string alphabet, long count)
+    {
+        if (count < 0)
+        {
+            throw new FunctionCallException("count must be non-negative");
+        }
+
+        return RandomNumberGenerator.GetString(alphabet, (int)count);
+    }
+
+    private static string GeneratePrivateKey(string type)
+    {
+        AsymmetricAlgorithm key = type switch
+        {
+            "rsa" => RSA.Create(4096),
+            "ecdsa" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+            "dsa" => throw new FunctionCallException("dsa keys are not supported by this engine"),
+            _ => throw new FunctionCallException("Unknown type " + type),
+        };
+        using (key)
+        {
+            return type == "rsa" ? ((RSA)key).ExportRSAPrivateKeyPem() : ((ECDsa)key).ExportECPrivateKeyPem();
+        }
+    }
+
+    private static byte[] AesKey(string password)
+    {
+        var key = new byte[32];
+        var bytes = Encoding.UTF8.GetBytes(password);
+        Array.Copy(bytes, key, Math.Min(32, bytes.Length));
+        return key;
+    }
+
+    private static string EncryptAes(string password, string plaintext)
+    {
+        using var aes = Aes.Create();
+        aes.Key = AesKey(password);
+        var data = Encoding.UTF8.GetBytes(plaintext);
+        var padding = 16 - (data.Length % 16);
+        var padded = data.Concat(Enumerable.Repeat((byte)padding, padding)).ToArray();
+        var iv = RandomNumberGenerator.GetBytes(16);
+        var cipher = aes.EncryptCbc(padded, iv, PaddingMode.None);
+        return Convert.ToBase64String([.. iv, .. cipher]);
+    }
+
+    private static string DecryptAes(string password, string crypt64)
+    {
+        if (crypt64.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        byte[] crypt;
+        try
+        {
+            crypt = Convert.FromBase64String(crypt64);
+        }
+        catch (FormatException)
+        {
+            throw new FunctionCallException($"illegal base64 data at input byte {Base64ErrorOffset(crypt64)}");
+        }
+
+        if (crypt.Length < 16 || crypt.Length % 16 != 0)
+        {
+            throw new FunctionCallException(crypt.Length < 16 ? "ciphertext too short" : "crypto/cipher: input not full blocks");
+        }
+
+        using var aes = Aes.Create();
+        aes.Key = AesKey(password);
+        var plain = aes.DecryptCbc(crypt.AsSpan(16), crypt.AsSpan(0, 16), PaddingMode.None);
+        var pad = plain.Length == 0 ? 0 : plain[^1];
+        return pad > plain.Length ? throw new FunctionCallException("runtime error: slice bounds out of range") : Encoding.UTF8.GetString(plain, 0, plain.Length - pad);
+    }
+}

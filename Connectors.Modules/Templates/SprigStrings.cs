@@ -1,0 +1,397 @@
+using System.Globalization;
+using System.Text;
+
+namespace Connectors.Modules.Templates;
+
+// Sprig's string functions (strings.go plus the goutils and xstrings helpers it wires in).
+internal static partial class SprigFunctions
+{
+    private static void RegisterStrings(FunctionTable t)
+    {
+        Add(t, "hello", [], null, _ => "Hello!");
+        Add(t, "abbrev", [I, S], null, a => Abbrev(Int(a[0]), Str(a[1])));
+        Add(t, "abbrevboth", [I, I, S], null, a => AbbrevBoth(Int(a[0]), Int(a[1]), Str(a[2])));
+        Add(t, "trunc", [I, S], null, a => Trunc(Int(a[0]), Str(a[1])));
+        Add(t, "trim", [S], null, a => Str(a[0]).Trim(GoSpace));
+        Add(t, "upper", [S], null, a => Str(a[0]).ToUpperInvariant());
+        Add(t, "lower", [S], null, a => Str(a[0]).ToLowerInvariant());
+        Add(t, "title", [S], null, a => Title(Str(a[0])));
+        Add(t, "untitle", [S], null, a => Untitle(Str(a[0])));
+        Add(t, "substr", [I, I, S], null, a => Substring(Int(a[0]), Int(a[1]), Str(a[2])));
+        AddWithContext(t, "repeat", [I, S], null, (c, a) => Repeat(c, Str(a[1]), Int(a[0])));
+        Add(t, "trimall", [S, S], null, a => Str(a[1]).Trim(Str(a[0]).ToCharArray()));
+        Add(t, "trimAll", [S, S], null, a => Str(a[1]).Trim(Str(a[0]).ToCharArray()));
+        Add(t, "trimSuffix", [S, S], null, a => Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[..^Str(a[0]).Length] : Str(a[1]));
+        Add(t, "trimPrefix", [S, S], null, a => Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[Str(a[0]).Length..] : Str(a[1]));
+        Add(t, "nospace", [S], null, a => string.Concat(Str(a[0]).Where(c => !char.IsWhiteSpace(c))));
+        Add(t, "initials", [S], null, a => Initials(Str(a[0])));
+        Add(t, "swapcase", [S], null, a => SwapCase(Str(a[0])));
+        Add(t, "snakecase", [S], null, a => CaseWords.ToDelimited(Str(a[0]), '_'));
+        Add(t, "kebabcase", [S], null, a => CaseWords.ToDelimited(Str(a[0]), '-'));
+        Add(t, "camelcase", [S], null, a => CaseWords.ToCamel(Str(a[0])));
+        Add(t, "wrap", [I, S], null, a => WrapCustom(Str(a[1]), (int)Int(a[0]), "\n", false));
+        Add(t, "wrapWith", [I, S, S], null, a => WrapCustom(Str(a[2]), (int)Int(a[0]), Str(a[1]), true));
+        Add(t, "contains", [S, S], null, a => Str(a[1]).Contains(Str(a[0]), StringComparison.Ordinal));
+        Add(t, "hasPrefix", [S, S], null, a => Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal));
+        Add(t, "hasSuffix", [S, S], null, a => Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal));
+        Add(t, "quote", [], A, a => string.Join(' ', a.Where(x => x is not null).Select(x => GoQuote.Quote(StrVal(x)))));
+        Add(t, "squote", [], A, a => string.Join(' ', a.Where(x => x is not null).Select(x => "'" + GoFormatter.Sprint([x]) + "'")));
+        Add(t, "cat", [], A, a => Cat(a));
+        AddWithContext(t, "indent", [I, S], null, (c, a) => Indent(c, (int)Int(a[0]), Str(a[1])));
+        AddWithContext(t, "nindent", [I, S], null, (c, a) => "\n" + Indent(c, (int)Int(a[0]), Str(a[1])));
+        Add(t, "replace", [S, S, S], null, a => Str(a[0]).Length == 0 ? ReplaceEmpty(Str(a[2]), Str(a[1])) : Str(a[2]).Replace(Str(a[0]), Str(a[1]), StringComparison.Ordinal));
+        Add(t, "plural", [S, S, I], null, a => Int(a[2]) == 1 ? a[0] : a[1]);
+        Add(t, "toString", [A], null, a => StrVal(a[0]));
+        Add(t, "split", [S, S], null, a => SplitMap(GoSplit(Str(a[1]), Str(a[0]), -1)));
+        Add(t, "splitn", [S, I, S], null, a => SplitMap(GoSplit(Str(a[2]), Str(a[0]), (int)Int(a[1]))));
+        Add(t, "splitList", [S, S], null, a => GoList.Strings(GoSplit(Str(a[1]), Str(a[0]), -1)));
+        Add(t, "toStrings", [A], null, a => GoList.Strings(StrSlice(a[0])));
+        Add(t, "join", [S, A], null, a => string.Join(Str(a[0]), StrSlice(a[1])));
+        Add(t, "sortAlpha", [A], null, a => SortAlpha(a[0]));
+        Add(t, "shuffle", [S], null, a => Shuffle(Str(a[0])), FunctionEffect.Nondeterministic);
+    }
+
+    private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00A0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200A', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000'];
+
+    private static string Abbrev(long width, string s)
+    {
+        if (width < 4 || Encoding.UTF8.GetByteCount(s) <= width)
+        {
+            return s;
+        }
+
+        return ByteSlice(s, 0, (int)width - 3) + "...";
+    }
+
+    private static string AbbrevBoth(long left, long right, string s)
+    {
+        if (right < 4 || (left > 0 && right < 7) || s.Length == 0)
+        {
+            return s;
+        }
+
+        var len = s.Length;
+        if (len <= right)
+        {
+            return s;
+        }
+
+        var offset = (int)Math.Min(left, len);
+        if (len - offset < right - 3)
+        {
+            offset = len - ((int)right - 3);
+        }
+
+        if (offset <= 4)
+        {
+            return s[..((int)right - 3)] + "...";
+        }
+
+        if (offset + right - 3 < len)
+        {
+            return "..." + Abbrev(right - 3, s[offset..]);
+        }
+
+        return "..." + s[(len - ((int)right - 3))..];
+    }
+
+    private static string ByteSlice(string s, int start, int end)
+    {
+        var bytes = Encoding.UTF8.GetBytes(s);
+        if (start < 0 || end > bytes.Length || start > end)
+        {
+            throw new FunctionCallException($"runtime error: slice bounds out of range [{start}:{end}] with length {bytes.Length}");
+        }
+
+        return Encoding.UTF8.GetString(bytes, start, end - start);
+    }
+
+    private static string Trunc(long c, string s)
+    {
+        var len = Encoding.UTF8.GetByteCount(s);
+        if (c < 0 && len + c > 0)
+        {
+            return ByteSlice(s, len + (int)c, len);
+        }
+
+        if (c >= 0 && len > c)
+        {
+            return ByteSlice(s, 0, (int)c);
+        }
+
+        return s;
+    }
+
+    private static string Substring(long start, long end, string s)
+    {
+        var len = Encoding.UTF8.GetByteCount(s);
+        if (start < 0)
+        {
+            return ByteSlice(s, 0, (int)Math.Min(end, int.MaxValue));
+        }
+
+        if (end < 0 || end > len)
+        {
+            return ByteSlice(s, (int)Math.Min(start, int.MaxValue), len);
+        }
+
+        return ByteSlice(s, (int)start, (int)end);
+    }
+
+    private static string Repeat(FunctionContext c, string s, long count)
+    {
+        if (count < 0)
+        {
+            throw new FunctionCallException("strings: negative Repeat count");
+        }
+
+        c.CheckLength(s.Length * count);
+        return new StringBuilder(s.Length * (int)count).Insert(0, s, (int)count).ToString();
+    }
+
+    private static string Title(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var prev = ' ';
+        foreach (var c in s)
+        {
+            sb.Append(IsTitleSeparator(prev) ? char.ToUpperInvariant(c) : c);
+            prev = c;
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsTitleSeparator(char c)
+    {
+        if (c < 0x80)
+        {
+            return !(char.IsAsciiLetterOrDigit(c) || c == '_');
+        }
+
+        return !char.IsLetterOrDigit(c) && char.IsWhiteSpace(c);
+    }
+
+    private static string Untitle(string s)
+    {
+        var chars = s.ToCharArray();
+        var next = true;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsWhiteSpace(chars[i]))
+            {
+                next = true;
+            }
+            else if (next)
+            {
+                chars[i] = char.ToLowerInvariant(chars[i]);
+                next = false;
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private static string Initials(string s)
+    {
+        var sb = new StringBuilder();
+        var gap = true;
+        foreach (var c in s)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                gap = true;
+            }
+            else if (gap)
+            {
+                sb.Append(c);
+                gap = false;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string SwapCase(string s)
+    {
+        var chars = s.ToCharArray();
+        var whitespace = true;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (char.IsUpper(c))
+            {
+                chars[i] = char.ToLowerInvariant(c);
+                whitespace = false;
+            }
+            else if (char.IsLower(c))
+            {
+                chars[i] = char.ToUpperInvariant(c);
+                whitespace = false;
+            }
+            else
+            {
+                whitespace = char.IsWhiteSpace(c);
+            }
+        }
+
+        _ = whitespace;
+        return new string(chars);
+    }
+
+    private static string Cat(object?[] args)
+    {
+        var values = args.Where(x => x is not null).ToArray();
+        var format = string.Join(' ', Enumerable.Repeat("%v", values.Length));
+        return GoFormatter.Sprintf(format, values);
+    }
+
+    private static string Indent(FunctionContext c, int spaces, string v)
+    {
+        if (spaces < 0)
+        {
+            throw new FunctionCallException("strings: negative Repeat count");
+        }
+
+        c.CheckLength((long)spaces * (v.Count(ch => ch == '\n') + 1));
+        var pad = new string(' ', spaces);
+        return pad + v.Replace("\n", "\n" + pad, StringComparison.Ordinal);
+    }
+
+    /// <summary>strings.Replace with an empty old string: inserts between every rune and at both ends.</summary>
+    private static string ReplaceEmpty(string s, string with)
+    {
+        var sb = new StringBuilder(with);
+        foreach (var r in s.EnumerateRunes())
+        {
+            sb.Append(r.ToString()).Append(with);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>strings.SplitN (n &lt; 0: all); an empty separator splits into runes.</summary>
+    internal static List<string> GoSplit(string s, string sep, int n)
+    {
+        if (n == 0)
+        {
+            return [];
+        }
+
+        if (sep.Length == 0)
+        {
+            var runes = s.EnumerateRunes().Select(r => r.ToString()).ToList();
+            if (n > 0 && runes.Count > n)
+            {
+                var head = runes.Take(n - 1).ToList();
+                head.Add(string.Concat(runes.Skip(n - 1)));
+                return head;
+            }
+
+            return runes;
+        }
+
+        var parts = new List<string>();
+        var start = 0;
+        while (n < 0 || parts.Count < n - 1)
+        {
+            var i = s.IndexOf(sep, start, StringComparison.Ordinal);
+            if (i < 0)
+            {
+                break;
+            }
+
+            parts.Add(s[start..i]);
+            start = i + sep.Length;
+        }
+
+        parts.Add(s[start..]);
+        return parts;
+    }
+
+    private static GoMap SplitMap(List<string> parts)
+    {
+        var map = new Dictionary<string, object?>(parts.Count, StringComparer.Ordinal);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            map["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
+        }
+
+        return new GoMap(map, "string");
+    }
+
+    private static GoList SortAlpha(object? list)
+    {
+        if (list is GoList)
+        {
+            var items = StrSlice(list);
+            items.Sort(Utf8Order.Instance);
+            return GoList.Strings(items);
+        }
+
+        return GoList.Strings([StrVal(list)]);
+    }
+
+    private static string WrapCustom(string str, int wrapLength, string newLine, bool wrapLongWords)
+    {
+        if (str.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (newLine.Length == 0)
+        {
+            newLine = "\n";
+        }
+
+        wrapLength = Math.Max(wrapLength, 1);
+        var len = str.Length;
+        var offset = 0;
+        var sb = new StringBuilder();
+        while (len - offset > wrapLength)
+        {
+            if (str[offset] == ' ')
+            {
+                offset++;
+                continue;
+            }
+
+            var end = wrapLength + offset + 1;
+            var spaceToWrapAt = str.LastIndexOf(' ', end - 1, end - offset);
+            if (spaceToWrapAt >= offset)
+            {
+                sb.Append(str, offset, spaceToWrapAt - offset).Append(newLine);
+                offset = spaceToWrapAt + 1;
+            }
+            else if (wrapLongWords)
+            {
+                sb.Append(str, offset, wrapLength).Append(newLine);
+                offset += wrapLength;
+            }
+            else
+            {
+                var index = str.IndexOf(' ', wrapLength + offset);
+                if (index < 0)
+                {
+                    sb.Append(str, offset, len - offset);
+                    offset = len;
+                }
+                else
+                {
+                    sb.Append(str, offset, index - offset).Append(newLine);
+                    offset = index + 1;
+                }
+            }
+        }
+
+        sb.Append(str, offset, len - offset);
+        return sb.ToString();
+    }
+
+    private static string Shuffle(string s)
+    {
+        var runes = s.EnumerateRunes().ToArray();
+        Random.Shared.Shuffle(runes);
+        return string.Concat(runes.Select(r => r.ToString()));
+    }
+}

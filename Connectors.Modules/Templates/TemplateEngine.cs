@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Connectors.Modules.Templates;
+
+/// <summary>
+/// The module's renderer: Go text/template + sprig, or Handlebars, per <see cref="RenderOptions.Engine"/>.
+/// Templates are parsed once and cached by (engine, name, text); a render walks the cached tree over data
+/// already converted to Go-shaped values, so the hot path uses no reflection.
+/// </summary>
+public sealed class TemplateEngine : ITemplateRenderer
+{
+    private const int MaxCachedTemplates = 2048;
+    private readonly ConcurrentDictionary<(TemplateEngineKind Engine, string Name, string Text), object> _cache = new();
+    private readonly TimeProvider _clock;
+
+    public TemplateEngine()
+        : this(TimeProvider.System)
+    {
+    }
+
+    public TemplateEngine(TimeProvider clock) => _clock = clock;
+
+    /// <summary>A process-wide engine for callers without dependency injection (the CLI, tests).</summary>
+    public static TemplateEngine Shared { get; } = new();
+
+    public RenderResult Render(string name, string text, TemplateValue data, RenderOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var parsed = GetOrParse(options.Engine, name, text);
+        if (parsed is string parseError)
+        {
+            return RenderResult.Failure(parseError);
+        }
+
+        try
+        {
+            if (parsed is HandlebarsTemplate hbs)
+            {
+                return hbs.Render(data, options);
+            }
+
+            var output = new StringBuilder(Math.Min(text.Length * 2, options.MaxOutputBytes) + 16);
+            TemplateExecutor.Execute((ParsedTemplate)parsed, data.Root, Settings(options, cancellationToken), output);
+            return RenderResult.Success(output.ToString());
+        }
+        catch (TemplateException e)
+        {
+            return RenderResult.Failure(e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RenderResult.Failure($"template: {name}: render canceled");
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return RenderResult.Failure($"template: {name}: template nesting too deep");
+        }
+    }
+
+    private ExecSettings Settings(RenderOptions options, CancellationToken cancellationToken)
+    {
+        var effects = new HashSet<FunctionEffect>();
+        if (options.AllowNondeterministicFunctions)
+        {
+            effects.Add(FunctionEffect.Nondeterministic);
+        }
+
+        if (options.AllowEnvironmentFunctions)
+        {
+            effects.Add(FunctionEffect.Environment);
+        }
+
+        if (options.AllowNetworkFunctions)
+        {
+            effects.Add(FunctionEffect.Network);
+        }
+
+        return new ExecSettings
+        {
+            MissingKey = options.MissingKey,
+            MaxOutputLength = options.MaxOutputBytes,
+            MaxRangeIterations = options.MaxRangeIterations,
+            MaxTemplateDepth = options.MaxTemplateDepth,
+            Timeout = options.Timeout,
+            DeadlineTimestamp = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency),
+            AllowedEffects = effects,
+            Clock = _clock,
+            CancellationToken = cancellationToken,
+        };
+    }
+
+    /// <summary>The cached parse of a template: a ParsedTemplate, a HandlebarsTemplate, or the parse error text.</summary>
+    private object GetOrParse(TemplateEngineKind engine, string name, string text)
+    {
+        var key = (engine, name, text);
+        if (_cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        object parsed;
+        try
+        {
+            parsed = engine == TemplateEngineKind.Handlebars
+                ? HandlebarsTemplate.Compile(name, text)
+                : TemplateParser.Parse(name, text, FunctionTable.Standard);
+        }
+        catch (TemplateException e)
+        {
+            parsed = e.Message;
+        }
+
+        if (_cache.Count >= MaxCachedTemplates)
+        {
+            _cache.Clear();
+        }
+
+        _cache.TryAdd(key, parsed);
+        return parsed;
+    }
+
+    /// <summary>The names of every function a Go template may call (builtins and sprig).</summary>
+    public static IReadOnlyCollection<string> GoFunctionNames() => [.. FunctionTable.Standard.Names.Order(StringComparer.Ordinal)];
+}

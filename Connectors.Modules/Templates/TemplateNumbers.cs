@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Connectors.Modules.Templates;
+
+/// <summary>Number and character constants of the template language, as text/template/parse.newNumber reads them.</summary>
+internal static class TemplateNumbers
+{
+    public static NumberNode? Parse(TemplateToken token)
+    {
+        var n = new NumberNode(token.Pos, token.Value);
+        if (token.Kind == TokenKind.CharConstant)
+        {
+            if (!GoQuote.TryUnquote(token.Value, out var s))
+            {
+                return null;
+            }
+
+            var rune = char.ConvertToUtf32(s, 0);
+            n.IsInt = n.IsUint = n.IsFloat = true;
+            n.Int64 = rune;
+            n.Uint64 = (ulong)rune;
+            n.Float64 = rune;
+            return n;
+        }
+
+        var text = token.Value;
+        if (text.EndsWith('i'))
+        {
+            return null; // complex constants are not supported
+        }
+
+        if (TryParseInteger(text, out var big))
+        {
+            if (big >= 0 && big <= ulong.MaxValue)
+            {
+                n.IsUint = true;
+                n.Uint64 = (ulong)big;
+            }
+
+            if (big >= long.MinValue && big <= long.MaxValue)
+            {
+                n.IsInt = true;
+                n.Int64 = (long)big;
+            }
+
+            if (n.IsInt)
+            {
+                n.IsFloat = true;
+                n.Float64 = n.Int64;
+            }
+            else if (n.IsUint)
+            {
+                n.IsFloat = true;
+                n.Float64 = n.Uint64;
+            }
+
+            return n.IsInt || n.IsUint ? n : null;
+        }
+
+        if (!text.AsSpan().ContainsAny(".eEpP") || !TryParseFloat(text, out var f))
+        {
+            return null;
+        }
+
+        n.IsFloat = true;
+        n.Float64 = f;
+        if (!n.IsInt && Math.Abs(f) < 9.2e18 && (double)(long)f == f)
+        {
+            n.IsInt = true;
+            n.Int64 = (long)f;
+        }
+
+        if (!n.IsUint && f >= 0 && f < 1.8e19 && (double)(ulong)f == f)
+        {
+            n.IsUint = true;
+            n.Uint64 = (ulong)f;
+        }
+
+        return n;
+    }
+
+    public static string LastError(TemplateToken token)
+    {
+        if (TryParseInteger(token.Value, out _) || !token.Value.AsSpan().ContainsAny(".eEpP") && double.TryParse(token.Value.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            return $"integer overflow: {GoQuote.Quote(token.Value)}";
+        }
+
+        return $"illegal number syntax: {GoQuote.Quote(token.Value)}";
+    }
+
+    /// <summary>Go integer literal syntax (strconv.ParseInt with base 0): sign, 0x/0o/0b/0 prefixes, underscores.</summary>
+    public static bool TryParseInteger(string text, out BigInteger value)
+    {
+        value = BigInteger.Zero;
+        var s = text.AsSpan();
+        var negative = false;
+        if (s.Length > 0 && s[0] is '+' or '-')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+
+        var radix = 10;
+        var prefixed = false;
+        if (s.Length >= 2 && s[0] == '0')
+        {
+            switch (char.ToLowerInvariant(s[1]))
+            {
+                case 'x': radix = 16; s = s[2..]; prefixed = true; break;
+                case 'o': radix = 8; s = s[2..]; prefixed = true; break;
+                case 'b': radix = 2; s = s[2..]; prefixed = true; break;
+                default: radix = 8; s = s[1..]; prefixed = true; break;
+            }
+        }
+
+        if (s.IsEmpty)
+        {
+            return !prefixed && false;
+        }
+
+        var lastUnderscore = true;
+        if (prefixed && radix != 8)
+        {
+            lastUnderscore = false;
+        }
+
+        foreach (var c in s)
+        {
+            if (c == '_')
+            {
+                if (lastUnderscore || !prefixed && radix == 10 && false)
+                {
+                    return false;
+                }
+
+                lastUnderscore = true;
+                continue;
+            }
+
+            var d = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => 99,
+            };
+            if (d >= radix)
+            {
+                return false;
+            }
+
+            value = (value * radix) + d;
+            lastUnderscore = false;
+        }
+
+        if (lastUnderscore)
+        {
+            return false;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return true;
+    }
+
+    public static bool TryParseFloat(string text, out double value)
+    {
+        var clean = text.Replace("_", string.Empty, StringComparison.Ordinal);
+        if (clean.Contains("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            value = 0;
+            return false;
+        }
+
+        return double.TryParse(clean, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsInfinity(value);
+    }
+}

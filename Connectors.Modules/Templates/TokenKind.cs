@@ -1,0 +1,38 @@
+namespace Connectors.Modules.Templates;
+
+/// <summary>Kinds of <see cref="TemplateToken"/>; keywords come last, as in Go's lexer.</summary>
+internal enum TokenKind
+{
+    Error,
+    Bool,
+    Char,
+    CharConstant,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    Dot,
+    Nil,
+    Block,
+    Break,
+    Continue,
+    Define,
+    Else,
+    End,
+    If,
+    Range,
+    Template,
+    With,
+}
