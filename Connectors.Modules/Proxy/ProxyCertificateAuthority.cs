@@ -36,9 +36,16 @@ internal sealed class ProxyCertificateAuthority(IConnectorDirectory directory, I
             return (cached, null);
         }
 
-        var minted = Mint(ca, host, now);
-        leaves.Add(host, minted.Context, minted.NotAfter, now);
-        return (minted.Context, null);
+        try
+        {
+            var minted = Mint(ca, host, now);
+            leaves.Add(host, minted.Context, minted.NotAfter, now);
+            return (minted.Context, null);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            return (null, $"TLS interception is unavailable: cannot issue a certificate for {host}: {e.Message}");
+        }
     }
 
     public void Dispose()
@@ -113,7 +120,8 @@ internal sealed class ProxyCertificateAuthority(IConnectorDirectory directory, I
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var notBefore = now.AddMinutes(-5);
+        // A little back-dating tolerates clock skew, but never before the CA itself is valid.
+        var notBefore = now.AddMinutes(-5) < ca.NotBefore ? new DateTimeOffset(ca.NotBefore.ToUniversalTime()) : now.AddMinutes(-5);
         var notAfter = now + _options.LeafValidity;
         if (notAfter > ca.NotAfter)
         {
