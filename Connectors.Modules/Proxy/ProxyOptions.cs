@@ -40,6 +40,12 @@ public sealed class ProxyOptions
     /// <summary>Validity of a minted leaf certificate. Defaults to 24 hours.</summary>
     public TimeSpan LeafValidity { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Whether every request writes an access-log line at Information (<c>--proxy-access-log</c>). Defaults to true;
+    /// metrics are recorded either way.
+    /// </summary>
+    public bool AccessLog { get; set; } = true;
+
     /// <summary>Namespace of the proxy CA Secret and the <c>connectors-config</c> ConfigMap (from <c>--components-namespace</c>).</summary>
     public string ComponentsNamespace { get; set; } = Model.WellKnown.DefaultComponentsNamespace;
 }

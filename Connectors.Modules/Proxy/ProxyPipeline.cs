@@ -3,6 +3,7 @@ using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
 
@@ -16,6 +17,7 @@ internal sealed partial class ProxyPipeline(
     CredentialInjection injection,
     UpstreamClients clients,
     ProxyMetrics metrics,
+    IOptions<ProxyOptions> options,
     TimeProvider timeProvider,
     ILogger<ProxyPipeline> logger,
     ILogger<AccessLog> accessLogger)
@@ -43,6 +45,11 @@ internal sealed partial class ProxyPipeline(
 
         var elapsed = timeProvider.GetElapsedTime(started);
         metrics.Record(exchange, elapsed);
+        if (!options.Value.AccessLog)
+        {
+            return;
+        }
+
         AccessLog.Write(accessLogger, exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds);
     }
