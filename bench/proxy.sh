@@ -6,6 +6,7 @@
 # then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
 # interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
+# Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags).
 # Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,7 +113,7 @@ metadata: {name: view-connectors}
 rules: [{apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get]}]
 YAML
 SSL_CERT_FILE="$tmp/origin-ca.crt" "$bin" run --role proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json ${PROXY_LOG_LEVEL:+--log-level $PROXY_LOG_LEVEL} \
+  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json ${PROXY_FLAGS:-} \
   > "$tmp/logs/proxy.log" 2>&1 &
 proxy_pid=$!
 for _ in $(seq 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break; sleep 0.1; done
@@ -133,6 +134,8 @@ run_wrk() { # label url [header...]
   errors=$(awk '/Non-2xx/ {print $5}' "$tmp/wrk.txt")
   printf '| %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
 }
+sections=${SECTIONS:-wrk download connect}
+if [[ $sections == *wrk* ]]; then
 echo "## wrk -t1 -c$connections -d$duration --latency (loopback, origin = nginx return 200)"
 echo "| target | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|"
@@ -140,7 +143,10 @@ run_wrk direct "http://127.0.0.1:$origin_port/"
 run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/"
 run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
 
+fi
+
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status"; }
+if [[ $sections == *download* ]]; then
 echo
 echo "## ${download_mib} MiB download (curl -o /dev/null), proxy RSS sampled every 100 ms"
 echo "| path | bytes | seconds | MiB/s | proxy RSS before / max (MiB) |"
@@ -156,6 +162,9 @@ for path in direct proxy direct proxy; do
   printf '| %s | %s | %s | %.0f | %d / %d |\n' "$path" "$size" "$seconds" "$(echo "$speed / 1048576" | bc -l)" $((before / 1024)) $((max / 1024))
 done
 
+fi
+
+if [[ $sections == *connect* ]]; then
 echo
 echo "## CONNECT to the TLS origin: bench/proxyload (Go net/http, -c 16, one tunnel per connection, keep-alive)"
 cat > "$tmp/squid.conf" <<CONF
@@ -183,3 +192,4 @@ run_load() { # label proxy-url ca
 run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
 run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
 run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt"
+fi

@@ -21,6 +21,7 @@ internal static class ConnectorsCommandLine
         root.Subcommands.Add(RunCommand.Create(globals));
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(TokenCommand.Create(globals));
+        root.Subcommands.Add(TemplateCommand.Create());
         return root;
     }
 

@@ -52,39 +52,36 @@ internal static class CaseWords
         return sb.ToString();
     }
 
-    /// <summary>Lower-cased words joined by <paramref name="connector"/>; a word breaks before an upper-case letter
-    /// that follows a lower-case one or precedes one (HTTPServer → http_server), and around digit runs.</summary>
+    /// <summary>Lower-cased words joined by <paramref name="connector"/>: every space, '_' or '-' becomes one
+    /// connector, and a connector is added where the case changes (HTTPServer → http_server, fooBar → foo_bar).</summary>
     public static string ToDelimited(string s, char connector)
     {
-        var words = new List<string>();
-        var current = new StringBuilder();
+        var sb = new StringBuilder(s.Length + 4);
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
             if (IsConnector(c))
             {
-                Flush(words, current);
+                sb.Append(connector);
                 continue;
             }
 
-            if (current.Length > 0)
+            if (i > 0 && !IsConnector(s[i - 1]))
             {
-                var prev = current[^1];
+                var prev = s[i - 1];
                 var next = i + 1 < s.Length ? s[i + 1] : '\0';
-                var breakHere = (char.IsUpper(c) && (char.IsLower(prev) || char.IsDigit(prev)))
-                    || (char.IsUpper(c) && char.IsUpper(prev) && char.IsLower(next))
-                    || (char.IsDigit(c) && char.IsLetter(prev) && char.IsUpper(prev) && current.Length > 1 && char.IsLower(next));
-                if (breakHere)
+                var boundary = (char.IsUpper(c) && (char.IsLower(prev) || char.IsDigit(prev)))
+                    || (char.IsUpper(c) && char.IsUpper(prev) && char.IsLower(next));
+                if (boundary)
                 {
-                    Flush(words, current);
+                    sb.Append(connector);
                 }
             }
 
-            current.Append(char.ToLowerInvariant(c));
+            sb.Append(char.ToLowerInvariant(c));
         }
 
-        Flush(words, current);
-        return string.Join(connector, words);
+        return sb.ToString();
     }
 
     private static void Flush(List<string> words, StringBuilder current)

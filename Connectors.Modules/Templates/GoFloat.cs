@@ -33,6 +33,12 @@ internal static class GoFloat
         }
 
         var neg = v < 0 || (v == 0 && double.IsNegative(v));
+        if (fmt is 'x' or 'X')
+        {
+            AppendHex(sb, v, neg, fmt, prec);
+            return;
+        }
+
         var abs = Math.Abs(v);
         var shortest = prec < 0;
         string digits;
@@ -49,14 +55,7 @@ internal static class GoFloat
         }
         else
         {
-            (digits, dp) = ExactDigits(abs);
-            var keep = fmt switch
-            {
-                'e' or 'E' => prec + 1,
-                'f' => dp + prec,
-                _ => prec == 0 ? 1 : prec,
-            };
-            (digits, dp) = Round(digits, dp, keep);
+            (digits, dp) = FixedDigits(abs, fmt, prec);
         }
 
         if (neg)
@@ -87,10 +86,6 @@ internal static class GoFloat
         }
 
         var exp = dp - 1;
-        if (digits.Length == 0)
-        {
-            exp = 0;
-        }
 
         if (exp < -4 || exp >= eprec)
         {
@@ -109,6 +104,50 @@ internal static class GoFloat
         }
 
         AppendF(sb, digits, dp, Math.Max(prec - dp, 0));
+    }
+
+    /// <summary>strconv's %x for floats: -0x1.8p+01 (shortest mantissa when prec is -1).</summary>
+    private static void AppendHex(StringBuilder sb, double v, bool neg, char fmt, int prec)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(Math.Abs(v));
+        var exp = (int)((bits >> 52) & 0x7FF);
+        var mant = bits & 0xFFFFFFFFFFFFFL;
+        if (exp == 0 && mant == 0)
+        {
+            exp = 0;
+        }
+        else if (exp == 0)
+        {
+            exp = -1022;
+            while ((mant & (1L << 52)) == 0)
+            {
+                mant <<= 1;
+                exp--;
+            }
+
+            mant &= 0xFFFFFFFFFFFFFL;
+        }
+        else
+        {
+            exp -= 1023;
+        }
+
+        var upper = fmt == 'X';
+        var hex = mant.ToString(upper ? "X13" : "x13", CultureInfo.InvariantCulture).TrimEnd('0');
+        if (neg)
+        {
+            sb.Append('-');
+        }
+
+        sb.Append(upper ? "0X" : "0x").Append(v == 0 ? '0' : '1');
+        if (hex.Length > 0 && prec < 0)
+        {
+            sb.Append('.').Append(hex);
+        }
+
+        sb.Append(upper ? 'P' : 'p').Append(exp < 0 ? '-' : '+');
+        exp = Math.Abs(exp);
+        sb.Append(exp < 10 ? "0" : string.Empty).Append(exp.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void AppendE(StringBuilder sb, string digits, int dp, int prec, char e)
@@ -170,12 +209,44 @@ internal static class GoFloat
         }
     }
 
+    /// <summary>
+    /// Digits rounded for a fixed precision. Fast path: when the shortest round-trip digits have at most 15
+    /// significant digits and the cut is not an exact tie, rounding them gives the same digits as rounding the
+    /// exact binary value (two decimals of 15 digits never map to one double); otherwise use the exact expansion.
+    /// </summary>
+    private static (string Digits, int Dp) FixedDigits(double abs, char fmt, int prec)
+    {
+        var (digits, dp) = ShortestDigits(abs);
+        var keep = Keep(fmt, prec, dp);
+        var tie = keep >= 0 && keep < digits.Length && digits[keep] == '5' && keep + 1 == digits.Length;
+        if (digits.Length > 15 || keep > 15 || tie)
+        {
+            (digits, dp) = ExactDigits(abs);
+            keep = Keep(fmt, prec, dp);
+        }
+
+        return Round(digits, dp, keep);
+    }
+
+    private static int Keep(char fmt, int prec, int dp) => fmt switch
+    {
+        'e' or 'E' => prec + 1,
+        'f' => dp + prec,
+        _ => prec == 0 ? 1 : prec,
+    };
+
     /// <summary>Shortest decimal digits that round-trip, without leading or trailing zeros; dp is the decimal point.</summary>
     public static (string Digits, int Dp) ShortestDigits(double abs)
     {
         if (abs == 0)
         {
             return (string.Empty, 0);
+        }
+
+        if (abs < 1e15 && abs == Math.Floor(abs))
+        {
+            var text = ((long)abs).ToString(CultureInfo.InvariantCulture);
+            return (text.TrimEnd('0'), text.Length);
         }
 
         return Normalize(abs.ToString("R", CultureInfo.InvariantCulture));

@@ -16,6 +16,12 @@ internal sealed partial class GoFormatter
             arg = null;
         }
 
+        if (arg is null && depth > 0)
+        {
+            _buf.Append(_f.SharpV ? "interface {}(nil)" : "<nil>");
+            return;
+        }
+
         if (arg is null)
         {
             if (verb is 'T' or 'v')
@@ -103,10 +109,7 @@ internal sealed partial class GoFormatter
         else
         {
             _buf.Append(GoTypes.TypeName(arg)).Append('=');
-            var saved = _f;
-            _f = default;
             PrintArg(arg, 'v', 0);
-            _f = saved;
         }
 
         _buf.Append(')');
@@ -213,7 +216,7 @@ internal sealed partial class GoFormatter
                 }
                 else
                 {
-                    Pad(s);
+                    Pad(Truncate(s));
                 }
 
                 return;
@@ -312,6 +315,7 @@ internal sealed partial class GoFormatter
             case 'g' or 'G': fmt = (char)verb; prec = -1; break;
             case 'f' or 'F': fmt = 'f'; prec = 6; break;
             case 'e' or 'E': fmt = (char)verb; prec = 6; break;
+            case 'x' or 'X': fmt = (char)verb; prec = -1; break;
             default:
                 BadVerb(verb, arg);
                 return;
@@ -320,6 +324,12 @@ internal sealed partial class GoFormatter
         if (_f.PrecPresent)
         {
             prec = _f.Prec;
+        }
+
+        if (!_f.Plus && !_f.Space && !_f.WidPresent && !_f.Sharp && double.IsFinite(v))
+        {
+            GoFloat.Append(_buf, v, fmt, prec);
+            return;
         }
 
         var num = new StringBuilder(24);
@@ -416,6 +426,20 @@ internal sealed partial class GoFormatter
 
     private void FmtIntegerBase(ulong u, int @base, bool signed, int verb, string digits)
     {
+        if (@base == 10 && !_f.WidPresent && !_f.PrecPresent && !_f.Plus && !_f.Space)
+        {
+            if (signed)
+            {
+                _buf.Append(unchecked((long)u));
+            }
+            else
+            {
+                _buf.Append(u);
+            }
+
+            return;
+        }
+
         var negative = signed && (long)u < 0;
         if (negative)
         {

@@ -67,6 +67,13 @@ internal sealed partial class GoFormatter
                 sb.Append(s);
                 return;
             case double d:
+                if (d == Math.Floor(d) && Math.Abs(d) < 1e6 && !(d == 0 && double.IsNegative(d)))
+                {
+                    // %v of an integral float64 below 1e6 prints as an integer (no exponent, no point).
+                    sb.Append((long)d);
+                    return;
+                }
+
                 GoFloat.Append(sb, d, 'g', -1);
                 return;
             case long l:
@@ -75,6 +82,10 @@ internal sealed partial class GoFormatter
             case bool b:
                 sb.Append(b ? "true" : "false");
                 return;
+            case GoStruct { Pointer: true } st:
+                // text/template dereferences a pointer before printing it.
+                value = new GoStruct(st.TypeName, false, st.Fields);
+                break;
         }
 
         new GoFormatter(sb).PrintArg(value, 'v', 0);

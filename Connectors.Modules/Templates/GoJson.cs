@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace Connectors.Modules.Templates;
 
@@ -82,11 +81,11 @@ internal static class GoJson
                 sb.Append(',');
             }
 
-            NewLine(sb, level + 1);
+            NewLine(sb, level + 1, level >= 0);
             Write(sb, items[i], escapeHtml, level < 0 ? -1 : level + 1);
         }
 
-        NewLine(sb, level);
+        NewLine(sb, level, level >= 0);
         sb.Append(']');
     }
 
@@ -108,19 +107,19 @@ internal static class GoJson
             }
 
             first = false;
-            NewLine(sb, level + 1);
+            NewLine(sb, level + 1, level >= 0);
             WriteString(sb, key, escapeHtml);
             sb.Append(level < 0 ? ":" : ": ");
             Write(sb, value, escapeHtml, level < 0 ? -1 : level + 1);
         }
 
-        NewLine(sb, level);
+        NewLine(sb, level, level >= 0);
         sb.Append('}');
     }
 
-    private static void NewLine(StringBuilder sb, int level)
+    private static void NewLine(StringBuilder sb, int level, bool indent)
     {
-        if (level >= 0)
+        if (indent)
         {
             sb.Append('\n').Append(' ', level * 2);
         }
@@ -182,20 +181,5 @@ internal static class GoJson
     }
 
     /// <summary>json.Unmarshal into interface{}: objects, arrays, float64 numbers, strings, bools, nil.</summary>
-    public static bool TryUnmarshal(string text, out object? value, out string? error)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 10000 });
-            value = JsonToGo.FromElement(doc.RootElement);
-            error = null;
-            return true;
-        }
-        catch (JsonException e)
-        {
-            value = null;
-            error = text.Trim().Length == 0 ? "unexpected end of JSON input" : "invalid character: " + e.Message;
-            return false;
-        }
-    }
+    public static bool TryUnmarshal(string text, out object? value, out string? error) => GoJsonParser.TryParse(text, out value, out error);
 }

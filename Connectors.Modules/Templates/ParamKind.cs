@@ -26,4 +26,7 @@ internal enum ParamKind
 
     /// <summary>time.Time.</summary>
     Time,
+
+    /// <summary>sprig's certificate struct (from genCA and friends).</summary>
+    Certificate,
 }

@@ -8,4 +8,7 @@ internal sealed class ParsedTemplate(string name, string text, Dictionary<string
     public string Text { get; } = text;
 
     public IReadOnlyDictionary<string, ListNode> Trees { get; } = trees;
+
+    /// <summary>The main template's tree, or null when the text defines only other templates under other names.</summary>
+    public ListNode? Root { get; } = trees.GetValueOrDefault(name);
 }

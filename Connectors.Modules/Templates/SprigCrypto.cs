@@ -22,23 +22,6 @@ internal static partial class SprigFunctions
         Add(t, "genPrivateKey", [S], null, a => GeneratePrivateKey(Str(a[0])), random);
         Add(t, "encryptAES", [S, S], null, a => EncryptAes(Str(a[0]), Str(a[1])), random);
         Add(t, "decryptAES", [S, S], null, a => DecryptAes(Str(a[0]), Str(a[1])));
-        foreach (var name in new[] { "bcrypt", "htpasswd", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey" })
-        {
-            var arity = name switch
-            {
-                "bcrypt" => 1,
-                "htpasswd" or "buildCustomCert" => 2,
-                "genCA" => 2,
-                "genCAWithKey" => 3,
-                "genSelfSignedCert" => 4,
-                "genSelfSignedCertWithKey" => 5,
-                "genSignedCert" => 5,
-                "genSignedCertWithKey" => 6,
-                _ => 5,
-            };
-            var parameters = Enumerable.Repeat(A, arity).ToArray();
-            Add(t, name, parameters, null, _ => throw new FunctionCallException($"{name} is not supported by this engine"), random);
-        }
     }
 
     private static string RandomString(string alphabet, long count)

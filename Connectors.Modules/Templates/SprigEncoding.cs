@@ -49,15 +49,14 @@ internal static partial class SprigFunctions
 
     private static string Base64Decode(string s)
     {
-        try
+        var buffer = new byte[(s.Length * 3 / 4) + 3];
+        if (s.Length % 4 == 0 && !s.AsSpan().ContainsAny(" \t") && Convert.TryFromBase64String(s, buffer, out var written))
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(s));
+            return Encoding.UTF8.GetString(buffer, 0, written);
         }
-        catch (FormatException)
-        {
-            // sprig returns Go's error text instead of the decoded value.
-            return $"illegal base64 data at input byte {Base64ErrorOffset(s)}";
-        }
+
+        // sprig returns Go's error text instead of the decoded value.
+        return $"illegal base64 data at input byte {Base64ErrorOffset(s)}";
     }
 
     private static int Base64ErrorOffset(string s)

@@ -26,6 +26,7 @@ internal static partial class SprigFunctions
         RegisterDates(t);
         RegisterSemver(t);
         RegisterCrypto(t);
+        RegisterCertificates(t);
     }
 
     private static void Add(FunctionTable t, string name, ParamKind[] parameters, ParamKind? variadic, Func<object?[], object?> body, FunctionEffect effect = FunctionEffect.None) =>

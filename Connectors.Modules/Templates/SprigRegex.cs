@@ -34,7 +34,26 @@ internal static partial class SprigFunctions
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> RegexCache = new(StringComparer.Ordinal);
+
     private static Regex Regex(string pattern)
+    {
+        if (RegexCache.TryGetValue(pattern, out var cached))
+        {
+            return cached;
+        }
+
+        if (RegexCache.Count > 512)
+        {
+            RegexCache.Clear();
+        }
+
+        var regex = Compile(pattern);
+        RegexCache.TryAdd(pattern, regex);
+        return regex;
+    }
+
+    private static Regex Compile(string pattern)
     {
         try
         {

@@ -12,7 +12,7 @@ internal static partial class SprigFunctions
         Add(t, "abbrev", [I, S], null, a => Abbrev(Int(a[0]), Str(a[1])));
         Add(t, "abbrevboth", [I, I, S], null, a => AbbrevBoth(Int(a[0]), Int(a[1]), Str(a[2])));
         Add(t, "trunc", [I, S], null, a => Trunc(Int(a[0]), Str(a[1])));
-        Add(t, "trim", [S], null, a => Str(a[0]).Trim(GoSpace));
+        Add(t, "trim", [S], null, a => Str(a[0]).Trim());
         Add(t, "upper", [S], null, a => Str(a[0]).ToUpperInvariant());
         Add(t, "lower", [S], null, a => Str(a[0]).ToLowerInvariant());
         Add(t, "title", [S], null, a => Title(Str(a[0])));
@@ -23,7 +23,7 @@ internal static partial class SprigFunctions
         Add(t, "trimAll", [S, S], null, a => Str(a[1]).Trim(Str(a[0]).ToCharArray()));
         Add(t, "trimSuffix", [S, S], null, a => Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[..^Str(a[0]).Length] : Str(a[1]));
         Add(t, "trimPrefix", [S, S], null, a => Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal) ? Str(a[1])[Str(a[0]).Length..] : Str(a[1]));
-        Add(t, "nospace", [S], null, a => string.Concat(Str(a[0]).Where(c => !char.IsWhiteSpace(c))));
+        Add(t, "nospace", [S], null, a => NoSpace(Str(a[0])));
         Add(t, "initials", [S], null, a => Initials(Str(a[0])));
         Add(t, "swapcase", [S], null, a => SwapCase(Str(a[0])));
         Add(t, "snakecase", [S], null, a => CaseWords.ToDelimited(Str(a[0]), '_'));
@@ -51,7 +51,20 @@ internal static partial class SprigFunctions
         Add(t, "shuffle", [S], null, a => Shuffle(Str(a[0])), FunctionEffect.Nondeterministic);
     }
 
-    private static readonly char[] GoSpace = [' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u00A0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200A', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000'];
+    // Go's unicode.IsSpace and .NET's char.IsWhiteSpace agree (Latin-1 spaces, Z categories), so Trim() is TrimSpace.
+    private static string NoSpace(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.Length == s.Length ? s : sb.ToString();
+    }
 
     private static string Abbrev(long width, string s)
     {
@@ -194,10 +207,12 @@ internal static partial class SprigFunctions
 
     private static string Initials(string s)
     {
+        // goutils walks bytes: a multi-byte first letter yields its first byte as a Latin-1 rune.
         var sb = new StringBuilder();
         var gap = true;
-        foreach (var c in s)
+        foreach (var b in Encoding.UTF8.GetBytes(s))
         {
+            var c = (char)b;
             if (char.IsWhiteSpace(c))
             {
                 gap = true;

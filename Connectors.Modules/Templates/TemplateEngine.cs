@@ -12,8 +12,15 @@ namespace Connectors.Modules.Templates;
 public sealed class TemplateEngine : ITemplateRenderer
 {
     private const int MaxCachedTemplates = 2048;
+    private static readonly IReadOnlySet<FunctionEffect>[] EffectSets = BuildEffectSets();
     private readonly ConcurrentDictionary<(TemplateEngineKind Engine, string Name, string Text), object> _cache = new();
+
+    // Callers usually pass the same string instance for a class's template; this finds it without hashing the text.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, CacheEntry> _byReference = new();
     private readonly TimeProvider _clock;
+
+    [ThreadStatic]
+    private static StringBuilder? _threadBuilder;
 
     public TemplateEngine()
         : this(TimeProvider.System)
@@ -44,9 +51,22 @@ public sealed class TemplateEngine : ITemplateRenderer
                 return hbs.Render(data, options);
             }
 
-            var output = new StringBuilder(Math.Min(text.Length * 2, options.MaxOutputBytes) + 16);
-            TemplateExecutor.Execute((ParsedTemplate)parsed, data.Root, Settings(options, cancellationToken), output);
-            return RenderResult.Success(output.ToString());
+            var output = _threadBuilder ?? new StringBuilder(1024);
+            _threadBuilder = null;
+            try
+            {
+                TemplateExecutor.Execute((ParsedTemplate)parsed, data.Root, Settings(options, cancellationToken), output);
+                return RenderResult.Success(output.ToString());
+            }
+            finally
+            {
+                // Reuse one builder per thread; drop huge ones so a 1 MiB render does not pin memory.
+                output.Clear();
+                if (output.Capacity <= 64 * 1024)
+                {
+                    _threadBuilder = output;
+                }
+            }
         }
         catch (TemplateException e)
         {
@@ -64,21 +84,7 @@ public sealed class TemplateEngine : ITemplateRenderer
 
     private ExecSettings Settings(RenderOptions options, CancellationToken cancellationToken)
     {
-        var effects = new HashSet<FunctionEffect>();
-        if (options.AllowNondeterministicFunctions)
-        {
-            effects.Add(FunctionEffect.Nondeterministic);
-        }
-
-        if (options.AllowEnvironmentFunctions)
-        {
-            effects.Add(FunctionEffect.Environment);
-        }
-
-        if (options.AllowNetworkFunctions)
-        {
-            effects.Add(FunctionEffect.Network);
-        }
+        var effects = EffectSets[(options.AllowNondeterministicFunctions ? 1 : 0) | (options.AllowEnvironmentFunctions ? 2 : 0) | (options.AllowNetworkFunctions ? 4 : 0)];
 
         return new ExecSettings
         {
@@ -97,9 +103,15 @@ public sealed class TemplateEngine : ITemplateRenderer
     /// <summary>The cached parse of a template: a ParsedTemplate, a HandlebarsTemplate, or the parse error text.</summary>
     private object GetOrParse(TemplateEngineKind engine, string name, string text)
     {
+        if (_byReference.TryGetValue(text, out var entry) && entry.Engine == engine && entry.Name == name)
+        {
+            return entry.Parsed;
+        }
+
         var key = (engine, name, text);
         if (_cache.TryGetValue(key, out var cached))
         {
+            _byReference.AddOrUpdate(text, new CacheEntry(engine, name, cached));
             return cached;
         }
 
@@ -123,6 +135,35 @@ public sealed class TemplateEngine : ITemplateRenderer
         _cache.TryAdd(key, parsed);
         return parsed;
     }
+
+    private static IReadOnlySet<FunctionEffect>[] BuildEffectSets()
+    {
+        var sets = new IReadOnlySet<FunctionEffect>[8];
+        for (var i = 0; i < 8; i++)
+        {
+            var set = new HashSet<FunctionEffect>();
+            if ((i & 1) != 0)
+            {
+                set.Add(FunctionEffect.Nondeterministic);
+            }
+
+            if ((i & 2) != 0)
+            {
+                set.Add(FunctionEffect.Environment);
+            }
+
+            if ((i & 4) != 0)
+            {
+                set.Add(FunctionEffect.Network);
+            }
+
+            sets[i] = set;
+        }
+
+        return sets;
+    }
+
+    private sealed record CacheEntry(TemplateEngineKind Engine, string Name, object Parsed);
 
     /// <summary>The names of every function a Go template may call (builtins and sprig).</summary>
     public static IReadOnlyCollection<string> GoFunctionNames() => [.. FunctionTable.Standard.Names.Order(StringComparer.Ordinal)];

@@ -142,7 +142,7 @@ internal sealed partial class TemplateExecutor
 
         try
         {
-            return fn.Body(_functionContext, argv);
+            return fn.Body(Functions, argv);
         }
         catch (FunctionCallException e)
         {
@@ -258,6 +258,7 @@ internal sealed partial class TemplateExecutor
             ParamKind.Map => value is GoMap { ElemType: GoMap.AnyElem },
             ParamKind.List => value is GoList { ElemType: GoMap.AnyElem },
             ParamKind.Time => value is GoTime,
+            ParamKind.Certificate => value is GoStruct { TypeName: "sprig.certificate" },
             _ => false,
         };
         if (!ok)
@@ -280,6 +281,7 @@ internal sealed partial class TemplateExecutor
         ParamKind.Bool => "bool",
         ParamKind.Map => "map[string]interface {}",
         ParamKind.List => "[]interface {}",
+        ParamKind.Certificate => "sprig.certificate",
         _ => "time.Time",
     };
 }

@@ -14,8 +14,8 @@ internal sealed partial class TemplateExecutor
     private readonly ParsedTemplate _tmpl;
     private readonly ExecSettings _settings;
     private readonly StringBuilder _out;
-    private readonly List<(string Name, object? Value)> _vars = [];
-    private readonly FunctionContext _functionContext;
+    private readonly List<(string Name, object? Value)> _vars = new(8);
+    private FunctionContext? _functionContext;
     private string _current;
     private TemplateNode? _node;
     private int _depth;
@@ -29,15 +29,17 @@ internal sealed partial class TemplateExecutor
         _settings = settings;
         _out = output;
         _current = tmpl.Name;
-        _functionContext = new FunctionContext(settings.MaxOutputLength, settings.Clock, settings.AllowedEffects.Contains(FunctionEffect.Nondeterministic));
     }
+
+    private FunctionContext Functions => _functionContext ??=
+        new FunctionContext(_settings.MaxOutputLength, _settings.Clock, _settings.AllowedEffects.Contains(FunctionEffect.Nondeterministic));
 
     /// <summary>Renders the main template into <paramref name="output"/>; throws <see cref="TemplateException"/>.</summary>
     public static void Execute(ParsedTemplate tmpl, object? data, ExecSettings settings, StringBuilder output)
     {
         var exec = new TemplateExecutor(tmpl, settings, output);
         exec._vars.Add(("$", data));
-        if (!tmpl.Trees.TryGetValue(tmpl.Name, out var root))
+        if (tmpl.Root is not { } root)
         {
             throw new TemplateException($"template: {GoQuote.Quote(tmpl.Name)} is an incomplete or empty template");
         }

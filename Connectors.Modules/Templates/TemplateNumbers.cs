@@ -120,6 +120,9 @@ internal static class TemplateNumbers
             return !prefixed && false;
         }
 
+        ulong small = 0;
+        var big = BigInteger.Zero;
+        var overflow = false;
         var lastUnderscore = true;
         if (prefixed && radix != 8)
         {
@@ -151,7 +154,16 @@ internal static class TemplateNumbers
                 return false;
             }
 
-            value = (value * radix) + d;
+            if (!overflow && small <= (ulong.MaxValue - (ulong)d) / (ulong)radix)
+            {
+                small = (small * (ulong)radix) + (ulong)d;
+            }
+            else
+            {
+                big = overflow ? (big * radix) + d : ((BigInteger)small * radix) + d;
+                overflow = true;
+            }
+
             lastUnderscore = false;
         }
 
@@ -160,6 +172,7 @@ internal static class TemplateNumbers
             return false;
         }
 
+        value = overflow ? big : small;
         if (negative)
         {
             value = -value;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Differential conformance: every case of e2e/templates/cases.jsonl through real Go text/template + sprig
+# (Debian golang-go + golang-github-masterminds-sprig-dev, GOPATH mode) and through the C# engine
+# (`connectors template batch`, one process). Same bytes or an error from both, or the suite fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+start=$(date +%s)
+
+GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/gotmpl" e2e/oracle/gotmpl/main.go
+bin=Connectors.Host/bin/Release/net10.0/connectors
+if [ ! -x "$bin" ]; then
+  dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+fi
+
+cases=e2e/templates/cases.jsonl
+TZ=UTC "$tmp/gotmpl" -batch < "$cases" > "$tmp/go.jsonl"
+TZ=UTC "$bin" template batch < "$cases" > "$tmp/cs.jsonl"
+/usr/bin/python3 e2e/templates/compare.py "$cases" "$tmp/go.jsonl" "$tmp/cs.jsonl"
+echo "templates conformance: $(wc -l < "$cases") cases in $(( $(date +%s) - start ))s"

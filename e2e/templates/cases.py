@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""Hand-written conformance cases for the template engine. Writes cases.jsonl next to this file.
+
+Each case is a template and its data; the expected output is never written here: the suite renders every
+case with real Go text/template + sprig (e2e/oracle/gotmpl) and with the C# engine, and requires the same
+bytes, or an error from both.
+"""
+import json, os
+
+D = {
+    "s": "hello world", "n": 8080, "big": 12345678901, "f": 3.14159, "neg": -2.5, "zero": 0, "t": True, "fa": False,
+    "nil": None, "list": ["a", "b", "c"], "nums": [3, 1, 2], "empty": [], "emap": {}, "mixed": [1, "x", None, True, 2.5],
+    "m": {"b": 2, "a": 1, "C": 3, "z": {"y": "deep"}}, "nested": {"x": {"y": {"z": "v"}}}, "url": "https://user:pa%20ss@git.example.com:8443/org/repo.git?x=1&y=2#frag",
+    "headers": [{"name": "Authorization", "value": "Bearer x"}, {"name": "X-Foo", "value": "bar"}], "html": "<a href='x'>&\"</a>",
+    "uni": "héllo wörld ☃", "spaces": "  padded\t\n", "csv": "a,b,,c", "json": "{\"k\":[1,2,{\"z\":null}]}", "b64": "aGVsbG8=",
+    "e": 1e-7, "huge": 1e21, "million": 1000000, "small": 123456, "frac": 0.000123, "int": 42, "str42": "42", "hex": "0x1F", "ver": "1.2.3-beta.1+build.5",
+}
+
+cases = []
+def add(tpl, data=None, options=None, name=None, probe=False):
+    c = {"id": f"c{len(cases):04d}", "template": tpl, "data": D if data is None else data}
+    if options: c["options"] = options
+    if name: c["name"] = name
+    if probe: c["probe"] = True
+    cases.append(c)
+
+# --- text, actions, trimming, comments
+for t in ["plain text", "", "{{/* comment */}}x", "a {{- /* c */ -}} b", "a  {{- .s -}}  b", "a\n{{- .s }}\n", "{{ .s -}}\n\n  x", "{{- 3 -}}", "{{-3}}",
+          "{{ .s }}", "{{.s}}{{.s}}", "x{{/* a\nmultiline */}}y", "{{ \"quote\\\"d\" }}", "{{ `raw\\n` }}", "{{ 'a' }}", "{{ '\\n' }}", "{{ 0x1F }}", "{{ 0o17 }}",
+          "{{ 017 }}", "{{ 1_000 }}", "{{ 1e3 }}", "{{ 1.0 }}", "{{ -1.5 }}", "{{ 0b101 }}", "{{ true }}", "{{ nil }}", "{{ . }}", "{{ .nil }}", "{{ .missing }}",
+          "{{ 1.5e300 }}", "{{ 3 | printf \"%d\" }}", "{{\n.s\n}}", "{{ .s }", "{{ .s", "{{ /* bad */ }}", "{{ end }}", "{{ else }}", "{{ if }}{{ end }}",
+          "{{ .s | 3 }}", "{{ (1) }}", "{{ (.m).a }}", "{{ (.nested.x).y.z }}", "{{ ((.nested)).x.y.z }}", "{{ .m.z.y }}", "{{ $ }}", "{{ $.s }}"]:
+    add(t)
+# --- variables and scoping
+for t in ["{{ $x := 1 }}{{ $x }}", "{{ $x := .s }}{{ $x = \"y\" }}{{ $x }}", "{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}",
+          "{{ if true }}{{ $y := 1 }}{{ end }}{{ $y }}", "{{ $x = 1 }}", "{{ $undefined }}", "{{ $m := .m }}{{ $m.a }}", "{{ $l := .list }}{{ index $l 1 }}",
+          "{{ range $i, $v := .list }}{{ $i }}={{ $v }};{{ end }}", "{{ range $v := .list }}{{ $v }}{{ end }}", "{{ range $k, $v := .m }}{{ $k }}:{{ $v }} {{ end }}",
+          "{{ range $i, $v, $w := .list }}{{ end }}", "{{ $a, $b := 1 }}", "{{ with $x := .m.a }}{{ $x }}{{ end }}", "{{ $x := 1 }}{{ with .m }}{{ $x }}{{ .a }}{{ end }}",
+          "{{ range .list }}{{ $.s }}{{ end }}", "{{ $x := list 1 2 }}{{ $x }}", "{{ $n := .nil }}{{ $n }}", "{{ $n := .nil }}{{ $n.x }}", "{{ $m := .missing }}{{ $m.x }}"]:
+    add(t)
+# --- if / else if / with / range / break / continue
+for t in ["{{ if .t }}yes{{ end }}", "{{ if .fa }}yes{{ else }}no{{ end }}", "{{ if .zero }}a{{ else if .empty }}b{{ else if .s }}c{{ end }}",
+          "{{ if .nil }}a{{ else }}b{{ end }}", "{{ if .missing }}a{{ else }}b{{ end }}", "{{ if .emap }}a{{ else }}b{{ end }}", "{{ if .m }}a{{ end }}",
+          "{{ if 0.0 }}a{{ else }}b{{ end }}", "{{ if \"\" }}a{{ else }}b{{ end }}", "{{ with .m }}{{ .a }}{{ end }}", "{{ with .missing }}x{{ else }}none{{ end }}",
+          "{{ with .empty }}x{{ else }}empty{{ end }}", "{{ with .s }}{{ . }}{{ end }}", "{{ range .list }}{{ . }}{{ end }}", "{{ range .empty }}x{{ else }}none{{ end }}",
+          "{{ range .emap }}x{{ else }}none{{ end }}", "{{ range .missing }}x{{ else }}none{{ end }}", "{{ range .nil }}x{{ else }}none{{ end }}", "{{ range .m }}{{ . }},{{ end }}",
+          "{{ range .s }}{{ . }}{{ end }}", "{{ range .n }}{{ . }}{{ end }}", "{{ range 3 }}{{ . }}{{ end }}", "{{ range .mixed }}[{{ . }}]{{ end }}",
+          "{{ range .mixed }}{{ .x }}{{ end }}", "{{ range .list }}{{ if eq . \"b\" }}{{ break }}{{ end }}{{ . }}{{ end }}",
+          "{{ range .list }}{{ if eq . \"b\" }}{{ continue }}{{ end }}{{ . }}{{ end }}", "{{ break }}", "{{ if true }}{{ continue }}{{ end }}",
+          "{{ range .list }}{{ range .list }}{{ if eq . \"b\" }}{{ break }}{{ end }}{{ . }}{{ end }}|{{ end }}", "{{ range $i, $e := .nums }}{{ if $i }},{{ end }}{{ $e }}{{ end }}",
+          "{{ range .headers }}{{ if eq .name \"Authorization\" }}AUTH={{ .value }}{{ else }}{{ .name }}: {{ .value }}{{ end }}\n{{ end }}",
+          "{{- range .headers }}{{ if eq .name \"Authorization\" }}AUTH={{ .value }}{{ else }}{{ .name }}: {{ .value }}{{ end }}\n{{ end -}}",
+          "{{ range .list }}{{ else }}{{ end }}", "{{ with .m }}{{ else if .t }}{{ end }}", "{{ if .t }}a{{ else with .m }}b{{ end }}", "{{ range until 3 }}{{ . }}{{ end }}",
+          "{{ range $i, $c := \"ab\" }}{{ $i }}{{ end }}", "{{ range .nested }}{{ . }}{{ end }}", "{{ if and .t .s }}{{ end }}x", "{{ if not .missing }}nm{{ end }}"]:
+    add(t)
+# --- define / template / block
+for t in ['{{ define "x" }}X{{ . }}{{ end }}{{ template "x" .s }}', '{{ template "nope" }}', '{{ define "r" }}{{ if gt . 0 }}{{ . }}{{ template "r" (sub . 1) }}{{ end }}{{ end }}{{ template "r" 5 }}',
+          '{{ block "b" .m }}{{ .a }}{{ end }}', '{{ define "a" }}A{{ end }}{{ define "a" }}B{{ end }}', '{{ define "x" }}{{ $ }}{{ end }}{{ template "x" 3 }}',
+          '{{ define "x" }}{{ .missing.y }}{{ end }}{{ template "x" . }}', '{{ define "x" }}{{ $v }}{{ end }}{{ $v := 1 }}{{ template "x" }}', '{{ template "x" }}{{ define "x" }}late{{ end }}',
+          '{{ define "x" }}{{ . }}{{ end }}{{ template "x" }}', '{{ template .s }}', '{{ define "tpl" }}override{{ end }}', '{{ define "x" }}x{{ end }}',
+          '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}']:
+    add(t)
+# --- fields, maps, chains, missing keys
+for t in ["{{ .m.a }}", "{{ .m.missing }}", "{{ .m.missing.deeper }}", "{{ .nested.x.y.z }}", "{{ .s.x }}", "{{ .list.x }}", "{{ .nil.x }}", "{{ .n.x }}",
+          "{{ .m.a 1 }}", "{{ .s 1 }}", "{{ .m }}", "{{ .list }}", "{{ .mixed }}", "{{ .nested }}", "{{ .emap }}", "{{ .empty }}", "{{ index .m \"a\" }}",
+          "{{ index .m \"missing\" }}", "{{ index .list 0 }}", "{{ index .list 5 }}", "{{ index .list -1 }}", "{{ index .list .n }}", "{{ index .nested \"x\" \"y\" \"z\" }}",
+          "{{ index .s 1 }}", "{{ index .nil 1 }}", "{{ index .m 1 }}", "{{ index . \"s\" }}", "{{ index .mixed 2 }}", "{{ (index .headers 0).name }}", "{{ index .list }}"]:
+    for opt in [None, ["missingkey=zero"], ["missingkey=error"], ["missingkey=invalid"]] if "missing" in t or t in ("{{ .m.a }}", "{{ .nil.x }}") else [None]:
+        add(t, options=opt)
+for opt in [["missingkey=default"], ["missingkey=zero"], ["missingkey=error"], ["missingkey=bogus"]]:
+    add("{{ .absent }}|{{ .m.absent }}", options=opt)
+add("{{ .a.b }}", data={"a": None}, options=["missingkey=zero"])
+add("{{ .x }}", data=None.__class__ and {"x": {"y": 1}})
+add("{{ .x.y }}", data=[1, 2])
+add("{{ . }}", data="just a string")
+add("{{ . }}", data=3)
+add("{{ .x }}", data=None) if False else None
+# --- builtins: and/or/not/len/index/print*/html/js/urlquery/call/comparisons
+for t in ["{{ and 1 0 2 }}", "{{ and 1 2 }}", "{{ or 0 \"\" .s }}", "{{ or 0 .missing }}", "{{ and .nil 1 }}", "{{ or }}", "{{ not 0 }}", "{{ not .s }}", "{{ not }}",
+          "{{ and (fail \"never\") 1 }}", "{{ and 0 (fail \"skip\") }}", "{{ or 1 (fail \"skip\") }}", "{{ .s | and 1 }}", "{{ 0 | or 1 }}", "{{ len .s }}", "{{ len .uni }}",
+          "{{ len .list }}", "{{ len .m }}", "{{ len .n }}", "{{ len .missing }}", "{{ len .nil }}", "{{ print 1 2 \"a\" \"b\" 3 }}", "{{ print .n .s }}", "{{ print }}",
+          "{{ println 1 \"a\" }}", "{{ print .nil }}", "{{ print .missing }}", "{{ html .html }}", "{{ html 1 2 }}", "{{ html .missing }}", "{{ js .html }}", "{{ js \"a\\nb\\u2028'\\\\\" }}",
+          "{{ js .uni }}", "{{ urlquery .url }}", "{{ urlquery \"a b&c=d/é\" }}", "{{ urlquery .missing }}", "{{ urlquery 1 \"x\" }}", "{{ call .s }}", "{{ call .missing }}",
+          "{{ eq 1 1 }}", "{{ eq 1 2 3 1 }}", "{{ eq \"a\" \"a\" }}", "{{ eq .n 8080 }}", "{{ eq .n 8080.0 }}", "{{ eq .s \"hello world\" }}", "{{ eq .missing \"x\" }}",
+          "{{ eq .nil .missing }}", "{{ eq .m .m }}", "{{ eq .list .list }}", "{{ eq true true }}", "{{ eq 1 \"1\" }}", "{{ eq 1 }}", "{{ ne 1 2 }}", "{{ ne \"a\" \"a\" }}",
+          "{{ ne 1 \"a\" }}", "{{ lt 1 2 }}", "{{ lt 2.5 1.5 }}", "{{ lt \"a\" \"b\" }}", "{{ lt \"B\" \"a\" }}", "{{ lt true false }}", "{{ lt .missing 1 }}", "{{ lt 1 1.5 }}",
+          "{{ le 2 2 }}", "{{ gt 3 2 }}", "{{ ge 2 3 }}", "{{ gt .f 3.0 }}", "{{ lt (len .list) 5 }}", "{{ eq (len .list) 3 }}", "{{ eq (add 1 1) 2 }}", "{{ lt (add 1 1) 3 }}",
+          "{{ eq .int 42.0 }}", "{{ slice .list 1 2 }}", "{{ slice .list 1 }}", "{{ slice .s 1 3 }}", "{{ index (list 1 2) 1 }}", "{{ nil 1 }}", "{{ 1 2 }}",
+          "{{ .s | printf \"%s!\" }}", "{{ printf }}", "{{ undefinedFunc 1 }}", "{{ required \"x\" .s }}", "{{ tpl \"x\" . }}", "{{ include \"x\" . }}", "{{ toYaml . }}"]:
+    add(t)
+# --- printf verbs, flags, widths and Go's formatting of every value kind
+vals = ['.s', '.n', '.big', '.f', '.neg', '.zero', '.t', '.nil', '.missing', '.list', '.nums', '.m', '.mixed', '.empty', '.e', '.huge', '.million', '.small', '.frac',
+        '.uni', '.html', '1', '-7', '1.5', '"x\\ty"', "'a'", '(add 1 2)', '(list 1 "a")', '(dict "k" 1)', '(int 65)', '(splitList "," "a,b")']
+for v in vals:
+    add("{{ " + v + " }}")
+    for verb in ["%v", "%+v", "%#v", "%s", "%q", "%d", "%x", "%T", "%5v", "%-6v|", "%t", "%g", "%e", "%.2f", "%08.3f", "%X", "%o", "%c", "%U", "%6.2v"]:
+        if verb in ("%t", "%c", "%U", "%o", "%08.3f", "%6.2v", "%+v", "%e") and v not in ('.n', '.f', '.t', '1', '-7', '1.5', "'a'", '(add 1 2)', '.s', '.neg', '(int 65)', '.list', '.m'):
+            continue
+        add("{{ printf \"" + verb + "\" " + v + " }}")
+for t in ['{{ printf "%d %s" 1 }}', '{{ printf "%d" 1 2 }}', '{{ printf "%!" }}', '{{ printf "%" }}', '{{ printf "%[2]d %[1]d" 1 2 }}', '{{ printf "%[3]d" 1 }}',
+          '{{ printf "%*d" 5 1 }}', '{{ printf "%-*d|" 4 1 }}', '{{ printf "%.*f" 2 3.14159 }}', '{{ printf "%+d % d" 5 5 }}', '{{ printf "%#x %#o %#b" 255 8 5 }}',
+          '{{ printf "%05d" -42 }}', '{{ printf "%-05d|" 42 }}', '{{ printf "%.3d" 7 }}', '{{ printf "%x" "hi" }}', '{{ printf "% x" "hi" }}', '{{ printf "%#q" "back`tick" }}',
+          '{{ printf "%#q" "plain" }}', '{{ printf "%+q" "é☃" }}', '{{ printf "%q" "\\x00\\x7f" }}', '{{ printf "%.2s" "héllo" }}', '{{ printf "%10.3s|" "abcdef" }}',
+          '{{ printf "%%" }}', '{{ printf "%5%" }}', '{{ printf "%v %v" .nil .missing }}', '{{ printf "%e" 123456.789 }}', '{{ printf "%E" 0.000123 }}',
+          '{{ printf "%g" 100000000.0 }}', '{{ printf "%G" 1e-10 }}', '{{ printf "%.3g" 3.14159 }}', '{{ printf "%.0f" 2.5 }}', '{{ printf "%.0f" 3.5 }}',
+          '{{ printf "%.1f" 0.05 }}', '{{ printf "%.2f" 1.005 }}', '{{ printf "%f" 1e20 }}', '{{ printf "%v" 1e20 }}', '{{ printf "%v" 100000.0 }}', '{{ printf "%v" 1000000.0 }}',
+          '{{ printf "%v" 0.0001 }}', '{{ printf "%v" 0.00001 }}', '{{ printf "%+.1e" 12345.0 }}', '{{ printf "%8.2f|%-8.2f|" 3.14159 2.5 }}', '{{ printf "% .2f" 1.0 }}',
+          '{{ printf "%x" 3.5 }}', '{{ printf "%s" 42 }}', '{{ printf "%d" "str" }}', '{{ printf "%d" .f }}', '{{ printf "%s" .list }}', '{{ printf "%d" .nums }}',
+          '{{ printf "%s" .m }}', '{{ printf "%q" .list }}', '{{ printf "%05s" "ab" }}', '{{ printf "%-5s|" "ab" }}', '{{ printf "%c%c" 72 105 }}', '{{ printf "%q" 65 }}',
+          '{{ printf "%U" 0x1F600 }}', '{{ printf "%#U" 0x263A }}', '{{ printf "%t" 1 }}', '{{ printf "%v" (list .nil) }}', '{{ printf "%v" (dict "a" .nil) }}',
+          '{{ printf ":%s" .s | b64enc }}', '{{ printf "%s/%s" "ns" "name" | urlquery }}', '{{ printf "%d" (len .list) }}', '{{ printf "%T %T %T" (len .s) (add 1 1) 1.0 }}']:
+    add(t)
+for num in [0, 1, -1, 8080, 12345678901, 0.1, 1.5, 100, 1e6, 999999, 1e-5, 1e-4, 123456789.0, 2**53, 1e100, -0.0, 3.0e-300, 0.30000000000000004, 255.255, 1/3]:
+    add("{{ .x }}|{{ printf \"%v %g %f %e %.3g\" .x .x .x .x .x }}|{{ toJson .x }}", data={"x": num})
+# --- sprig: strings
+S = ['hello world', 'Hello World', 'HTTPServer', 'some_snake-case text', '  trim me  ', 'a,b,c', 'ünïcode', '', 'x', 'ab  cd\tef']
+for s in S:
+    for f in ["upper", "lower", "title", "untitle", "trim", "nospace", "initials", "swapcase", "quote", "squote", "b64enc", "b32enc", "sha256sum", "sha1sum",
+              "adler32sum", "snakecase", "kebabcase", "camelcase", "toString", "len", "base", "dir", "clean", "ext", "isAbs"]:
+        add("{{ " + f + " .v }}", data={"v": s})
+for t in ['{{ abbrev 5 "hello world" }}', '{{ abbrev 3 "hello" }}', '{{ abbrevboth 5 10 "1234 5678 9123" }}', '{{ trunc 5 "hello world" }}', '{{ trunc -5 "hello world" }}',
+          '{{ trunc 50 "hi" }}', '{{ substr 0 5 "hello world" }}', '{{ substr 6 -1 "hello world" }}', '{{ substr -1 3 "hello" }}', '{{ substr 3 99 "hello" }}', '{{ substr 4 2 "hello" }}',
+          '{{ repeat 3 "ab" }}', '{{ repeat -1 "x" }}', '{{ trimAll "$" "$5.00$" }}', '{{ trimall "ab" "abcba" }}', '{{ trimSuffix ".git" "repo.git" }}', '{{ trimPrefix "https://" .url }}',
+          '{{ trimPrefix "x" "abc" }}', '{{ contains "wor" .s }}', '{{ hasPrefix "hel" .s }}', '{{ hasSuffix "x" .s }}', '{{ quote "a" 1 .nil "b" }}', '{{ squote "a" 1 .nil }}',
+          '{{ cat "a" 1 .nil "b" }}', '{{ cat }}', '{{ indent 4 "a\\nb" }}', '{{ nindent 2 "a\\nb" }}', '{{ replace " " "-" .s }}', '{{ replace "" "-" "ab" }}',
+          '{{ plural "one" "many" 1 }}', '{{ plural "one" "many" 2 }}', '{{ wrap 5 "hello world foo" }}', '{{ wrapWith 5 "\\t" "hello world foo" }}', '{{ wrap 3 "abcdefgh ij" }}',
+          '{{ wrapWith 3 "|" "abcdefgh ij" }}', '{{ split "," .csv }}', '{{ (split "," .csv)._1 }}', '{{ splitn "," 2 .csv }}', '{{ splitList "," .csv }}', '{{ splitList "" "abc" }}',
+          '{{ join "-" .list }}', '{{ join "," .mixed }}', '{{ join "," .s }}', '{{ join "," .nil }}', '{{ toStrings .mixed }}', '{{ sortAlpha .list }}', '{{ sortAlpha (list "b" "C" "a" 1) }}',
+          '{{ sortAlpha .s }}', '{{ seq 5 }}', '{{ seq 0 }}', '{{ seq -3 }}', '{{ seq 2 5 }}', '{{ seq 5 2 }}', '{{ seq 1 2 10 }}', '{{ seq 10 -3 1 }}', '{{ seq 1 -1 5 }}', '{{ seq }}',
+          '{{ hello }}', '{{ trunc .n "x" }}', '{{ upper .n }}', '{{ upper .missing }}', '{{ indent 2 .list }}', '{{ .s | upper | repeat 2 }}', '{{ "abc" | upper | quote }}',
+          '{{ toString .f }}', '{{ toString .nil }}', '{{ toString .list }}', '{{ title "hello-world foo_bar" }}', '{{ untitle "Hello World" }}', '{{ swapcase "Hello WORLD" }}']:
+    add(t)
+# --- sprig: lists
+for t in ['{{ list 1 "a" .nil }}', '{{ list }}', '{{ tuple 1 2 }}', '{{ first .list }}', '{{ first .empty }}', '{{ first .s }}', '{{ first .missing }}', '{{ mustFirst .s }}',
+          '{{ last .list }}', '{{ rest .list }}', '{{ rest .empty }}', '{{ initial .list }}', '{{ reverse .list }}', '{{ append .list "d" }}', '{{ push .list 1 }}',
+          '{{ append .s "x" }}', '{{ mustAppend .nil 1 }}', '{{ prepend .list "z" }}', '{{ concat .list .nums (list 9) }}', '{{ concat .list .s }}', '{{ compact .mixed }}',
+          '{{ compact (list 0 "" .nil false "x" 1) }}', '{{ uniq (list 1 1 "a" "a" 2 1.0) }}', '{{ without .list "b" }}', '{{ without .nums 1 3 }}', '{{ has "b" .list }}',
+          '{{ has 4 .nums }}', '{{ has 1 .nil }}', '{{ has 1 .s }}', '{{ slice .list 1 }}', '{{ slice .list 0 2 }}', '{{ slice .list }}', '{{ slice .empty 0 }}', '{{ slice .list 2 1 }}',
+          '{{ mustSlice .s 1 }}', '{{ chunk 2 .list }}', '{{ chunk 2 .empty }}', '{{ chunk 5 .nums }}', '{{ until 5 }}', '{{ until -3 }}', '{{ untilStep 0 10 3 }}',
+          '{{ untilStep 10 0 -4 }}', '{{ untilStep 0 10 -1 }}', '{{ first (splitList "." "a.b.c") }}', '{{ last (splitList ":" "host:443") }}', '{{ typeOf (first .list) }}',
+          '{{ range (until 3) }}{{ . }}{{ end }}', '{{ len (list 1 2 3) }}', '{{ append (splitList "," "a,b") "c" }}', '{{ typeOf (slice (splitList "," "a,b") 1) }}',
+          '{{ mustRest .s }}', '{{ mustLast .empty }}', '{{ mustInitial .n }}', '{{ mustReverse .m }}', '{{ mustUniq .s }}', '{{ mustWithout .s 1 }}', '{{ mustHas 1 .s }}',
+          '{{ mustCompact .s }}', '{{ mustChunk 2 .s }}', '{{ mustPrepend .s 1 }}', '{{ mustPush .list 1 }}']:
+    add(t)
+# --- sprig: dicts
+for t in ['{{ dict "a" 1 "b" "x" }}', '{{ dict "a" }}', '{{ dict 1 2 }}', '{{ dict }}', '{{ get .m "a" }}', '{{ get .m "nope" }}', '{{ get .nil "a" }}',
+          '{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }}', '{{ set (dict) "k" "v" }}', '{{ unset (dict "a" 1 "b" 2) "a" }}', '{{ hasKey .m "a" }}', '{{ hasKey .m "q" }}',
+          '{{ pluck "a" (dict "a" 1) (dict "b" 2) (dict "a" 3) }}', '{{ keys .m | sortAlpha }}', '{{ keys (dict "b" 1) (dict "a" 2) | sortAlpha }}', '{{ pick .m "a" "b" "q" }}',
+          '{{ omit .m "a" }}', '{{ values (dict "a" 1) }}', '{{ merge (dict "a" 1 "c" (dict "x" 1)) (dict "a" 2 "b" 3 "c" (dict "y" 2)) }}',
+          '{{ mergeOverwrite (dict "a" 1 "c" (dict "x" 1)) (dict "a" 2 "b" 3 "c" (dict "y" 2)) }}', '{{ merge (dict "a" "") (dict "a" "x") }}', '{{ mergeOverwrite (dict "a" "x") (dict "a" "") }}',
+          '{{ merge (dict "l" (list 1)) (dict "l" (list 2) "m" (list 3)) }}', '{{ mergeOverwrite (dict "l" (list 1)) (dict "l" (list 2)) }}', '{{ merge (dict "s" "x") (dict "s" (dict "a" 1)) }}',
+          '{{ mustMerge (dict) .m }}', '{{ deepCopy .m }}', '{{ mustDeepCopy .list }}', '{{ dig "z" "y" "def" .m }}', '{{ dig "z" "q" "def" .m }}', '{{ dig "a" "def" .m }}',
+          '{{ dig "a" .m }}', '{{ dig "a" "b" "d" .list }}', '{{ get .m 1 }}', '{{ hasKey .list "a" }}', '{{ keys .list }}', '{{ dict "k" .nil }}', '{{ (dict "a" (dict "b" 1)).a.b }}',
+          '{{ index (dict "a" 1) "a" }}', '{{ $x := dict }}{{ $x.nope }}', '{{ typeOf (dict) }}', '{{ toJson (dict "z" 1 "a" (list 1 "x" .nil) "h" "<&>") }}']:
+    add(t)
+# --- sprig: math
+for t in ['{{ add 1 2 3 }}', '{{ add }}', '{{ add .n 1 }}', '{{ add "3" 4 }}', '{{ add "0x10" 1 }}', '{{ add "1.0" 1 }}', '{{ add "1.5" 1 }}', '{{ add1 .f }}', '{{ sub 10 .neg }}',
+          '{{ mul 2 3 4 }}', '{{ div 7 2 }}', '{{ div 7 0 }}', '{{ mod 7 3 }}', '{{ mod -7 3 }}', '{{ max 1 5 3 }}', '{{ min 4 2 8 }}', '{{ biggest 1 9 }}', '{{ max .nil 2 }}',
+          '{{ maxf 1.5 2.5 }}', '{{ minf 1.5 "0.5" }}', '{{ floor 1.7 }}', '{{ ceil 1.2 }}', '{{ ceil "x" }}', '{{ round 3.14159 2 }}', '{{ round 2.5 0 }}', '{{ round 1.25 1 0.6 }}',
+          '{{ addf 1.1 2.2 }}', '{{ addf 0.1 0.2 }}', '{{ add1f 1.5 }}', '{{ subf 10 2.5 1 }}', '{{ mulf 1.1 3 }}', '{{ divf 10 3 }}', '{{ divf 1 0 }}', '{{ int "42" }}', '{{ int .f }}',
+          '{{ int "abc" }}', '{{ int .t }}', '{{ int64 .n }}', '{{ float64 "1.5" }}', '{{ float64 .int }}', '{{ float64 "1e3" }}', '{{ atoi "42" }}', '{{ atoi "4x" }}', '{{ atoi "-7" }}',
+          '{{ toDecimal "777" }}', '{{ toDecimal 8 }}', '{{ toDecimal "9" }}', '{{ typeOf (add 1 1) }}', '{{ typeOf (int 1) }}', '{{ typeOf (float64 1) }}', '{{ typeOf (atoi "1") }}',
+          '{{ add 1 .missing }}', '{{ int .big }}', '{{ int "1e3" }}', '{{ add1 "5.0" }}', '{{ sub .n .n }}', '{{ mul .f 2 }}']:
+    add(t)
+# --- sprig: encoding, json, regex, url, semver, type, default and flow
+for t in ['{{ b64enc "hello" }}', '{{ b64dec "aGVsbG8=" }}', '{{ b64dec "!!" }}', '{{ b64dec "aGVsbG8" }}', '{{ b32enc "hello" }}', '{{ b32dec "NBSWY3DP" }}', '{{ b32dec "xx" }}',
+          '{{ toJson .m }}', '{{ toJson .list }}', '{{ toJson .html }}', '{{ toRawJson .html }}', '{{ toPrettyJson .m }}', '{{ toPrettyJson .empty }}', '{{ toJson .nil }}', '{{ toJson .f }}',
+          '{{ toJson 1e21 }}', '{{ toJson 1e-7 }}', '{{ toJson (add 1 2) }}', '{{ toJson .uni }}', '{{ toJson "\\u2028\\t\\u0001" }}', '{{ fromJson .json }}', '{{ (fromJson .json).k }}',
+          '{{ fromJson "bad" }}', '{{ mustFromJson "bad" }}', '{{ fromJson "3" }}', '{{ typeOf (fromJson "3") }}', '{{ mustToJson .m }}', '{{ mustToPrettyJson .list }}', '{{ mustToRawJson .html }}',
+          '{{ regexMatch "^h.*d$" .s }}', '{{ regexMatch "[" .s }}', '{{ mustRegexMatch "[" .s }}', '{{ regexFind "o." .s }}', '{{ regexFindAll "o." .s -1 }}', '{{ regexFindAll "o." .s 1 }}',
+          '{{ regexFindAll "a*" "baaac" -1 }}', '{{ regexReplaceAll "o(.)" .s "0${1}" }}', '{{ regexReplaceAll "(?P<w>\\\\w+)" "ab cd" "<$w>" }}', '{{ regexReplaceAll "l" .s "$1x" }}',
+          '{{ regexReplaceAllLiteral "o" .s "$1" }}', '{{ regexSplit "o" .s -1 }}', '{{ regexSplit "o" .s 2 }}', '{{ regexSplit "x*" "abc" -1 }}', '{{ regexSplit "," "" -1 }}',
+          '{{ regexQuoteMeta "a.b*c[d]" }}', '{{ regexFind "[" "x" }}', '{{ urlParse .url }}', '{{ (urlParse .url).host }}', '{{ (urlParse .url).hostname }}', '{{ (urlParse .url).path }}',
+          '{{ (urlParse .url).userinfo }}', '{{ urlParse "http://[::1]:80/a%2Fb" }}', '{{ urlParse "mailto:a@b.c" }}', '{{ urlParse "/rel/path?q#f" }}', '{{ urlParse "http://h:bad/" }}',
+          '{{ urlParse "a b" }}', '{{ urlParse "%zz" }}', '{{ urlParse "HTTP://Host.COM" }}', '{{ urlParse "http://x/%E2%98%83" }}',
+          '{{ urlJoin (dict "scheme" "https" "host" "h.com" "path" "/a b" "query" "x=1" "fragment" "f g") }}', '{{ urlJoin (dict "host" "h" "path" "p") }}',
+          '{{ urlJoin (dict "scheme" "http" "host" "h" "userinfo" "u:p") }}', '{{ urlJoin (urlParse .url) }}', '{{ urlJoin (dict "opaque" "x:y" "scheme" "mailto") }}',
+          '{{ semver "1.2.3" }}', '{{ (semver .ver).Major }}', '{{ (semver .ver).Prerelease }}', '{{ (semver .ver).Metadata }}', '{{ semver "v1.2" }}', '{{ semver "bad" }}',
+          '{{ semverCompare ">=1.2.0" "1.2.3" }}', '{{ semverCompare "<1.0" "1.2.3" }}', '{{ semverCompare "~1.2" "1.2.9" }}', '{{ semverCompare "~1.2" "1.3.0" }}', '{{ semverCompare "^1.2" "1.9.0" }}',
+          '{{ semverCompare "^1.2" "2.0.0" }}', '{{ semverCompare "1.2.x" "1.2.7" }}', '{{ semverCompare ">1.0, <2.0" "1.5.0" }}', '{{ semverCompare "<1.0 || >=3" "3.1.0" }}',
+          '{{ semverCompare ">=1.0" "1.1.0-beta" }}', '{{ semverCompare "1.0 - 2.0" "1.5.0" }}', '{{ semverCompare "!=1.2.3" "1.2.3" }}', '{{ semverCompare "bad constraint" "1.0.0" }}',
+          '{{ typeOf .s }}', '{{ typeOf .n }}', '{{ typeOf .m }}', '{{ typeOf .list }}', '{{ typeOf .nil }}', '{{ kindOf .m }}', '{{ kindOf .list }}', '{{ kindOf .nil }}', '{{ kindOf 1 }}',
+          '{{ typeIs "string" .s }}', '{{ typeIsLike "string" .s }}', '{{ kindIs "map" .m }}', '{{ kindIs "slice" .s }}', '{{ deepEqual .m .m }}', '{{ deepEqual (list 1) (list 1) }}',
+          '{{ deepEqual 1 1.0 }}', '{{ default "d" .missing }}', '{{ default "d" "" }}', '{{ default "d" .s }}', '{{ default "d" 0 }}', '{{ default "d" .empty }}', '{{ default "d" .fa }}',
+          '{{ .missing | default "piped" }}', '{{ default "d" }}', '{{ empty .empty }}', '{{ empty .s }}', '{{ empty .zero }}', '{{ empty .missing }}', '{{ coalesce .missing "" 0 "x" }}',
+          '{{ coalesce .missing }}', '{{ all 1 "a" .t }}', '{{ all 1 "" }}', '{{ any 0 "" .s }}', '{{ any }}', '{{ ternary "y" "n" true }}', '{{ ternary "y" "n" .fa }}', '{{ ternary "y" "n" 1 }}',
+          '{{ fail "boom" }}', '{{ .s | fail }}', '{{ env "HOME" }}', '{{ expandenv "$HOME" }}', '{{ now }}', '{{ uuidv4 }}', '{{ randAlpha 5 }}', '{{ date "2006" .n }}',
+          '{{ toDate "2006-01-02" "2024-03-05" }}', '{{ toDate "2006-01-02" "2024-03-05" | date "Jan 2, 2006 15:04 MST" }}', '{{ date "2006-01-02T15:04:05Z07:00" (toDate "2006-01-02 15:04" "2023-11-30 08:09") }}',
+          '{{ (toDate "2006-01-02" "2024-03-05") | unixEpoch }}', '{{ date "Mon Jan _2 3:04PM .000 .999" (toDate "2006-01-02 15:04:05.000" "2024-03-05 17:04:05.120") }}',
+          '{{ dateModify "24h" (toDate "2006-01-02" "2024-02-28") | htmlDate }}', '{{ dateModify "bad" (toDate "2006-01-02" "2024-02-28") | htmlDate }}', '{{ mustToDate "2006" "x" }}',
+          '{{ toDate "2006-01-02" "bad" }}', '{{ duration 95 }}', '{{ duration "3700" }}', '{{ duration (int64 61) }}', '{{ durationRound "2h10m" }}', '{{ durationRound "400h" }}',
+          '{{ durationRound "1s" }}', '{{ htmlDateInZone (toDate "2006-01-02" "2024-03-05") "UTC" }}', '{{ dateInZone "2006-01-02 15:04" (toDate "2006-01-02" "2024-03-05") "UTC" }}',
+          '{{ date "2006-01-02" (int64 86400) }}', '{{ date "2006-01-02 15:04:05" (int 1700000000) }}', '{{ decryptAES "secretkey" "" }}', '{{ decryptAES "k" "!!" }}']:
+    add(t)
+# --- configuration templates of features §9 (CSI data view) and the probe templates of §2.3
+csi = {"connector": {"metadata": {"name": "git-github", "namespace": "team-a"}, "spec": {"address": "https://github.com/", "params": [{"name": "sslVerify", "value": "false"}]},
+                     "status": {"proxyAddress": "http://c-git-github.team-a.svc.cluster.local"}},
+       "connectors": [{"metadata": {"name": "git-github", "namespace": "team-a"}, "spec": {"address": "https://github.com/"}, "status": {"proxyAddress": "http://c-git-github.team-a.svc"}},
+                      {"metadata": {"name": "gitlab", "namespace": "team-a"}, "spec": {"address": "https://gitlab.example.com:8443/grp/"}, "status": {"proxyAddress": "http://c-gitlab.team-a.svc"}}],
+       "connectorclass": {"proxyAddress": "http://connectors-proxy-service.connectors-system.svc.cluster.local:80"},
+       "context": {"token": "eyJhbGciOiJSUzI1NiJ9.payload.sig", "proxy": {"caCert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}},
+       "configurations": {"registry": "https://registry.npmjs.org/", "sslVerify": "true"}}
+gitconfig = '''[http]
+    extraHeader = Authorization: Basic {{ printf ":%s" .context.token | b64enc }}
+{{- range .connector.spec.params }}{{ if eq .name "sslVerify" }}
+    sslVerify = {{ .value }}{{ end }}{{ end }}
+{{- range .connectors }}
+[url "{{ .status.proxyAddress }}/"]
+    insteadOf = {{ .spec.address }}
+{{- end }}
+'''
+gitconfig_single = '''[http]
+    extraHeader = Authorization: Basic {{ printf ":%s" .context.token | b64enc }}
+[url "{{ .connector.status.proxyAddress }}"]
+    insteadOf = {{ .connector.spec.address }}
+'''
+glab = '''{{- $proxy := urlParse .connector.status.proxyAddress -}}
+git_protocol: http
+host: {{ $proxy.host }}
+no_prompt: true
+telemetry: false
+hosts:
+  {{ $proxy.host }}:
+    token: {{ .context.token }}
+    container_registry_domains: {{ $proxy.host }},{{ $proxy.host }}:443,registry.{{ $proxy.host }}
+    api_host: {{ $proxy.host }}
+    git_protocol: http
+    api_protocol: http
+    user: any-user
+'''
+kubeconfig = '''{{- $proxy := urlParse .connector.status.proxyAddress -}}
+{{- $user := printf "%s/%s" .connector.metadata.namespace .connector.metadata.name | urlquery -}}
+apiVersion: v1
+kind: Config
+clusters:
+- name: k8s
+  cluster:
+    server: {{ .connector.spec.address }}
+    proxy-url: {{ $proxy.scheme }}://{{ $user }}:{{ .context.token }}@{{ $proxy.host }}
+    certificate-authority-data: {{ .context.proxy.caCert | b64enc }}
+contexts:
+- name: k8s
+  context: {cluster: k8s, user: k8s}
+users:
+- name: k8s
+  user:
+    token: fake-token
+current-context: k8s
+'''
+npmrc = '''{{- $proxy := urlParse .connector.status.proxyAddress -}}
+{{- $registry := index .configurations "registry" | trimSuffix "/" -}}
+{{- $r := urlParse $registry -}}
+# generated by connectors
+registry={{ $registry }}/
+//{{ $r.host }}{{ $r.path }}/:_auth={{ printf "%s:%s" "user" "password" | b64enc }}
+https-proxy={{ $proxy.scheme }}://{{ printf "%s/%s" .connector.metadata.namespace .connector.metadata.name | urlquery }}:{{ .context.token }}@{{ $proxy.host }}
+proxy={{ $proxy.scheme }}://{{ printf "%s/%s" .connector.metadata.namespace .connector.metadata.name | urlquery }}:{{ .context.token }}@{{ $proxy.host }}
+strict-ssl={{ index .configurations "sslVerify" | default "true" }}
+audit=false
+fund=false
+ca.cert: "{{ .context.proxy.caCert }}"
+'''
+sonar = '''{{- $proxy := urlParse .connector.status.proxyAddress -}}
+sonar.host.url={{ .connector.spec.address | trimSuffix "/" }}
+sonar.scanner.proxyHost={{ $proxy.hostname }}
+sonar.scanner.proxyPort={{ if (splitList ":" $proxy.host | rest) }}{{ splitList ":" $proxy.host | last }}{{ else if eq $proxy.scheme "https" }}443{{ else }}80{{ end }}
+sonar.scanner.proxyUser={{ printf "%s/%s" .connector.metadata.namespace .connector.metadata.name | urlquery }}
+sonar.scanner.proxyPassword={{ .context.token }}
+'''
+settings = '''<settings>
+  <proxies>
+    <proxy>
+      <id>connectors-proxy</id>
+      <active>true</active>
+      <protocol>http</protocol>
+      <host>{{ (urlParse .connectorclass.proxyAddress).host | splitList ":" | first }}</host>
+      <port>80</port>
+      <username>{{ $names := list }}{{ range .connectors }}{{ $names = append $names (printf "%s/%s" .metadata.namespace .metadata.name) }}{{ end }}{{ join "," $names }}</username>
+      <password>{{ .context.token }}</password>
+      <nonProxyHosts>localhost</nonProxyHosts>
+    </proxy>
+  </proxies>
+{{- with index .configurations "mirror" }}
+  <mirrors><mirror><id>m</id><url>{{ . }}</url><mirrorOf>*</mirrorOf></mirror></mirrors>
+{{- end }}
+</settings>
+'''
+for name, tpl in [("gitconfig", gitconfig), ("gitconfig", gitconfig_single), ("gitlabconfig", glab), ("kubeconfig", kubeconfig), ("npmrc", npmrc), ("sonar", sonar), ("settings", settings)]:
+    add(tpl, data=csi, name=name)
+    add(tpl, data={"connector": csi["connector"], "context": {"token": "t"}, "connectors": [], "connectorclass": {"proxyAddress": "https://p.example:8443"}, "configurations": {}}, name=name)
+    add(tpl, data=csi, name=name, options=["missingkey=error"])
+add("{{ .connectors }}", data=csi)
+add("{{ range .connectors }}{{ .name }}{{ end }}", data=csi, options=["missingkey=error"], name="gitconfig")
+add("a\nb\nc {{ .x.y | printf \"%d\" | quote }}", data={}, options=["missingkey=error"], name="gitconfig")
+path = '/{{- range .Connector.Spec.Auth.Params }}{{- if eq .Name "repository" }}{{ .Value.StringVal }}{{ end }}{{- end }}/info/refs?service=git-upload-pack'
+header = '{{- if .Secret }}Basic {{ printf "%s:%s" .Secret.StringData.username .Secret.StringData.password | b64enc }} {{- end }}'
+conn = {"metadata": {"name": "git", "namespace": "ns"}, "spec": {"connectorClassName": "git", "address": "https://git.example.com/base/",
+        "auth": {"name": "basicAuth", "secretRef": {"name": "s"}, "params": [{"name": "repository", "value": "org/repo.git"}, {"name": "list", "value": ["a", "b"]}, {"name": "obj", "value": {"k": "v"}}]}}}
+for tpl in [path, header, "{{ .Connector.Spec.Address }}", "{{ (urlParse .Connector.Spec.Address).path }}", "{{ .Connector.Name }}/{{ .Connector.Namespace }}",
+            "{{ range .Connector.Spec.Auth.Params }}{{ .Name }}:{{ .Value.Type }}:{{ .Value.StringVal }}:{{ .Value.ArrayVal }}:{{ .Value.ObjectVal }};{{ end }}",
+            "{{ if .Secret }}s{{ else }}none{{ end }}", "{{ .Secret }}", "{{ .Secret.StringData.username }}", "{{ .Secret.StringData.missing }}", "{{ .Connector.Spec.Nope }}",
+            "{{ .Connector.Spec.Auth.SecretRef.Name }}", "{{ .Connector.Spec.Auth.Name }}", "{{ index .Secret.StringData \"token\" }}", "{{ len .Connector.Spec.Auth.Params }}",
+            "{{ .Connector.Spec.Params }}", "{{ .Connector.Labels }}", "{{ with .Secret }}{{ .StringData.password }}{{ end }}", "Bearer {{ .Secret.StringData.token }}"]:
+    add(tpl, data={"connector": conn, "secret": {"username": "gituser", "password": "gitpass", "token": "tok"}}, probe=True)
+    add(tpl, data={"connector": conn, "secret": None}, probe=True)
+    add(tpl, data={"connector": conn, "secret": {"username": "u"}}, probe=True, options=["missingkey=zero"])
+add(path, data={"connector": {"spec": {"address": "https://x/"}}, "secret": None}, probe=True)
+
+# Deterministic crypto: Master Password (scrypt) and certificate parsing.
+CERT_B64 = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUREVENDQWZXZ0F3SUJBZ0lVVFJORSswSHlrY3BPRnNNTndDbXdrQi9vWGdFd0RRWUpLb1pJaHZjTkFRRUwKQlFBd0ZqRVVNQklHQTFVRUF3d0xZMjl1Wm05eWJXRnVZMlV3SGhjTk1qWXhNVEl5TURFeU16TTVXaGNOTXpZeApNVEU1TURFeU16TTVXakFXTVJRd0VnWURWUVFEREF0amIyNW1iM0p0WVc1alpUQ0NBU0l3RFFZSktvWklodmNOCkFRRUJCUUFEZ2dFUEFEQ0NBUW9DZ2dFQkFLTndxa2RsemorRWhxMWU3SFh2cnQ3NDc3NUhIdWwvN1BOQzVqNy8KVWEvQU5YOXBEZDJaRkZjbWtva1paaVlGajRYS09yMDc2a2xkSkJzMklIRFJTSURWQk1jUk1ac1NNajY2REVlZAp0Nlpjc1kvSkJFaW9rRmxhU013RWJxNC94SmpUR3pZYU5LSDhReUR3OWZ2NzF4UWs4YjhUMmxvU2VvU05RL0prCjhxVmU1NnhMcFVZa0xQcTlxV0huc1F1MjdBS2QwaWVtWWI4UERHcDV5K1NIUjZ0S1N4N29KeVM4UEkyd20rWXAKRjNybjlRWDJRTDE3SGJ4cEttd1pyRldCYnh1WVl1OHk4VWx2NkYxblhXamlYWlJvdVRoN1RwejJxMEw2TWlCVApRZUVqbE82MDNMb1RRR05ycUZhUmFWV1l0VkNIMmREc051WnI0bnQ0VTRPcVgrMENBd0VBQWFOVE1GRXdIUVlEClZSME9CQllFRktHZ1FaZTVMd0doUURGZlFNQmhkdHAxTXNmTk1COEdBMVVkSXdRWU1CYUFGS0dnUVplNUx3R2gKUURGZlFNQmhkdHAxTXNmTk1BOEdBMVVkRXdFQi93UUZNQU1CQWY4d0RRWUpLb1pJaHZjTkFRRUxCUUFEZ2dFQgpBRDZwVzY4SEgxdVdjVVVlU1pzZk5tWlY3TnZGdEhFQnVPdlJpTTc0aU1rS0wzbElYcHhzSExNMVlFdythWGRaClczZ24veFRwSnMyY2ZFZGszSlkwRk5ESVJmb2Urays2T3dCN085MUVWOUtkanlwTTRZM2x2RnNTZ014OGpBaDMKckY3R2ZIUXoxWFYrRFpWSzlBUlNhUVF2ejZGQU9qQ2REM2xtQ1ZFbDJPN29xbVRPYkgyQnZ3SVlQSWh4QTZ2YworS1VMRXkrOG1aQ3RMUmZLRzhaM09Va2c0elVaR0lBUHhZNFJTWk5iOXFDRUI5M241cXJUbHlpV0lPbnlXNHZYCjZtNjd2aE1oUm9nelJmbG5UWVZaUW91bUFlNEhlRWV1RVNEUWk2ckp6SUxKblFsMnhWd2xiRXBEVEkrekNWU0MKNnlKTTFzdFRtS1BrbXZDSWEyaUlSQzg9Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K"
+KEY_B64 = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQktjd2dnU2pBZ0VBQW9JQkFRQ2pjS3BIWmM0L2hJYXQKWHV4MTc2N2UrTysrUng3cGYrenpRdVkrLzFHdndEVi9hUTNkbVJSWEpwS0pHV1ltQlkrRnlqcTlPK3BKWFNRYgpOaUJ3MFVpQTFRVEhFVEdiRWpJK3VneEhuYmVtWExHUHlRUklxSkJaV2tqTUJHNnVQOFNZMHhzMkdqU2gvRU1nCjhQWDcrOWNVSlBHL0U5cGFFbnFFalVQeVpQS2xYdWVzUzZWR0pDejZ2YWxoNTdFTHR1d0NuZElucG1HL0R3eHEKZWN2a2gwZXJTa3NlNkNja3ZEeU5zSnZtS1JkNjUvVUY5a0M5ZXgyOGFTcHNHYXhWZ1c4Ym1HTHZNdkZKYitoZApaMTFvNGwyVWFMazRlMDZjOXF0QytqSWdVMEhoSTVUdXROeTZFMEJqYTZoV2tXbFZtTFZRaDluUTdEYm1hK0o3CmVGT0RxbC90QWdNQkFBRUNnZ0VBREkvc0VwMU5WejM3TVFldkFwaVgxdzBJdGxZV2x1bHRmN3dZWU9hMGMxOEIKYmFmWU9EeGNIeCs0bXgrUDVhTy9ScEFHNkVVYTZxVWxVWThkT3JhblRUbXlTbyswZ2FBS0t4NlhNNGo0bE9taQpmelA2NTQvSE9vcnhOZmN3UDZYb21UdCtwNituZEh6a2R2dDJXTFlnYjZ5d1JSakVTM0NJcUxnSDdURmJvaUMwCkZSbkVPZkJqWUVmQS9ScmRMd2RpT29rMkRyZ3lPMzMyRjZuUTNHL29YenUxVmRkUWt2SksrMkxtU1UyaW9LdnUKaTQ1aDNBMkk1SFpreC8vNVNSRTBFV2lJcythcWFVelpBWUx6V0h1RnQ4anl0NFRXTkw3dHlqN29YZEZjNHVheAp5VXN2TisxTTZqcmt5UWIrNVFGNGxYMDJsN0FrRWxrQlVUaVhIenRuYVFLQmdRRFRnNkZZVlIrYWZ2ZmlkWEIzClBualhzdGt1MWZONlp4ZkZBNGMrbVhsT2E5WnNHaG5KSEZWYTF3WTBTcmY1SSs2SDVwNisreVo2T2NBZW1HOEMKMGlDejloWGRtY0Zmb2NDVnNYeU1Od3hsZVRjRDZNcmlTWkNPKzZTQ3RmZFR3eW9zNjJHQllYMTFoS2xUOStZNAp1dmZJKzIxOW0wOEJhZEZCc25Pd1FBVEd5UUtCZ1FERjBKLzNtaGhESGduanNoNFlpQ2o4ODFiOGNCMkJCSlZuCnhONjY5Lyt3bDI3Y25XMkV6eGhIQVErNzJKVi9WNWdIWGEyTlAzOFFqRDBEVWRTWnlDcElJYzZ5U2VBdzlOVE4KQkxyV0dqS29QTTNZR2FhTmFBTkdGVVArWVdQaTBrSk16N3NPcHFJUzZHekZZQW9RakdGS1RaMzd3V1l1ZkpaZwpTQW5FRjFlT0JRS0JnR2ZZU0c3RjNDNU9DQVgzQXJDSXkydWJNMlg3UlA3amZwZ0xrMnI0anNZaHk3Um5YQ0dRCjk1Y1Iyc254cFVGOGtxL0dXa29KcEdwOTBBVTFjY3RBdnkyYnRFQ0lMSmgzSWNaY3pYbEp6WnhFVnU1a2JMZU0KeHB4c2oraGN6b0VoWUtPTkxPSUlxei8zVWVzWDJzQWZpMmZ4aVdBUjBFZ3hXN3VWa1pjRzExR0JBb0dCQUtqZwp1UkRiZjBjZGgvZmFBcE9TK3Rzb3ErU0xtc1Nnc3lTS0VGU3lrSm1rVHNNTnE0Z3NmVjl3Nm92R0ZhdEhqc1VMCkZyVjF0ZmJjb3VJSXBHWTlXc3VHQVQ1NGoydDhPWWhtTjFPOXZlMmZLMlVJVVFaNysvK0MvQzlaMmJxMUltRU4KSDNjY2oxVnhGQnRWS0lLRU5qTUhISTdueDJKOGZxem9FMTVUUnk0NUFvR0FBYm5KcnFJcjdmSDR4aFcySDJaOQpEWUg0bmU4OFYyTzBMbEt2UVJkcU5GZGljMC9IQWZuOHV4M3JnSlNJb1FhWHJUOGMvbFVvbnhrYW9JVS90SFpDCkpBK0JzclBHOXA2VmpieThvQ2F2YXNxTTlrTmRVR1RHd0l5QWIwZFc2NzJ6clVwM1JwYVRodVcrS21TOW1KazkKQWFaM3R6REM1aGMwQ3k0K0loUGM5ZFU9Ci0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS0K"
+for t in ['{{ derivePassword 1 "long" "password" "user" "example.com" }}', '{{ derivePassword 3 "maximum" "pw" "u" "s" }}', '{{ derivePassword 0 "pin" "pw" "u" "s" }}',
+          '{{ derivePassword 7 "basic" "pässword" "ünicode" "site.example" }}', '{{ derivePassword 1 "nope" "pw" "u" "s" }}', '{{ derivePassword -1 "pin" "pw" "u" "s" }}',
+          '{{ $c := buildCustomCert .cert .key }}{{ $c.Cert | b64enc | eq .cert }} {{ $c.Key | b64enc | eq .key }}', '{{ buildCustomCert "eA==" "eA==" }}',
+          '{{ buildCustomCert "!!" .key }}', '{{ (buildCustomCert .cert .key).Cert | sha256sum }}', '{{ decryptAES "secretkey" (b64enc "short") }}']:
+    add(t, data={"cert": CERT_B64, "key": KEY_B64})
+
+# Trimming and whitespace corner cases across lines.
+for t in ["a\n  {{- if .t }}\n  b\n  {{- end }}\nc", "{{ if .t -}}\n  x\n{{- end }}", "x {{- \" y \" -}} z", "{{- /* only comment */ -}}", "  {{- .s }}", "{{ .s -}}  ",
+          "a {{- 1 }} {{- 2 -}} b", "line1\n{{ range .list -}}\n- {{ . }}\n{{ end -}}\nend", "{{ range .list }}\n  {{- . }}\n{{- end }}"]:
+    add(t)
+
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases.jsonl")
+with open(out, "w") as f:
+    for c in cases:
+        f.write(json.dumps(c, ensure_ascii=False) + "\n")
+print(f"{len(cases)} cases -> {out}")
