@@ -132,18 +132,26 @@ intruder=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace team -
 proxy="127.0.0.1:$proxy_port"
 host_form="c-git.team.svc.cluster.local"
 
-# --- git through the reverse proxy, host form: the .gitconfig a pod gets (extraHeader with the token, insteadOf).
+# --- git through the reverse proxy, host form: the .gitconfig a pod gets, rendered by the product's template
+# engine from the gitconfig template (extraHeader with the token, insteadOf rewriting the tool's address).
 export GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1
-cat > "$tmp/gitconfig-host" <<INI
-[http]
-    extraHeader = Authorization: Basic $(printf ':%s' "$token" | b64)
-    curloptResolve = $host_form:$proxy_port:127.0.0.1
-[url "http://$host_form:$proxy_port"]
-    insteadOf = http://127.0.0.1:$git_port
-[user]
-    name = e2e
-    email = e2e@example.invalid
-INI
+render() { # template proxy-url -> stdout
+  /usr/bin/python3 - "$token" "$2" "$git_port" "$api_port" "$tmp/proxy-ca.crt" > "$tmp/data.json" <<'PY'
+import json, sys
+token, proxy_url, git_port, api_port, ca = sys.argv[1:6]
+def connector(name, address):
+    return {"metadata": {"namespace": "team", "name": name}, "spec": {"address": address},
+            "status": {"proxy": {"httpAddress": {"url": proxy_url}}}}
+git = connector("git", "http://127.0.0.1:" + git_port)
+print(json.dumps({"context": {"token": token, "proxy": {"caCert": open(ca).read()}},
+                  "connectors": [git], "connector": connector("k8s", "https://127.0.0.1:" + api_port)}))
+PY
+  "$bin" template render --template "e2e/proxy/$1" --data "$tmp/data.json" --option missingkey=error
+}
+render gitconfig.tmpl "http://$host_form:$proxy_port" > "$tmp/gitconfig-host" || fail "rendering gitconfig"
+printf '[user]\n    name = e2e\n    email = e2e@example.invalid\n' >> "$tmp/gitconfig-host"
+# The test resolves the Service name itself (no cluster DNS here): libcurl's resolve list, as curl --resolve.
+export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.curloptResolve GIT_CONFIG_VALUE_0="$host_form:$proxy_port:127.0.0.1"
 GIT_CONFIG_GLOBAL="$tmp/gitconfig-host" git clone -q "http://127.0.0.1:$git_port/demo.git" "$tmp/clone-host" || fail "git clone (host form)"
 grep -q "hello from demo" "$tmp/clone-host/README" || fail "clone content"
 ( cd "$tmp/clone-host" && echo change > pushed.txt && git add pushed.txt && git commit -qm "push through proxy" \
@@ -152,12 +160,7 @@ git --git-dir "$tmp/git/repos/demo.git" log --oneline main | grep -q "push throu
 ok "git clone and push through the reverse proxy (host form)"
 
 # --- path form.
-cat > "$tmp/gitconfig-path" <<INI
-[http]
-    extraHeader = Authorization: Basic $(printf ':%s' "$token" | b64)
-[url "http://$proxy/namespaces/team/connectors/git"]
-    insteadOf = http://127.0.0.1:$git_port
-INI
+render gitconfig.tmpl "http://$proxy/namespaces/team/connectors/git" > "$tmp/gitconfig-path" || fail "rendering gitconfig (path form)"
 GIT_CONFIG_GLOBAL="$tmp/gitconfig-path" git clone -q "http://127.0.0.1:$git_port/demo.git" "$tmp/clone-path" || fail "git clone (path form)"
 [ -f "$tmp/clone-path/pushed.txt" ] || fail "path-form clone misses the pushed commit"
 ok "git clone through the reverse proxy (path form)"
@@ -171,23 +174,8 @@ after=$(grep -c '"Status":407' "$tmp/proxy.log" || true)
 ok "git clone through http_proxy (407 challenge, then Proxy-Authorization)"
 
 # --- kubectl 1.33: proxy-url, CONNECT, interception with the proxy CA, bearer token injected (fake-token replaced).
-cat > "$tmp/kubeconfig-k8s" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- name: k8s
-  cluster:
-    server: https://127.0.0.1:$api_port
-    proxy-url: http://team%2Fk8s:$token@$proxy
-    certificate-authority-data: $(b64 < "$tmp/proxy-ca.crt")
-contexts:
-- name: k8s
-  context: {cluster: k8s, user: k8s}
-users:
-- name: k8s
-  user: {token: fake-token}
-current-context: k8s
-YAML
+render kubeconfig.tmpl "http://$proxy" > "$tmp/kubeconfig-k8s" || fail "rendering kubeconfig"
+grep -q "proxy-url: http://team%2Fk8s:" "$tmp/kubeconfig-k8s" || fail "kubeconfig proxy-url: $(grep proxy-url "$tmp/kubeconfig-k8s")"
 out=$("$kubectl" --kubeconfig "$tmp/kubeconfig-k8s" --cache-dir "$tmp/kcache" get pods -o name 2>&1) || fail "kubectl: $out"
 [ "$out" = "pod/demo-pod" ] || fail "kubectl printed: $out"
 grep -q "\"Bearer $cluster_token\"" "$tmp/api.jsonl" || fail "the API never saw the injected token"
