@@ -121,27 +121,39 @@ token=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace bench --s
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token" "http://127.0.0.1:$proxy_port/")" = 200 ] \
   || { echo "proxy not serving" >&2; tail -5 "$tmp/logs/proxy.log" >&2; exit 1; }
 
-run_wrk() { # label url [header...]
-  local label=$1 url=$2; shift 2
+cpu_ticks() { # pids... -> utime+stime in clock ticks
+  local total=0 pid
+  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo $total
+}
+run_wrk() { # label url pids header...
+  local label=$1 url=$2 pids=$3; shift 3
   local args=()
   for h in "$@"; do args+=(-H "$h"); done
   wrk -t1 -c"$connections" -d2s "${args[@]}" "$url" >/dev/null   # warm-up
+  local cpu_before cpu_after
+  cpu_before=$(cpu_ticks $pids)
   wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
-  local rps p50 p99 errors
+  cpu_after=$(cpu_ticks $pids)
+  local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$tmp/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.txt")
   errors=$(awk '/Non-2xx/ {print $5}' "$tmp/wrk.txt")
-  printf '| %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}"
+  requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
+  cpu=$(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu"
 }
 sections=${SECTIONS:-wrk download connect}
 if [[ $sections == *wrk* ]]; then
 echo "## wrk -t1 -c$connections -d$duration --latency (loopback, origin = nginx return 200)"
-echo "| target | req/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
-run_wrk direct "http://127.0.0.1:$origin_port/"
-run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/"
-run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
+echo "| target | req/s | p50 | p99 | non-2xx | CPU µs/request (proxy only) |"
+echo "|---|---|---|---|---|---|"
+origin_pids="$(cat "$tmp/origin.pid") $(pgrep -P "$(cat "$tmp/origin.pid")" | tr '\n' ' ')"
+front_pids="$(cat "$tmp/front.pid") $(pgrep -P "$(cat "$tmp/front.pid")" | tr '\n' ' ')"
+run_wrk direct "http://127.0.0.1:$origin_port/" "$origin_pids"
+run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
+run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "$proxy_pid" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
 
 fi
 

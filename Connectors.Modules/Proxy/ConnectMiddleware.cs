@@ -19,9 +19,11 @@ internal sealed partial class ConnectMiddleware(
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
     TimeProvider timeProvider,
-    ILogger<ConnectMiddleware> logger,
-    ILogger<AccessLog> accessLogger)
+    ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ConnectMiddleware>();
+    private readonly ILogger _accessLogger = loggerFactory.CreateLogger<AccessLog>();
+
     private static readonly byte[] Established = "HTTP/1.1 200 Connection Established\r\n\r\n"u8.ToArray();
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => HandleAsync(connection, next);
@@ -167,7 +169,7 @@ internal sealed partial class ConnectMiddleware(
         }
         catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
         {
-            Log.HandshakeFailed(logger, head.Host, head.Port, e.Message);
+            Log.HandshakeFailed(_logger, head.Host, head.Port, e.Message);
             await tls.DisposeAsync();
             return;
         }
@@ -190,7 +192,7 @@ internal sealed partial class ConnectMiddleware(
         await RejectAsync(connection, status, message);
         var key = check?.Authorized;
         metrics.Record(Exchange.Refused(key, check?.Subject, status, failure), timeProvider.GetElapsedTime(started));
-        AccessLog.Write(accessLogger, key?.ToString() ?? "-", check?.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0,
+        AccessLog.Write(_accessLogger, key?.ToString() ?? "-", check?.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0,
             timeProvider.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -198,7 +200,7 @@ internal sealed partial class ConnectMiddleware(
     {
         var elapsed = timeProvider.GetElapsedTime(started);
         metrics.Record(Exchange.Refused(check.Authorized, check.Subject, status, null), elapsed);
-        AccessLog.Write(accessLogger, check.Authorized?.ToString() ?? "-", check.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0, elapsed.TotalMilliseconds);
+        AccessLog.Write(_accessLogger, check.Authorized?.ToString() ?? "-", check.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0, elapsed.TotalMilliseconds);
     }
 
     private static async Task RejectAsync(ConnectionContext connection, int status, string message)

@@ -7,9 +7,6 @@ internal sealed partial class ProxyPipeline
 {
     private static partial class Log
     {
-        [LoggerMessage(6002, LogLevel.Warning, "Credential of {Connector} not injected: {Reason}")]
-        public static partial void InjectionFailed(ILogger logger, string connector, string reason);
-
         [LoggerMessage(6003, LogLevel.Warning, "Upstream exchange for {Method} {Host} broke: {Reason}")]
         public static partial void UpstreamBroke(ILogger logger, string method, string? host, string reason);
     }

@@ -1,5 +1,3 @@
-using Connectors.Modules.Credentials;
-using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,14 +12,15 @@ namespace Connectors.Modules.Proxy;
 internal sealed partial class ProxyPipeline(
     ProxyAccess access,
     IConnectorDirectory directory,
-    CredentialInjection injection,
-    UpstreamClients clients,
+    UpstreamSender sender,
     ProxyMetrics metrics,
     IOptions<ProxyOptions> options,
     TimeProvider timeProvider,
-    ILogger<ProxyPipeline> logger,
-    ILogger<AccessLog> accessLogger)
+    ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ProxyPipeline>();
+    private readonly ILogger _accessLogger = loggerFactory.CreateLogger<AccessLog>();
+
     public async Task HandleAsync(HttpContext context)
     {
         var started = timeProvider.GetTimestamp();
@@ -38,7 +37,7 @@ internal sealed partial class ProxyPipeline(
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            Log.UpstreamBroke(logger, context.Request.Method, context.Request.Host.Value, e.Message);
+            Log.UpstreamBroke(_logger, context.Request.Method, context.Request.Host.Value, e.Message);
             context.Abort();
             exchange = Exchange.Refused(null, null, StatusCodes.Status502BadGateway, null);
         }
@@ -50,7 +49,7 @@ internal sealed partial class ProxyPipeline(
             return;
         }
 
-        AccessLog.Write(accessLogger, exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+        AccessLog.Write(_accessLogger, exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds);
     }
 
@@ -95,7 +94,7 @@ internal sealed partial class ProxyPipeline(
                 $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
         }
 
-        return await SendAsync(context, route.Connector, check, upstream, extractor, new LocationRewrite(address, route.ProxyBase!), cancellationToken);
+        return await sender.SendAsync(context, route.Connector, check, upstream, extractor, new LocationRewrite(address, route.ProxyBase!), cancellationToken);
     }
 
     private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
@@ -120,59 +119,7 @@ internal sealed partial class ProxyPipeline(
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
         }
 
-        return await SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
-    }
-
-    private async Task<Exchange> SendAsync(
-        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, LocationRewrite? rewrite, CancellationToken cancellationToken)
-    {
-        using var request = Forwarder.CreateRequest(context, upstream, strip, out var body);
-        string? caBundle = null;
-        if (check.Connector is { } connector)
-        {
-            var injected = Inject(request, connector, key);
-            if (injected.Outcome is InjectionOutcome.InvalidSecret or InjectionOutcome.Unsupported)
-            {
-                Log.InjectionFailed(logger, key.ToString(), injected.Message ?? string.Empty);
-                return await RefuseAsync(context, key, check.Subject, StatusCodes.Status502BadGateway,
-                    $"the credential of connector \"{key}\" cannot be used: {injected.Message}", null, cancellationToken);
-            }
-
-            caBundle = ReadCaBundle(connector, key);
-        }
-
-        var invoker = clients.For(caBundle);
-        var result = await Forwarder.SendAsync(invoker, request, body, context, rewrite, cancellationToken);
-        return new Exchange(key.ToString(), check.Subject, result, null);
-    }
-
-    private InjectionResult Inject(HttpRequestMessage request, Connector connector, ConnectorKey key)
-    {
-        if (connector.Spec.Auth?.SecretRef?.Name is not { Length: > 0 } secretName)
-        {
-            return InjectionResult.NoCredential;
-        }
-
-        var secret = directory.GetSecret(key.Namespace, secretName);
-        if (secret is null)
-        {
-            return new InjectionResult(InjectionOutcome.InvalidSecret, $"Secret \"{key.Namespace}/{secretName}\" not found");
-        }
-
-        var authName = connector.Spec.Auth.Name;
-        var authType = access.ClassOf(connector)?.Spec.Auth?.Types?.Find(t => t.Name == authName);
-        return injection.Inject(request, secret, authType);
-    }
-
-    private string? ReadCaBundle(Connector connector, ConnectorKey key)
-    {
-        if (connector.Spec.CaCertSecretRef?.Name is not { Length: > 0 } name || directory.GetSecret(key.Namespace, name) is not { } secret)
-        {
-            return null;
-        }
-
-        return secret.Data?.TryGetValue("ca.crt", out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes)
-            : secret.StringData?.GetValueOrDefault("ca.crt");
+        return await sender.SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
     }
 
     private static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
@@ -187,7 +134,7 @@ internal sealed partial class ProxyPipeline(
         return RefuseAsync(context, key, check.Subject, status, check.Message ?? "access denied", failure, cancellationToken);
     }
 
-    private static async Task<Exchange> RefuseAsync(
+    internal static async Task<Exchange> RefuseAsync(
         HttpContext context, ConnectorKey? key, string? subject, int status, string message, string? authFailure, CancellationToken cancellationToken)
     {
         await ProxyResponses.WriteAsync(context, status, message, cancellationToken);

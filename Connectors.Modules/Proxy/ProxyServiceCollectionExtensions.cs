@@ -48,6 +48,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddSingleton<ProxyCertificateAuthority>();
         services.TryAddSingleton<ConnectMiddleware>();
+        services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<ProxyPipeline>();
         services.TryAddSingleton<ProxyServer>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<ProxyServer>());
