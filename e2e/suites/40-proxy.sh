@@ -21,7 +21,11 @@ fail() { echo "FAIL: $*" >&2; echo "--- proxy log (tail)" >&2; tail -n 30 "$tmp/
 ok() { echo "ok: $*"; }
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 b64() { base64 -w0; }
-kubectl=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
+kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
+missing=()
+for tool in git curl openssl nginx fcgiwrap htpasswd /usr/bin/python3 "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -x /usr/lib/git-core/git-http-backend ] || missing+=(git-http-backend)
+if [ ${#missing[@]} -gt 0 ]; then echo "FAIL: 40-proxy needs: ${missing[*]} (set KUBECTL to another kubectl >= 1.27 if needed)" >&2; exit 1; fi
 bin=Connectors.Host/bin/Release/net10.0/connectors
 if [ ! -x "$bin" ]; then
   dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
