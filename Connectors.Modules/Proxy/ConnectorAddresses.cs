@@ -16,11 +16,15 @@ internal sealed class ConnectorAddresses
     private ConnectorAddresses(Uri? primary, IReadOnlyList<Uri> all)
     {
         Primary = primary;
+        PrimaryBase = primary?.GetLeftPart(UriPartial.Path).TrimEnd('/');
         All = all;
     }
 
     /// <summary><c>spec.address</c>, when it is an absolute http(s) URL.</summary>
     public Uri? Primary { get; }
+
+    /// <summary><see cref="Primary"/> without query and trailing slash: the reverse-mode upstream URL is this + the rest of the request-target.</summary>
+    public string? PrimaryBase { get; }
 
     public IReadOnlyList<Uri> All { get; }
 

@@ -87,8 +87,9 @@ internal sealed partial class ProxyPipeline(
             return await RefuseAsync(context, route.Connector, check, StatusCodes.Status401Unauthorized, cancellationToken);
         }
 
-        var address = ConnectorAddresses.Of(check.Connector!).Primary;
-        if (address is null || !Uri.TryCreate(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + route.PathAndQuery, UriKind.Absolute, out var upstream))
+        var addresses = ConnectorAddresses.Of(check.Connector!);
+        var address = addresses.Primary;
+        if (address is null || !Uri.TryCreate(addresses.PrimaryBase + route.PathAndQuery, UriKind.Absolute, out var upstream))
         {
             return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
                 $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
