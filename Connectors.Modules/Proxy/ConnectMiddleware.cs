@@ -17,12 +17,12 @@ internal sealed partial class ConnectMiddleware(
     ProxyAccess access,
     ProxyCertificateAuthority authority,
     ProxyMetrics metrics,
+    AccessLog accessLog,
     IOptions<ProxyOptions> options,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ConnectMiddleware>();
-    private readonly ILogger _accessLogger = loggerFactory.CreateLogger<AccessLog>();
 
     private static readonly byte[] Established = "HTTP/1.1 200 Connection Established\r\n\r\n"u8.ToArray();
 
@@ -192,15 +192,15 @@ internal sealed partial class ConnectMiddleware(
         await RejectAsync(connection, status, message);
         var key = check?.Authorized;
         metrics.Record(Exchange.Refused(key, check?.Subject, status, failure), timeProvider.GetElapsedTime(started));
-        AccessLog.Write(_accessLogger, key?.ToString() ?? "-", check?.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0,
-            timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        accessLog.Record(new AccessEntry(key?.ToString() ?? "-", check?.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0,
+            timeProvider.GetElapsedTime(started).TotalMilliseconds));
     }
 
     private void Finish(ConnectHead head, AccessCheck check, int status, long started)
     {
         var elapsed = timeProvider.GetElapsedTime(started);
         metrics.Record(Exchange.Refused(check.Authorized, check.Subject, status, null), elapsed);
-        AccessLog.Write(_accessLogger, check.Authorized?.ToString() ?? "-", check.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0, elapsed.TotalMilliseconds);
+        accessLog.Record(new AccessEntry(check.Authorized?.ToString() ?? "-", check.Subject ?? "-", "CONNECT", $"{head.Host}:{head.Port}", "-", status, 0, 0, elapsed.TotalMilliseconds));
     }
 
     private static async Task RejectAsync(ConnectionContext connection, int status, string message)

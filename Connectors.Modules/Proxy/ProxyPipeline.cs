@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
 
@@ -14,12 +13,11 @@ internal sealed partial class ProxyPipeline(
     IConnectorDirectory directory,
     UpstreamSender sender,
     ProxyMetrics metrics,
-    IOptions<ProxyOptions> options,
+    AccessLog accessLog,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ProxyPipeline>();
-    private readonly ILogger _accessLogger = loggerFactory.CreateLogger<AccessLog>();
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -44,13 +42,8 @@ internal sealed partial class ProxyPipeline(
 
         var elapsed = timeProvider.GetElapsedTime(started);
         metrics.Record(exchange, elapsed);
-        if (!options.Value.AccessLog)
-        {
-            return;
-        }
-
-        AccessLog.Write(_accessLogger, exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
-            context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds);
+        accessLog.Record(new AccessEntry(exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+            context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds));
     }
 
     private async Task<Exchange> ServeAsync(HttpContext context, CancellationToken cancellationToken)

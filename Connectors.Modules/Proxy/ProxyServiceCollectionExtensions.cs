@@ -47,6 +47,9 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<UpstreamClients>();
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddSingleton<ProxyCertificateAuthority>();
+        services.TryAddSingleton<AccessLog>();
+        // Registered before the listener: hosted services stop in reverse order, so the log drains last.
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
         services.TryAddSingleton<ConnectMiddleware>();
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<ProxyPipeline>();

@@ -3,6 +3,7 @@ using Connectors.Modules.Observability;
 using Connectors.Modules.Proxy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 
@@ -16,11 +17,13 @@ internal sealed class ProxyHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly StringWriter _logs;
+    private readonly TextWriter _sink;
 
-    private ProxyHarness(ServiceProvider services, StringWriter logs, Uri address)
+    private ProxyHarness(ServiceProvider services, StringWriter logs, TextWriter sink, Uri address)
     {
         _services = services;
         _logs = logs;
+        _sink = sink;
         Address = address;
     }
 
@@ -30,12 +33,35 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public FakeAccessReviews Reviews => (FakeAccessReviews)_services.GetRequiredService<IAccessReviewClient>();
 
+    /// <summary>Everything logged so far; access lines are written by a background writer, so this waits until it has caught up.</summary>
     public string Logs
     {
-        get { lock (_logs) { return _logs.ToString(); } }
+        get
+        {
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var before = Snapshot();
+                Thread.Sleep(20);
+                if (before == Snapshot())
+                {
+                    return before;
+                }
+            }
+
+            return Snapshot();
+        }
     }
 
     public IServiceProvider Services => _services;
+
+    private string Snapshot()
+    {
+        // The synchronized writer locks on itself for every write.
+        lock (_sink)
+        {
+            return _logs.ToString();
+        }
+    }
 
     public static async Task<ProxyHarness> StartAsync(CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
     {
@@ -46,16 +72,20 @@ internal sealed class ProxyHarness : IAsyncDisposable
             ["Components:Namespace"] = WellKnown.DefaultComponentsNamespace,
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
-        var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "debug" }, TextWriter.Synchronized(logs));
+        var sink = TextWriter.Synchronized(logs);
+        var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "debug" }, sink);
         services.AddLogging(b => b.AddProvider(new SerilogLoggerProvider(logger, dispose: true)).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IConnectorDirectory, InMemoryConnectorDirectory>();
         services.AddSingleton<IAccessReviewClient, FakeAccessReviews>();
         services.AddProxyCore();
         var provider = services.BuildServiceProvider();
-        var server = provider.GetRequiredService<ProxyServer>();
-        await server.StartAsync(cancellationToken);
-        return new ProxyHarness(provider, logs, server.Address!);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(cancellationToken);
+        }
+
+        return new ProxyHarness(provider, logs, sink, provider.GetRequiredService<ProxyServer>().Address!);
     }
 
     /// <summary>A connector <paramref name="ns"/>/<paramref name="name"/> at <paramref name="address"/> with a Secret, and a token granted on it.</summary>
@@ -81,7 +111,11 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _services.GetRequiredService<ProxyServer>().StopAsync(CancellationToken.None);
+        foreach (var hosted in _services.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
         await _services.DisposeAsync();
     }
 }

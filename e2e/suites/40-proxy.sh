@@ -173,7 +173,8 @@ ok "git clone through the reverse proxy (path form)"
 before=$(grep -c '"Status":407' "$tmp/proxy.log" || true)
 GIT_CONFIG_GLOBAL=/dev/null http_proxy="http://team%2Fgit:$token@$proxy" git clone -q "http://127.0.0.1:$git_port/demo.git" "$tmp/clone-forward" \
   || fail "git clone through http_proxy"
-after=$(grep -c '"Status":407' "$tmp/proxy.log" || true)
+# Access lines are written by a background writer: give it a moment.
+for _ in $(seq 50); do after=$(grep -c '"Status":407' "$tmp/proxy.log" || true); [ "$after" -gt "$before" ] && break; sleep 0.05; done
 [ "$after" -gt "$before" ] || fail "git did not get a 407 challenge first"
 ok "git clone through http_proxy (407 challenge, then Proxy-Authorization)"
 
@@ -200,6 +201,7 @@ lines=$(wc -l < "$tmp/api.jsonl")
 tail -n +"$((lines + 1))" "$tmp/api.jsonl" | grep -q '"authorization": null' || fail "credential sent to a target outside the Connector"
 # CONNECT to a host no listed Connector matches: 403 with a reason, before any TLS.
 [ "$(code --proxy-user "team/git:$token" -x "http://$proxy" --cacert "$tmp/proxy-ca.crt" "https://127.0.0.1:$api_port/api")" != 200 ] || fail "CONNECT to a foreign host tunnelled"
+for _ in $(seq 50); do grep -q '"Method":"CONNECT".*"Status":403' "$tmp/proxy.log" && break; sleep 0.05; done
 grep -q '"Method":"CONNECT".*"Status":403' "$tmp/proxy.log" || fail "CONNECT to a foreign host not refused with 403"
 ok "targets outside the Connector get no credential; foreign CONNECT refused"
 
