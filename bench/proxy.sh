@@ -6,7 +6,8 @@
 # then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
 # interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
-# Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags).
+# Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
+#              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it).
 # Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -130,7 +131,7 @@ run_wrk() { # label url pids header...
   local label=$1 url=$2 pids=$3; shift 3
   local args=()
   for h in "$@"; do args+=(-H "$h"); done
-  wrk -t1 -c"$connections" -d2s "${args[@]}" "$url" >/dev/null   # warm-up
+  wrk -t1 -c"$connections" -d"${WARMUP:-10s}" "${args[@]}" "$url" >/dev/null   # warm-up (lets tiered JIT settle)
   local cpu_before cpu_after
   cpu_before=$(cpu_ticks $pids)
   wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
