@@ -54,7 +54,7 @@ public sealed class CommandLineTests
     [Test, CancelAfter(30_000)]
     public async Task Run_BadHealthAddress_ExitsOneWithoutStackTrace(CancellationToken cancellationToken)
     {
-        var (code, _, stderr) = await ConnectorsProcess.RunAsync(["run", "--role", "proxy", "--health-listen", "nowhere", "--log-format", "json"], cancellationToken);
+        var (code, _, stderr) = await ConnectorsProcess.RunAsync(["run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", Path.Combine(Path.GetTempPath(), $"connectors-run-{Guid.NewGuid():N}", "kubeconfig"), "--health-listen", "nowhere", "--log-format", "json"], cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {

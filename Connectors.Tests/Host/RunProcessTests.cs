@@ -10,7 +10,8 @@ public sealed class RunProcessTests
     public async Task RunProxy_HealthMetricsThenSigterm_ServesAndExitsZero(CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--health-listen", $"127.0.0.1:{port}", "--log-format", "json");
+        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", Path.Combine(Path.GetTempPath(), $"connectors-run-{Guid.NewGuid():N}", "kubeconfig"),
+            "--proxy-listen", "127.0.0.1:0", "--health-listen", $"127.0.0.1:{port}", "--log-format", "json");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         var healthz = await PollAsync(process, http, "/healthz", cancellationToken);

@@ -1,0 +1,118 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// Reads the client's ServiceAccount token. Reverse mode: <c>Authorization: Basic</c> (password = token, the user
+/// is ignored and may be empty), <c>Bearer</c>, or a header the class names (<c>Private-Token</c>). Forward mode:
+/// <c>Proxy-Authorization: Basic base64("&lt;ns&gt;/&lt;name&gt;[,&lt;ns2&gt;/&lt;name2&gt;...]:&lt;token&gt;")</c>.
+/// </summary>
+internal static class ClientCredentials
+{
+    /// <summary>The token of a reverse-mode request, or null when it carries none.</summary>
+    public static string? ReadReverseToken(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders)
+    {
+        var authorization = headers.Authorization;
+        if (!StringValues.IsNullOrEmpty(authorization))
+        {
+            var value = authorization.ToString();
+            if (TryScheme(value, "Bearer", out var bearer))
+            {
+                return bearer.Length > 0 ? bearer.ToString() : null;
+            }
+
+            if (TryScheme(value, "Basic", out var basic) && TryDecodeBasic(basic, out _, out var password))
+            {
+                return password.Length > 0 ? password : null;
+            }
+        }
+
+        if (extractorHeaders is not null)
+        {
+            foreach (var name in extractorHeaders)
+            {
+                var extracted = headers[name];
+                if (!StringValues.IsNullOrEmpty(extracted))
+                {
+                    return extracted.ToString().Trim();
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses a <c>Proxy-Authorization</c> value; null with an error message when it is absent or malformed.</summary>
+    public static (ProxyCredential? Credential, string? Error) ReadProxyCredential(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return (null, null);
+        }
+
+        if (!TryScheme(value, "Basic", out var basic) || !TryDecodeBasic(basic, out var user, out var token) || token.Length == 0)
+        {
+            return (null, "Proxy-Authorization must be Basic base64(\"<namespace>/<connector>[,...]:<token>\")");
+        }
+
+        var connectors = new List<ConnectorKey>();
+        foreach (var item in user.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Clients percent-decode URL userinfo (ns%2Fname) before encoding it; accept the raw form too.
+            var entry = item.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+            var slash = entry.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || slash == entry.Length - 1 || entry.IndexOf('/', slash + 1) >= 0)
+            {
+                return (null, $"proxy user \"{entry}\" is not <namespace>/<connector>");
+            }
+
+            connectors.Add(new ConnectorKey(entry[..slash], entry[(slash + 1)..]));
+        }
+
+        return connectors.Count == 0
+            ? (null, "the proxy user names no Connector: want <namespace>/<connector>[,...]")
+            : (new ProxyCredential(connectors, token), null);
+    }
+
+    /// <summary>Every header name that may carry the client's credential; all are removed before forwarding.</summary>
+    public static bool IsClientCredentialHeader(string name) =>
+        name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(HeaderNames.ProxyAuthorization, StringComparison.OrdinalIgnoreCase);
+
+    private static bool TryScheme(string value, string scheme, out ReadOnlySpan<char> parameter)
+    {
+        var span = value.AsSpan().Trim();
+        if (span.Length > scheme.Length && span.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && span[scheme.Length] == ' ')
+        {
+            parameter = span[(scheme.Length + 1)..].Trim();
+            return true;
+        }
+
+        parameter = default;
+        return false;
+    }
+
+    private static bool TryDecodeBasic(ReadOnlySpan<char> encoded, out string user, out string password)
+    {
+        user = password = string.Empty;
+        Span<byte> bytes = encoded.Length <= 4096 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
+        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes[..written]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        user = text[..colon];
+        password = text[(colon + 1)..];
+        return true;
+    }
+}

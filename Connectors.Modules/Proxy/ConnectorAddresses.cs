@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Connectors.Modules.Model;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// The places a Connector's credential may go: <c>spec.address</c> and every <c>spec.addressExtensions</c> value
+/// that is an absolute http(s) URL. A target matches an address when scheme, host and port are equal and, if the
+/// address has a path prefix, the target path is that prefix or below it.
+/// Parsed once per Connector object (the watch cache hands out a new object on every change).
+/// </summary>
+internal sealed class ConnectorAddresses
+{
+    private static readonly ConditionalWeakTable<Connector, ConnectorAddresses> Parsed = new();
+
+    private ConnectorAddresses(Uri? primary, IReadOnlyList<Uri> all)
+    {
+        Primary = primary;
+        PrimaryBase = primary?.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        All = all;
+    }
+
+    /// <summary><c>spec.address</c>, when it is an absolute http(s) URL.</summary>
+    public Uri? Primary { get; }
+
+    /// <summary><see cref="Primary"/> without query and trailing slash: the reverse-mode upstream URL is this + the rest of the request-target.</summary>
+    public string? PrimaryBase { get; }
+
+    public IReadOnlyList<Uri> All { get; }
+
+    public static ConnectorAddresses Of(Connector connector) => Parsed.GetValue(connector, Parse);
+
+    /// <summary>Whether a full target URL may receive the credential.</summary>
+    public bool Matches(Uri target)
+    {
+        foreach (var address in All)
+        {
+            if (SameOrigin(address, target.Scheme, target.Host, target.Port) && UnderPrefix(address, target.AbsolutePath))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a CONNECT authority (always https) is the origin of one of the addresses.</summary>
+    public bool MatchesTunnel(string host, int port)
+    {
+        foreach (var address in All)
+        {
+            if (SameOrigin(address, Uri.UriSchemeHttps, host, port))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The path prefix of an address without its trailing slash ("" for a root URL).</summary>
+    public static string PathPrefix(Uri address) => address.AbsolutePath.TrimEnd('/');
+
+    internal static bool SameOrigin(Uri address, string scheme, string host, int port) =>
+        address.Scheme.Equals(scheme, StringComparison.OrdinalIgnoreCase)
+        && address.Port == port
+        && address.IdnHost.Trim('[', ']').Equals(host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
+
+    internal static bool UnderPrefix(Uri address, string path)
+    {
+        var prefix = PathPrefix(address);
+        return prefix.Length == 0
+            || (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/'));
+    }
+
+    private static ConnectorAddresses Parse(Connector connector)
+    {
+        var all = new List<Uri>();
+        var primary = TryHttpUri(connector.Spec.Address);
+        if (primary is not null)
+        {
+            all.Add(primary);
+        }
+
+        foreach (var extension in connector.Spec.AddressExtensions ?? [])
+        {
+            if (TryHttpUri(extension.StringValue) is { } uri)
+            {
+                all.Add(uri);
+            }
+        }
+
+        return new ConnectorAddresses(primary, all);
+    }
+
+    private static Uri? TryHttpUri(string? text) =>
+        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+}

@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// Copies one request upstream and the response back, streaming both bodies through pooled buffers. Hop-by-hop
+/// fields, <c>Host</c> (the upstream gets the tool's own) and every client credential header are dropped;
+/// <c>Connection: Upgrade</c> exchanges (WebSocket, SPDY) become a two-way byte pump after the 101.
+/// </summary>
+internal sealed partial class Forwarder
+{
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>Builds the upstream request; <paramref name="strip"/> names extra client headers to drop (extracted token headers).</summary>
+    public static HttpRequestMessage CreateRequest(HttpContext context, Uri upstream, IReadOnlyList<string>? strip, out RequestBodyContent? body)
+    {
+        var incoming = context.Request;
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), upstream)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        body = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
+            ? new RequestBodyContent(incoming.Body, incoming.ContentLength)
+            : null;
+        request.Content = body;
+        var connection = incoming.Headers.Connection;
+        var checkListed = HopByHop.ListsExtraFields(connection);
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (HopByHop.IsHopByHop(name) || name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
+                || ClientCredentials.IsClientCredentialHeader(name) || IsStripped(strip, name) || (checkListed && HopByHop.IsListedIn(connection, name)))
+            {
+                continue;
+            }
+
+            if (name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.ExpectContinue = body is not null && values.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase);
+                continue;
+            }
+
+            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                if (body is not null && !name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+                {
+                    AddHeader(body.Headers, name, values);
+                }
+
+                continue;
+            }
+
+            AddHeader(request.Headers, name, values);
+        }
+
+        if (body?.DeclaredLength is { } length)
+        {
+            body.Headers.ContentLength = length;
+        }
+
+        if (IsUpgrade(context))
+        {
+            request.Headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            request.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string>)incoming.Headers.Upgrade);
+        }
+
+        return request;
+    }
+
+    /// <summary>Sends <paramref name="request"/> and relays the response; upstream failures become 502/504 answers.</summary>
+    public static async Task<ForwardResult> SendAsync(
+        HttpMessageInvoker invoker, HttpRequestMessage request, RequestBodyContent? body, HttpContext context, LocationRewrite? rewrite, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await invoker.SendAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var status = await ProxyResponses.WriteAsync(context, StatusCodes.Status504GatewayTimeout, $"upstream {request.RequestUri?.Authority} did not answer in time", cancellationToken);
+            return new ForwardResult(status, body?.BytesSent ?? 0, 0);
+        }
+        catch (HttpRequestException e)
+        {
+            var status = await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"upstream {request.RequestUri?.Authority}: {e.Message}", cancellationToken);
+            return new ForwardResult(status, body?.BytesSent ?? 0, 0);
+        }
+
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            CopyResponseHeaders(response, context.Response, rewrite);
+            if (response.StatusCode == HttpStatusCode.SwitchingProtocols && IsUpgrade(context))
+            {
+                var pumped = await PumpUpgradeAsync(context, response, cancellationToken);
+                return new ForwardResult(StatusCodes.Status101SwitchingProtocols, pumped.In, pumped.Out);
+            }
+
+            var bytesOut = await CopyBodyAsync(response, context, cancellationToken);
+            return new ForwardResult(context.Response.StatusCode, body?.BytesSent ?? 0, bytesOut);
+        }
+    }
+
+    private static async Task<long> CopyBodyAsync(HttpResponseMessage response, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is null)
+        {
+            // Streams with no declared length (watches, logs) must show their headers before the first byte.
+            await context.Response.StartAsync(cancellationToken);
+        }
+
+        long total = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (response.TrailingHeaders.Any() && context.Response.SupportsTrailers())
+        {
+            foreach (var (name, values) in response.TrailingHeaders)
+            {
+                context.Response.AppendTrailer(name, new StringValues([.. values]));
+            }
+        }
+
+        return total;
+    }
+
+    private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target, LocationRewrite? rewrite)
+    {
+        var upgrade = response.StatusCode == HttpStatusCode.SwitchingProtocols;
+        var connection = response.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var listed) ? new StringValues([.. listed]) : StringValues.Empty;
+        var checkListed = HopByHop.ListsExtraFields(connection);
+        foreach (var headers in new System.Net.Http.Headers.HttpHeaders[] { response.Headers, response.Content.Headers })
+        {
+            foreach (var (name, values) in headers.NonValidated)
+            {
+                if ((HopByHop.IsHopByHop(name) && !(upgrade && (name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase))))
+                    || (checkListed && HopByHop.IsListedIn(connection, name)))
+                {
+                    continue;
+                }
+
+                if (rewrite is not null && name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
+                {
+                    target.Headers.Location = rewrite.Rewrite(values.ToString());
+                    continue;
+                }
+
+                target.Headers[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
+            }
+        }
+    }
+
+    private static bool IsUpgrade(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+        && HopByHop.HasUpgrade(context.Request.Headers.Connection)
+        && !StringValues.IsNullOrEmpty(context.Request.Headers.Upgrade);
+
+    private static bool IsStripped(IReadOnlyList<string>? strip, string name)
+    {
+        if (strip is null)
+        {
+            return false;
+        }
+
+        foreach (var candidate in strip)
+        {
+            if (candidate.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AddHeader(System.Net.Http.Headers.HttpHeaders headers, string name, StringValues values)
+    {
+        if (values.Count == 1)
+        {
+            headers.TryAddWithoutValidation(name, values.ToString());
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Connectors.Modules.Model;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// Resolves the Connector(s) a client names and checks its token: authentication first (so an anonymous caller
+/// cannot probe which Connectors exist), then existence (404), then authorization (403).
+/// </summary>
+internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer reviewer, IOptions<ProxyOptions> options)
+{
+    private const string ProxyPermissionsFlag = "enable-connector-proxy-permissions";
+
+    /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
+    public async ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
+    {
+        var connector = directory.GetConnector(key.Namespace, key.Name);
+        if (connector is null)
+        {
+            return await MissingAsync(key, token, cancellationToken);
+        }
+
+        return await AuthorizeAsync(key, connector, connector, token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Forward mode: the client listed <paramref name="credential"/>'s Connectors. The first whose addresses
+    /// <paramref name="matches"/> is authorized and injected; when none matches, the first listed is authorized and
+    /// nothing is injected.
+    /// </summary>
+    public async ValueTask<AccessCheck> CheckForwardAsync(ProxyCredential credential, Func<ConnectorAddresses, bool> matches, CancellationToken cancellationToken)
+    {
+        Connector? first = null;
+        foreach (var key in credential.Connectors)
+        {
+            var connector = directory.GetConnector(key.Namespace, key.Name);
+            if (connector is null)
+            {
+                return await MissingAsync(key, credential.Token, cancellationToken);
+            }
+
+            first ??= connector;
+            if (matches(ConnectorAddresses.Of(connector)))
+            {
+                return await AuthorizeAsync(key, connector, connector, credential.Token, cancellationToken);
+            }
+        }
+
+        return await AuthorizeAsync(credential.Connectors[0], first!, null, credential.Token, cancellationToken);
+    }
+
+    /// <summary>The Connector's class, when it exists.</summary>
+    public ConnectorClass? ClassOf(Connector connector) =>
+        connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;
+
+    private bool ProxyPermissionsEnabled =>
+        directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName)?.Data is { } data
+        && data.TryGetValue(ProxyPermissionsFlag, out var value)
+        && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+    private async ValueTask<AccessCheck> AuthorizeAsync(ConnectorKey key, Connector checkedConnector, Connector? inject, string token, CancellationToken cancellationToken)
+    {
+        var decision = await reviewer.AuthorizeAsync(token, key.Namespace, key.Name, checkedConnector.Status, ProxyPermissionsEnabled, cancellationToken);
+        var outcome = decision.Outcome switch
+        {
+            AccessOutcome.Allowed => AccessCheckOutcome.Allowed,
+            AccessOutcome.Unauthenticated => AccessCheckOutcome.Unauthenticated,
+            AccessOutcome.Forbidden => AccessCheckOutcome.Forbidden,
+            _ => AccessCheckOutcome.Unavailable,
+        };
+        return new AccessCheck(outcome, key, outcome == AccessCheckOutcome.Allowed ? inject : null, decision.Subject, decision.Reason);
+    }
+
+    private async ValueTask<AccessCheck> MissingAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
+    {
+        var identity = await reviewer.AuthenticateAsync(token, AccessReviewer.Hash(token), AccessReviewer.ConnectorAudiences(key.Namespace, key.Name, null), cancellationToken);
+        if (identity.Unavailable)
+        {
+            return new AccessCheck(AccessCheckOutcome.Unavailable, key, null, null, "token review failed: " + identity.Error);
+        }
+
+        return identity.User is { } user
+            ? new AccessCheck(AccessCheckOutcome.NotFound, key, null, user.Username, $"connector \"{key}\" not found")
+            : new AccessCheck(AccessCheckOutcome.Unauthenticated, key, null, null, "the token is not valid");
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// Serves every HTTP request the listener parses (plain, or decrypted inside an intercepted CONNECT tunnel):
+/// route -> client token -> access check -> upstream URL -> credential injection -> stream both ways -> access log.
+/// </summary>
+internal sealed partial class ProxyPipeline(
+    ProxyAccess access,
+    IConnectorDirectory directory,
+    UpstreamSender sender,
+    ProxyMetrics metrics,
+    AccessLog accessLog,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ProxyPipeline>();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = timeProvider.GetTimestamp();
+        var cancellationToken = context.RequestAborted;
+        Exchange exchange;
+        try
+        {
+            exchange = await ServeAsync(context, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; 499 in the log as nginx writes it.
+            exchange = Exchange.Refused(null, null, 499, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            Log.UpstreamBroke(_logger, context.Request.Method, context.Request.Host.Value, e.Message);
+            context.Abort();
+            exchange = Exchange.Refused(null, null, StatusCodes.Status502BadGateway, null);
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(started);
+        metrics.Record(exchange, elapsed);
+        accessLog.Record(new AccessEntry(exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
+            context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds));
+    }
+
+    private async Task<Exchange> ServeAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (HttpMethods.IsConnect(context.Request.Method))
+        {
+            return await RefuseAsync(context, null, null, StatusCodes.Status400BadRequest, "CONNECT must be the first request on a connection", null, cancellationToken);
+        }
+
+        var tunnel = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(TunnelTarget.ItemKey, out var item) == true ? item as TunnelTarget : null;
+        var route = RequestRouter.Route(RequestRouter.RawTarget(context), context.Request.Headers.Host.ToString(), context.Request.Scheme, tunnel);
+        return route.Kind switch
+        {
+            RouteKind.Reverse => await ReverseAsync(context, route, cancellationToken),
+            RouteKind.Forward => await ForwardAsync(context, route, cancellationToken),
+            _ => await RefuseAsync(context, null, null, StatusCodes.Status404NotFound, route.Error!, null, cancellationToken),
+        };
+    }
+
+    private async Task<Exchange> ReverseAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
+    {
+        var connector = directory.GetConnector(route.Connector.Namespace, route.Connector.Name);
+        var extractor = connector is null ? null : access.ClassOf(connector)?.Spec.Proxy?.AuthExtractor?.Headers;
+        var token = ClientCredentials.ReadReverseToken(context.Request.Headers, extractor);
+        if (token is null)
+        {
+            return await RefuseAsync(context, route.Connector, null, StatusCodes.Status401Unauthorized,
+                "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
+        }
+
+        var check = await access.CheckReverseAsync(route.Connector, token, cancellationToken);
+        if (!check.IsAllowed)
+        {
+            return await RefuseAsync(context, route.Connector, check, StatusCodes.Status401Unauthorized, cancellationToken);
+        }
+
+        var addresses = ConnectorAddresses.Of(check.Connector!);
+        var address = addresses.Primary;
+        if (address is null || !Uri.TryCreate(addresses.PrimaryBase + route.PathAndQuery, UriKind.Absolute, out var upstream))
+        {
+            return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
+                $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
+        }
+
+        return await sender.SendAsync(context, route.Connector, check, upstream, extractor, new LocationRewrite(address, route.ProxyBase!), cancellationToken);
+    }
+
+    private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
+    {
+        var credential = route.Tunnel?.Credential;
+        if (credential is null)
+        {
+            var (parsed, error) = ClientCredentials.ReadProxyCredential(context.Request.Headers.ProxyAuthorization.ToString());
+            if (parsed is null)
+            {
+                return await RefuseAsync(context, null, null, StatusCodes.Status407ProxyAuthenticationRequired,
+                    error ?? "proxy authentication required: <namespace>/<connector>:<token>", "missing", cancellationToken);
+            }
+
+            credential = parsed;
+        }
+
+        var target = route.Target!;
+        var check = await access.CheckForwardAsync(credential, a => a.Matches(target), cancellationToken);
+        if (!check.IsAllowed)
+        {
+            return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
+        }
+
+        return await sender.SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
+    }
+
+    private static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
+    {
+        var (status, failure) = check.Outcome switch
+        {
+            AccessCheckOutcome.Unauthenticated => (unauthenticatedStatus, "unauthenticated"),
+            AccessCheckOutcome.Forbidden => (StatusCodes.Status403Forbidden, "forbidden"),
+            AccessCheckOutcome.NotFound => (StatusCodes.Status404NotFound, (string?)null),
+            _ => (StatusCodes.Status503ServiceUnavailable, "unavailable"),
+        };
+        return RefuseAsync(context, key, check.Subject, status, check.Message ?? "access denied", failure, cancellationToken);
+    }
+
+    internal static async Task<Exchange> RefuseAsync(
+        HttpContext context, ConnectorKey? key, string? subject, int status, string message, string? authFailure, CancellationToken cancellationToken)
+    {
+        await ProxyResponses.WriteAsync(context, status, message, cancellationToken);
+        return Exchange.Refused(key, subject, status, authFailure);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>The proxy's own answers: a status and one line of text naming the reason, never a credential.</summary>
+internal static class ProxyResponses
+{
+    public const string Realm = "Basic realm=\"connectors\"";
+
+    /// <summary>Writes the answer (or aborts the connection when the response has already started); returns the status.</summary>
+    public static async Task<int> WriteAsync(HttpContext context, int status, string message, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return context.Response.StatusCode;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = Realm;
+        }
+        else if (status == StatusCodes.Status407ProxyAuthenticationRequired)
+        {
+            context.Response.Headers.ProxyAuthenticate = Realm;
+        }
+
+        var body = Body(message);
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, cancellationToken);
+        return status;
+    }
+
+    /// <summary>A raw HTTP/1.1 answer for the connection layer (CONNECT), closing the connection.</summary>
+    public static byte[] Raw(int status, string message)
+    {
+        var body = Body(message);
+        var head = new StringBuilder()
+            .Append("HTTP/1.1 ").Append(status).Append(' ').Append(ReasonPhrases.GetReasonPhrase(status)).Append("\r\n")
+            .Append("Content-Type: text/plain; charset=utf-8\r\n")
+            .Append("Content-Length: ").Append(body.Length).Append("\r\n")
+            .Append("Connection: close\r\n");
+        if (status == StatusCodes.Status407ProxyAuthenticationRequired)
+        {
+            head.Append(HeaderNames.ProxyAuthenticate).Append(": ").Append(Realm).Append("\r\n");
+        }
+
+        head.Append("\r\n");
+        return [.. Encoding.ASCII.GetBytes(head.ToString()), .. body];
+    }
+
+    private static byte[] Body(string message) => Encoding.UTF8.GetBytes("connectors proxy: " + message + "\n");
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// Finds where a request goes: a CONNECT tunnel's requests are forward; an absolute-form target is forward unless its
+/// host is a Connector host; a Host <c>c-&lt;name&gt;.&lt;ns&gt;.svc[.cluster.local][:port]</c> or a path
+/// <c>/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/...</c> is reverse.
+/// </summary>
+internal static class RequestRouter
+{
+    private const string PathPrefix = "/namespaces/";
+
+    public static ProxyRoute Route(string rawTarget, string? host, string scheme, TunnelTarget? tunnel)
+    {
+        if (tunnel is not null)
+        {
+            if (!rawTarget.StartsWith('/'))
+            {
+                return ProxyRoute.Invalid("inside a CONNECT tunnel the request-target must be origin-form");
+            }
+
+            return Uri.TryCreate($"https://{tunnel.Authority}{rawTarget}", UriKind.Absolute, out var inTunnel)
+                ? ProxyRoute.Forward(inTunnel, tunnel)
+                : ProxyRoute.Invalid("invalid request-target");
+        }
+
+        if (!rawTarget.StartsWith('/'))
+        {
+            if (!Uri.TryCreate(rawTarget, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
+            {
+                return ProxyRoute.Invalid("the request-target must be a path or an absolute http(s) URL");
+            }
+
+            if (TryConnectorHost(target.Host, out var addressed))
+            {
+                return ProxyRoute.Reverse(addressed, target.PathAndQuery, $"{scheme}://{target.Authority}");
+            }
+
+            return ProxyRoute.Forward(target, null);
+        }
+
+        if (host is not null && TryConnectorHost(StripPort(host), out var byHost))
+        {
+            return ProxyRoute.Reverse(byHost, rawTarget, $"{scheme}://{host}");
+        }
+
+        if (rawTarget.StartsWith(PathPrefix, StringComparison.Ordinal) && TryConnectorPath(rawTarget, out var byPath, out var rest))
+        {
+            return ProxyRoute.Reverse(byPath, rest, $"{scheme}://{host}{PathPrefix}{byPath.Namespace}/connectors/{byPath.Name}");
+        }
+
+        return ProxyRoute.Invalid(
+            "no Connector addressed: use Host c-<name>.<namespace>.svc, the path /namespaces/<namespace>/connectors/<name>/..., or this proxy as an HTTP proxy");
+    }
+
+    /// <summary>Reads <c>c-&lt;name&gt;.&lt;ns&gt;.svc</c> or <c>c-&lt;name&gt;.&lt;ns&gt;.svc.cluster.local</c> (case-insensitive).</summary>
+    internal static bool TryConnectorHost(string host, out ConnectorKey connector)
+    {
+        connector = default;
+        var span = host.AsSpan().TrimEnd('.');
+        if (span.Length < 8 || !span.StartsWith("c-", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var firstDot = span.IndexOf('.');
+        if (firstDot <= 2)
+        {
+            return false;
+        }
+
+        var afterName = span[(firstDot + 1)..];
+        var secondDot = afterName.IndexOf('.');
+        if (secondDot <= 0)
+        {
+            return false;
+        }
+
+        var suffix = afterName[(secondDot + 1)..];
+        if (!suffix.Equals("svc", StringComparison.OrdinalIgnoreCase) && !suffix.Equals("svc.cluster.local", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        connector = new ConnectorKey(afterName[..secondDot].ToString().ToLowerInvariant(), span[2..firstDot].ToString().ToLowerInvariant());
+        return true;
+    }
+
+    private static bool TryConnectorPath(string rawTarget, out ConnectorKey connector, out string rest)
+    {
+        connector = default;
+        rest = string.Empty;
+        var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? rawTarget : rawTarget[..query];
+        var segments = path[PathPrefix.Length..].Split('/', 4);
+        if (segments.Length < 3 || segments[0].Length == 0 || segments[1] != "connectors" || segments[2].Length == 0)
+        {
+            return false;
+        }
+
+        connector = new ConnectorKey(Uri.UnescapeDataString(segments[0]), Uri.UnescapeDataString(segments[2]));
+        rest = (segments.Length == 4 ? "/" + segments[3] : string.Empty) + (query < 0 ? string.Empty : rawTarget[query..]);
+        return true;
+    }
+
+    private static string StripPort(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        return colon > 0 && host.IndexOf(']', StringComparison.Ordinal) < colon ? host[..colon] : host;
+    }
+
+    /// <summary>The raw request-target as the client sent it (path and query not decoded).</summary>
+    public static string RawTarget(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+}

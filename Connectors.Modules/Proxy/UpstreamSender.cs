@@ -1,0 +1,77 @@
+using Connectors.Modules.Credentials;
+using Connectors.Modules.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// The last step of the pipeline: builds the upstream request, injects the allowed Connector's credential from its
+/// Secret (read from the watch cache on every request, so a rotation is used at once), picks the upstream
+/// connection pool for the Connector's CA bundle, and forwards.
+/// </summary>
+internal sealed partial class UpstreamSender(
+    IConnectorDirectory directory,
+    ProxyAccess access,
+    CredentialInjection injection,
+    UpstreamClients clients,
+    ILogger<UpstreamSender> logger)
+{
+    public async Task<Exchange> SendAsync(
+        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, LocationRewrite? rewrite, CancellationToken cancellationToken)
+    {
+        using var request = Forwarder.CreateRequest(context, upstream, strip, out var body);
+        string? caBundle = null;
+        if (check.Connector is { } connector)
+        {
+            var injected = Inject(request, connector, key);
+            if (injected.Outcome is InjectionOutcome.InvalidSecret or InjectionOutcome.Unsupported)
+            {
+                Log.InjectionFailed(logger, key.ToString(), injected.Message ?? string.Empty);
+                return await ProxyPipeline.RefuseAsync(context, key, check.Subject, StatusCodes.Status502BadGateway,
+                    $"the credential of connector \"{key}\" cannot be used: {injected.Message}", null, cancellationToken);
+            }
+
+            caBundle = ReadCaBundle(connector, key);
+        }
+
+        var invoker = clients.For(caBundle);
+        var result = await Forwarder.SendAsync(invoker, request, body, context, rewrite, cancellationToken);
+        return new Exchange(key.ToString(), check.Subject, result, null);
+    }
+
+    private InjectionResult Inject(HttpRequestMessage request, Connector connector, ConnectorKey key)
+    {
+        if (connector.Spec.Auth?.SecretRef?.Name is not { Length: > 0 } secretName)
+        {
+            return InjectionResult.NoCredential;
+        }
+
+        var secret = directory.GetSecret(key.Namespace, secretName);
+        if (secret is null)
+        {
+            return new InjectionResult(InjectionOutcome.InvalidSecret, $"Secret \"{key.Namespace}/{secretName}\" not found");
+        }
+
+        var authName = connector.Spec.Auth.Name;
+        var authType = access.ClassOf(connector)?.Spec.Auth?.Types?.Find(t => t.Name == authName);
+        return injection.Inject(request, secret, authType);
+    }
+
+    private string? ReadCaBundle(Connector connector, ConnectorKey key)
+    {
+        if (connector.Spec.CaCertSecretRef?.Name is not { Length: > 0 } name || directory.GetSecret(key.Namespace, name) is not { } secret)
+        {
+            return null;
+        }
+
+        return secret.Data?.TryGetValue("ca.crt", out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes)
+            : secret.StringData?.GetValueOrDefault("ca.crt");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(6002, LogLevel.Warning, "Credential of {Connector} not injected: {Reason}")]
+        public static partial void InjectionFailed(ILogger logger, string connector, string reason);
+    }
+}

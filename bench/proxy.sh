@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Proxy benchmark, side by side in one run against one loopback origin (nginx, 1 worker):
+#   direct       wrk -> origin
+#   nginx        wrk -> nginx reverse proxy (own process) adding Authorization: Bearer, keep-alive upstream
+#   connectors   wrk -> `connectors run --role proxy --embedded` (reverse, host form, token review cached)
+# then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
+# interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
+# Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
+# Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
+#              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it).
+# Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10s} connections=${2:-32} download_mib=${3:-1024} nginx_workers=${4:-1}
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+proxy_pid="" squid_pid=""
+cleanup() {
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+  for conf in origin front; do [ -f "$tmp/$conf.pid" ] && kill "$(cat "$tmp/$conf.pid")" 2>/dev/null; done
+  [ -f "$tmp/squid.pid" ] && kill "$(cat "$tmp/squid.pid")" 2>/dev/null
+  sleep 0.2
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+b64() { base64 -w0; }
+bin=Connectors.Host/bin/Release/net10.0/connectors
+dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+
+origin_port=$(port) tls_port=$(port) front_port=$(port) proxy_port=$(port) health_port=$(port) squid_port=$(port)
+secret_token=bench-upstream-token
+mkdir -p "$tmp/www" "$tmp/logs" "$tmp/tmp"
+truncate -s "${download_mib}M" "$tmp/www/big"
+
+# The TLS origin's certificate (for the CONNECT comparison) and the proxy's interception CA.
+( cd "$tmp"
+  for ca in origin-ca proxy-ca; do
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$ca" -keyout $ca.key -out $ca.crt \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  done
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=origin -keyout origin.key -out origin.csr 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:origin.test\n' > origin.ext
+  openssl x509 -req -in origin.csr -CA origin-ca.crt -CAkey origin-ca.key -CAcreateserial -days 2 -extfile origin.ext -out origin.crt 2>/dev/null )
+
+nginx_conf() { # name workers body
+  cat > "$tmp/$1.conf" <<CONF
+worker_processes $2;
+pid $tmp/$1.pid;
+error_log $tmp/logs/$1.error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/tmp/$1-body; proxy_temp_path $tmp/tmp/$1-proxy; fastcgi_temp_path $tmp/tmp/$1-fcgi;
+  scgi_temp_path $tmp/tmp/$1-scgi; uwsgi_temp_path $tmp/tmp/$1-uwsgi;
+  $3
+}
+CONF
+  nginx -e "$tmp/logs/$1.error.log" -p "$tmp" -c "$tmp/$1.conf"
+}
+nginx_conf origin 1 "
+  server { listen 127.0.0.1:$origin_port; location / { return 200 \"ok\n\"; } location /big { root $tmp/www; } }
+  server { listen 127.0.0.1:$tls_port ssl; ssl_certificate $tmp/origin.crt; ssl_certificate_key $tmp/origin.key;
+           location / { return 200 \"ok\n\"; } }"
+nginx_conf front "$nginx_workers" "
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server { listen 127.0.0.1:$front_port;
+    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";
+                 proxy_set_header Authorization \"Bearer $secret_token\"; proxy_buffering off; } }"
+
+mkdir "$tmp/manifests"
+cat > "$tmp/manifests/objects.yaml" <<YAML
+apiVersion: v1
+kind: Namespace
+metadata: {name: bench}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: client, namespace: bench}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token, namespace: bench}
+type: connectors.cpaas.io/bearer-token
+stringData: {token: $secret_token}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: connectors-proxy-ca, namespace: connectors-system}
+type: kubernetes.io/tls
+data: {tls.crt: $(b64 < "$tmp/proxy-ca.crt"), tls.key: $(b64 < "$tmp/proxy-ca.key")}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: Connector
+metadata: {name: origin, namespace: bench}
+spec: {address: "http://127.0.0.1:$origin_port", auth: {name: bearerTokenAuth, secretRef: {name: token}}}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: Connector
+metadata: {name: tls, namespace: bench}
+spec: {address: "https://127.0.0.1:$tls_port", auth: {name: bearerTokenAuth, secretRef: {name: token}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: client-views, namespace: bench}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view-connectors}
+subjects: [{kind: ServiceAccount, name: client, namespace: bench}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: view-connectors}
+rules: [{apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get]}]
+YAML
+SSL_CERT_FILE="$tmp/origin-ca.crt" "$bin" run --role proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
+  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json ${PROXY_FLAGS:-} \
+  > "$tmp/logs/proxy.log" 2>&1 &
+proxy_pid=$!
+for _ in $(seq 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break; sleep 0.1; done
+token=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace bench --service-account client --duration 1h)
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token" "http://127.0.0.1:$proxy_port/")" = 200 ] \
+  || { echo "proxy not serving" >&2; tail -5 "$tmp/logs/proxy.log" >&2; exit 1; }
+
+cpu_ticks() { # pids... -> utime+stime in clock ticks
+  local total=0 pid
+  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo $total
+}
+run_wrk() { # label url pids header...
+  local label=$1 url=$2 pids=$3; shift 3
+  local args=()
+  for h in "$@"; do args+=(-H "$h"); done
+  wrk -t1 -c"$connections" -d"${WARMUP:-10s}" "${args[@]}" "$url" >/dev/null   # warm-up (lets tiered JIT settle)
+  local cpu_before cpu_after
+  cpu_before=$(cpu_ticks $pids)
+  wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
+  cpu_after=$(cpu_ticks $pids)
+  local rps p50 p99 errors requests cpu
+  rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$tmp/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.txt")
+  errors=$(awk '/Non-2xx/ {print $5}' "$tmp/wrk.txt")
+  requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
+  cpu=$(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu"
+}
+sections=${SECTIONS:-wrk download connect}
+if [[ $sections == *wrk* ]]; then
+echo "## wrk -t1 -c$connections -d$duration --latency (loopback, origin = nginx return 200)"
+echo "| target | req/s | p50 | p99 | non-2xx | CPU µs/request (proxy only) |"
+echo "|---|---|---|---|---|---|"
+origin_pids="$(cat "$tmp/origin.pid") $(pgrep -P "$(cat "$tmp/origin.pid")" | tr '\n' ' ')"
+front_pids="$(cat "$tmp/front.pid") $(pgrep -P "$(cat "$tmp/front.pid")" | tr '\n' ' ')"
+run_wrk direct "http://127.0.0.1:$origin_port/" "$origin_pids"
+run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
+run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "$proxy_pid" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
+
+fi
+
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status"; }
+if [[ $sections == *download* ]]; then
+echo
+echo "## ${download_mib} MiB download (curl -o /dev/null), proxy RSS sampled every 100 ms"
+echo "| path | bytes | seconds | MiB/s | proxy RSS before / max (MiB) |"
+echo "|---|---|---|---|---|"
+for path in direct proxy direct proxy; do
+  before=$(rss_kib) max=$before
+  if [ $path = direct ]; then url="http://127.0.0.1:$origin_port/big"; hdr=(); else url="http://127.0.0.1:$proxy_port/big"; hdr=(-H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token"); fi
+  curl -s -o /dev/null -w '%{time_total} %{speed_download} %{size_download}\n' "${hdr[@]}" "$url" > "$tmp/curl.txt" &
+  curl_pid=$!
+  while kill -0 $curl_pid 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$max" ] && max=$r; sleep 0.1; done
+  wait $curl_pid
+  read -r seconds speed size < "$tmp/curl.txt"
+  printf '| %s | %s | %s | %.0f | %d / %d |\n' "$path" "$size" "$seconds" "$(echo "$speed / 1048576" | bc -l)" $((before / 1024)) $((max / 1024))
+done
+
+fi
+
+if [[ $sections == *connect* ]]; then
+echo
+echo "## CONNECT to the TLS origin: bench/proxyload (Go net/http, -c 16, one tunnel per connection, keep-alive)"
+cat > "$tmp/squid.conf" <<CONF
+http_port 127.0.0.1:$squid_port
+pid_filename $tmp/squid.pid
+cache_log $tmp/logs/squid-cache.log
+access_log none
+cache deny all
+pinger_enable off
+acl localhost src 127.0.0.1/32
+http_access allow localhost
+http_access deny all
+CONF
+GO111MODULE=off GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/proxyload" bench/proxyload/main.go
+squid -f "$tmp/squid.conf" -N > "$tmp/logs/squid.out" 2>&1 &
+for _ in $(seq 100); do [ -s "$tmp/squid.pid" ] && break; sleep 0.05; done
+sleep 0.3
+echo "| proxy | req/s | p50 | p99 | errors |"
+echo "|---|---|---|---|---|"
+run_load() { # label proxy-url ca
+  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")" \
+    "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")"
+}
+run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
+run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
+run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt"
+fi
