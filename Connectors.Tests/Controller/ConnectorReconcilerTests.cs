@@ -300,4 +300,34 @@ public sealed class ConnectorReconcilerTests
             Assert.That(connector.Status!.Api!.Path, Is.EqualTo($"/connectors/v1alpha1/{ns}/viaapi/path"));
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ForeignServiceWithTheName_ProxyServiceNotFoundNotOverwritten(CancellationToken cancellationToken)
+    {
+        var ns = await _bed.NamespaceAsync(cancellationToken);
+        await _bed.Controller.CreateAsync(new Service { Metadata = new ObjectMeta { Name = "c-taken", Namespace = ns }, Spec = new ServiceSpec { Ports = [new ServicePort { Port = 8080 }] } }, cancellationToken);
+        var className = _bed.ClassName();
+        await _bed.Controller.CreateAsync(Fixtures.GitClass(className), cancellationToken);
+        await _bed.Controller.CreateAsync(Fixtures.BasicAuthSecret(ns, "git-creds", User, Password), cancellationToken);
+        await _bed.Controller.CreateAsync(Fixtures.GitConnector(ns, "taken", _bed.Tool.BaseAddress.ToString(), className: className), cancellationToken);
+        var connector = await _bed.WaitForConditionAsync(ns, "taken", ConditionTypes.ProxyServiceReady, ConditionStatus.False, cancellationToken);
+        var service = (await _bed.Controller.Client.GetAsync<Service>(ns, "c-taken", cancellationToken)).GetValueOrThrow();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Find(connector.Status!.Conditions, ConditionTypes.ProxyServiceReady)!.Message,
+                Is.EqualTo($"Service c-taken already exists in namespace {ns} and is not managed by the connectors controller"));
+            Assert.That(service.Spec!.Ports!.Single().Port, Is.EqualTo(8080));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_RequiredAuthWithoutSecretRef_SecretNotFound(CancellationToken cancellationToken)
+    {
+        var (ns, _) = await _bed.GitConnectorAsync("needsecret", cancellationToken,
+            changeClass: c => c.Spec.Auth!.Types![0].Optional = false,
+            changeConnector: c => c.Spec.Auth!.SecretRef = null);
+        var connector = await _bed.WaitForConditionAsync(ns, "needsecret", ConditionTypes.SecretReady, ConditionStatus.False, cancellationToken);
+        var secret = Find(connector.Status!.Conditions, ConditionTypes.SecretReady)!;
+        Assert.That((secret.Reason, secret.Message), Is.EqualTo((ConditionReasons.SecretNotFound, "spec.auth.secretRef is required: auth type \"basicAuth\" is not optional")));
+    }
 }
