@@ -177,7 +177,7 @@ internal static class VolumeRequestParser
             return DefaultExpiration;
         }
 
-        if (!GoDuration.TryParse(text, out var expiration))
+        if (!Templates.GoDuration.TryParse(text, out var expiration))
         {
             throw Invalid($"invalid {VolumeAttributes.TokenExpiration} \"{text}\": want a Go duration such as 30m or 1h");
         }
