@@ -87,7 +87,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             var applier = new ManifestApplier(client);
             if (roles.Any(r => r is ProxyRole))
             {
-                await EnsureProxyServiceAsync(applier, settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace, cancellationToken);
+                await EnsureProxyServiceAsync(applier, settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace, LocalProxyUrl(settings), cancellationToken);
             }
 
             var applied = await applier.ApplyAsync(applies, cancellationToken);
@@ -138,9 +138,23 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureProxyServiceAsync(ManifestApplier applier, string ns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a client on this machine reaches the proxy (<c>http://127.0.0.1:8080</c>); null when the port is
+    /// chosen at start (0) and so not known yet.
+    /// </summary>
+    private static string? LocalProxyUrl(Dictionary<string, string?> settings)
+    {
+        var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");
+        var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
+        return endpoint.Port == 0 ? null : $"http://{new IPEndPoint(host, endpoint.Port)}";
+    }
+
+    private static async Task EnsureProxyServiceAsync(ManifestApplier applier, string ns, string? externalUrl, CancellationToken cancellationToken)
     {
         var labels = new JsonObject { ["app.kubernetes.io/name"] = "connectors", ["app.kubernetes.io/component"] = "proxy" };
+        // Cluster DNS names (c-<name>.<ns>.svc.cluster.local) do not resolve on this machine: connector proxy
+        // addresses use the path form under the local proxy URL instead.
+        var annotations = externalUrl is null ? null : new JsonObject { [WellKnown.ExternalUrlAnnotation] = externalUrl };
         await applier.ApplyOneAsync(
             new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } },
             "embedded components namespace",
@@ -150,7 +164,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             {
                 ["apiVersion"] = "v1",
                 ["kind"] = "Service",
-                ["metadata"] = new JsonObject { ["name"] = WellKnown.ProxyServiceName, ["namespace"] = ns, ["labels"] = labels },
+                ["metadata"] = new JsonObject { ["name"] = WellKnown.ProxyServiceName, ["namespace"] = ns, ["labels"] = labels, ["annotations"] = annotations },
                 ["spec"] = new JsonObject
                 {
                     ["type"] = "ClusterIP",

@@ -90,13 +90,14 @@ internal static class ConnectorService
 
     /// <summary>
     /// The connector's proxy URL: <c>http://c-&lt;name&gt;.&lt;ns&gt;.svc.cluster.local</c> (resolver <c>host</c>, the
-    /// default) or <c>&lt;class proxy URL&gt;/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;</c> (resolver <c>path</c>).
+    /// default) or <c>&lt;class proxy URL&gt;/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;</c> (resolver <c>path</c>, or a
+    /// proxy Service exposed at an external URL, where the in-cluster host name would not resolve).
     /// </summary>
-    public static string ProxyUrl(Connector connector, ConnectorClass connectorClass, string classProxyUrl)
+    public static string ProxyUrl(Connector connector, ConnectorClass connectorClass, string classProxyUrl, bool external = false)
     {
         var (ns, name) = (connector.Metadata.Namespace!, connector.Metadata.Name!);
         var resolver = connectorClass.Metadata.Annotations?.GetValueOrDefault(WellKnown.ProxyResolverAnnotation);
-        return string.Equals(resolver, "path", StringComparison.OrdinalIgnoreCase)
+        return external || string.Equals(resolver, "path", StringComparison.OrdinalIgnoreCase)
             ? $"{classProxyUrl.TrimEnd('/')}/namespaces/{ns}/connectors/{name}"
             : "http://" + ServiceAddress.Fqdn(NameOf(name), ns);
     }

@@ -39,7 +39,9 @@ internal static class EndpointResolver
             var service = findService(ns, reference.Name);
             return service is null
                 ? ResolvedEndpoint.Failed(notFoundReason, $"Service {reference.Name} not found in namespace {ns}")
-                : ResolvedEndpoint.Resolved(ServiceAddress.Url(service, uri), ServiceAddress.Fqdn(reference.Name, ns));
+                : ServiceAddress.ExternalUrl(service) is { } external
+                    ? ResolvedEndpoint.Resolved(external + ServiceAddress.NormalizePrefix(uri), ServiceAddress.Fqdn(reference.Name, ns), external: true)
+                    : ResolvedEndpoint.Resolved(ServiceAddress.Url(service, uri), ServiceAddress.Fqdn(reference.Name, ns));
         }
 
         if (string.IsNullOrEmpty(uri))

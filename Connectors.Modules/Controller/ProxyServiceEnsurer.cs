@@ -35,7 +35,7 @@ internal sealed class ProxyServiceEnsurer(KubeClient client, ControllerCaches ca
         var actual = caches.Services.Get(connector.Metadata.Namespace, desired.Metadata.Name!);
         var failure = actual is null ? await CreateAsync(desired, cancellationToken) : await UpdateAsync(actual, desired, cancellationToken);
         return failure is null
-            ? (ConditionState.True(), ConnectorService.ProxyUrl(connector, connectorClass, endpoint.Url!))
+            ? (ConditionState.True(), ConnectorService.ProxyUrl(connector, connectorClass, endpoint.Url!, endpoint.External))
             : (ConditionState.False(ConditionReasons.ProxyServiceNotFound, failure), null);
     }
 

@@ -4,11 +4,11 @@ namespace Connectors.Modules.Controller;
 /// A class's API or proxy endpoint after resolution: its URL and the host an ExternalName Service points at,
 /// or the reason and message saying why it could not be resolved.
 /// </summary>
-internal sealed record ResolvedEndpoint(string? Url, string? Host, string? Reason, string? Problem)
+internal sealed record ResolvedEndpoint(string? Url, string? Host, string? Reason, string? Problem, bool External = false)
 {
     public bool IsResolved => Problem is null;
 
-    public static ResolvedEndpoint Resolved(string url, string host) => new(url, host, null, null);
+    public static ResolvedEndpoint Resolved(string url, string host, bool external = false) => new(url, host, null, null, external);
 
     public static ResolvedEndpoint Failed(string reason, string problem) => new(null, null, reason, problem);
 }

@@ -28,6 +28,15 @@ internal static class ServiceAddress
         return authority + NormalizePrefix(pathPrefix);
     }
 
+    /// <summary>
+    /// The URL set by <see cref="WellKnown.ExternalUrlAnnotation"/> (without a trailing slash), when it is an
+    /// http or https URL; null otherwise.
+    /// </summary>
+    public static string? ExternalUrl(Service service) =>
+        service.Metadata.Annotations?.GetValueOrDefault(WellKnown.ExternalUrlAnnotation) is { } url && ConnectorValidator.IsHttpUrl(url)
+            ? url.TrimEnd('/')
+            : null;
+
     /// <summary><c>/api</c> from <c>api</c>, <c>/api/</c> or <c>/api</c>; empty for nothing.</summary>
     public static string NormalizePrefix(string? prefix)
     {

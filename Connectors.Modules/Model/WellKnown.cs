@@ -4,6 +4,12 @@ namespace Connectors.Modules.Model;
 public static class WellKnown
 {
     public const string ProxyResolverAnnotation = "connectors.cpaas.io/proxy-resolver";
+
+    /// <summary>
+    /// On a proxy Service: the URL clients outside the cluster DNS reach it at (a NodePort, an Ingress, or
+    /// <c>127.0.0.1:&lt;port&gt;</c> in embedded mode). Connector proxy addresses then use the path form under it.
+    /// </summary>
+    public const string ExternalUrlAnnotation = "connectors.alauda.io/external-url";
     public const string TemplateEngineAnnotation = "connectors.alauda.io/template-engine";
     public const string DisplayNameAnnotation = "cpaas.io/display-name";
     public const string DescriptionAnnotation = "cpaas.io/description";
