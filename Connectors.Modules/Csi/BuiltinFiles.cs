@@ -14,7 +14,7 @@ internal static class BuiltinFiles
     {
         // When several connectors are mounted, the last connector's proxy wins, like its class's files do.
         var proxyAddress = connectors[^1].ProxyAddress;
-        var forward = ForwardProxyUrl(proxyAddress, connectors.Select(c => c.Ref), token);
+        var forward = proxyAddress.Length == 0 ? string.Empty : ForwardProxyUrl(proxyAddress, connectors.Select(c => c.Ref), token);
         files["context.token"] = token;
         files["connector.status.proxyAddress"] = proxyAddress;
         files["http.proxy"] = forward;

@@ -20,6 +20,13 @@ internal static class ConnectorResolver
             var connectorClass = kube.GetConnectorClass(className)
                 ?? throw new RpcException(GrpcStatusCode.FailedPrecondition, $"connectorclass \"{className}\" of connector \"{reference}\" not found");
             var proxy = connector.Status?.Proxy?.HttpAddress?.Url;
+            if (string.IsNullOrEmpty(proxy) && connectorClass.Spec.Proxy is null)
+            {
+                // A class without a proxy (seed 003's custom class): the files are mounted without proxy addresses.
+                result.Add(new MountedConnector(reference, connector, connectorClass, string.Empty));
+                continue;
+            }
+
             if (string.IsNullOrEmpty(proxy) || !Uri.TryCreate(proxy, UriKind.Absolute, out _))
             {
                 // Retryable: the controller writes the address once the connector's Service exists.

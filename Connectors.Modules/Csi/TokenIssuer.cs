@@ -19,7 +19,7 @@ internal static class TokenIssuer
         }
 
         var audiences = new List<string> { apiAudience };
-        audiences.AddRange(connectors.Select(c => c.ProxyAddress).Where(a => !audiences.Contains(a)).Distinct());
+        audiences.AddRange(connectors.Select(c => c.ProxyAddress).Where(a => a.Length > 0 && !audiences.Contains(a)).Distinct());
         var tokenRequest = new TokenRequest
         {
             Spec = new TokenRequestSpec { Audiences = audiences, ExpirationSeconds = (long)request.TokenExpiration.TotalSeconds },

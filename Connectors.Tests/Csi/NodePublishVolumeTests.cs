@@ -153,6 +153,29 @@ public sealed class NodePublishVolumeTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task Publish_ClassWithoutProxy_MountsFilesWithEmptyProxyAddresses(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        driver.Kube.Add(CsiRequests.Class("my-git", CsiRequests.Configuration("config", (".gitconfig", "this is git config\n"))));
+        var connector = CsiRequests.Connector("git-connector", "my-git");
+        connector.Status = null;
+        driver.Kube.Add(connector);
+        driver.Kube.Allow(CsiRequests.User, "team", "git-connector");
+        var target = Target(driver);
+
+        await driver.PublishAsync(CsiRequests.Publish(target, ("connector.name", "git-connector"), ("configuration.names", "config")), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Read(target, ".gitconfig"), Is.EqualTo("this is git config\n"));
+            Assert.That(Read(target, "connector.status.proxyAddress"), Is.Empty);
+            Assert.That(Read(target, "http.proxy"), Is.Empty);
+            Assert.That(Read(target, "context.token"), Is.EqualTo("token-team-builder-1"));
+            Assert.That(driver.Kube.TokenRequests.Single().Spec.Audiences, Is.EqualTo(new[] { "https://kubernetes.default.svc.cluster.local" }));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Unpublish_Twice_RemovesTargetAndSucceedsAgain(CancellationToken cancellationToken)
     {
         await using var driver = await StartAsync(cancellationToken);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A git smart-HTTP server for e2e: nginx (nginx-light) in front of git-http-backend through fcgiwrap, with HTTP
 # Basic auth, bound to 127.0.0.1. Everything (config, pid files, logs, sockets, repositories) lives under DIR.
-# Usage: start.sh DIR PORT USER PASSWORD   -> DIR/repos/demo.git (bare, branch main, one commit, push allowed)
+# Usage: start.sh DIR PORT USER PASSWORD [EXTRA]  -> DIR/repos/demo.git (bare, branch main, one commit, push allowed)
+# EXTRA: a file of nginx directives included in the server block before `location /` (e.g. a GitLab-style API).
 # Stop with stop.sh DIR. DIR and its parents must be traversable by nginx workers (nobody when started as root).
 set -euo pipefail
-dir=$1 port=$2 user=$3 password=$4
+dir=$1 port=$2 user=$3 password=$4 extra=${5:-}
 mkdir -p "$dir/repos" "$dir/tmp" "$dir/logs"
 dir=$(cd "$dir" && pwd)
 chmod a+rx "$dir"
@@ -37,6 +38,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     client_max_body_size 0;
+$( [ -n "$extra" ] && echo "    include $(cd "$(dirname "$extra")" && pwd)/$(basename "$extra");" )
     location / {
       auth_basic "git";
       auth_basic_user_file $dir/htpasswd;
