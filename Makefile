@@ -24,7 +24,7 @@ test:
 
 ## run: the main job: every role in one process on the embedded Kubernetes-compatible API
 run: build
-	$(BIN) run --role all --health-listen 127.0.0.1:9090 --log-format text
+	$(BIN) run --role all --embedded --apply manifests/connectorclasses --apply examples/quickstart --health-listen 127.0.0.1:9090 --log-format text
 
 ## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients)
 e2e: build

@@ -13,7 +13,8 @@ rounds=${2:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/gotmpl" e2e/oracle/gotmpl/main.go
+mkdir -p "$tmp/gopath/src" && ln -s "$PWD/e2e/oracle/gotmpl/types" "$tmp/gopath/src/connectorsoracle"
+GO111MODULE=off GOPATH="$tmp/gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/gotmpl" e2e/oracle/gotmpl/main.go
 dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 bin=Connectors.Host/bin/Release/net10.0/connectors
 
@@ -30,6 +31,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
     c = json.loads(line)
     if config_only and not (c.get("probe") or c.get("name") in configs):
         continue
+    if "derivePassword" in c["template"]:
+        continue  # scrypt (32 MiB, ~0.1 s per call) would turn the comparison into one of key derivation
     g, s = go[c["id"]], cs[c["id"]]
     if "error" not in g and "error" not in s and g["output"] == s["output"]:
         print(line, end="")

@@ -20,8 +20,9 @@ internal static class ConnectorsCommandLine
 
         root.Subcommands.Add(RunCommand.Create(globals));
         root.Subcommands.Add(VersionCommand.Create());
-        root.Subcommands.Add(TokenCommand.Create(globals));
         root.Subcommands.Add(TemplateCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create(globals));
+        root.Subcommands.Add(CsiCommand.Create());
         return root;
     }
 

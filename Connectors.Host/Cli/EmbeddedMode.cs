@@ -95,7 +95,8 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             await parse.InvocationConfiguration.Output.WriteLineAsync($"connectors: try: kubectl --kubeconfig {kubeconfig} get connectors -A");
             return (mode, null);
         }
-        catch (Exception e) when (e is StartupException or IOException or FormatException or UnauthorizedAccessException or HttpRequestException)
+        catch (Exception e) when (e is StartupException or IOException or FormatException or UnauthorizedAccessException or HttpRequestException
+            || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             if (server is not null)
             {
@@ -103,6 +104,11 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             }
 
             loggerFactory.Dispose();
+            if (e is OperationCanceledException)
+            {
+                return (null, 0);
+            }
+
             await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + e.Message.Split('\n')[0]);
             return (null, 1);
         }

@@ -7,7 +7,7 @@ internal static class GlobalOptions
 {
     public static readonly IReadOnlyList<Flag> Flags =
     [
-        new("--kubeconfig", "Kube:Kubeconfig", "Path of the kubeconfig file; in-cluster configuration when empty"),
+        new("--kubeconfig", "Kube:Kubeconfig", "Path of the kubeconfig file; when empty: in-cluster configuration inside a pod, else $KUBECONFIG, else ~/.kube/config"),
         new("--context", "Kube:Context", "Kubeconfig context to use; the current context when empty"),
         new("--components-namespace", "Components:Namespace", "Namespace of the Connectors components", "connectors-system"),
         new("--log-level", "Logging:Level", "Minimum log level: trace, debug, info, warn, error", "info"),

@@ -53,7 +53,8 @@ internal static class RunCommand
                 return ConnectorsCommandLine.UsageError(parse, error);
             }
 
-            var settings = flags.ToDictionary(f => f.Flag.ConfigKey, f => parse.GetValue(f.Option) ?? f.Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
+            // Two flags may feed one key (a role alias of a common flag): a given value wins over defaults.
+            var settings = flags.GroupBy(f => f.Flag.ConfigKey, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Select(f => parse.GetValue(f.Option)).LastOrDefault(v => v is not null) ?? g.First().Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
             return await RunAsync(parse, roles, settings, (embedded, flags), cancellationToken);
         });
         return command;
@@ -109,6 +110,11 @@ internal static class RunCommand
         {
             using var host = builder.Build();
             await host.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while still starting: as clean as a stop after the start.
             return 0;
         }
         catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)

@@ -9,7 +9,8 @@ namespace Connectors.Host.Embedded;
 
 /// <summary>
 /// <c>--apply PATH</c>: create-or-update of every manifest over HTTP, like <c>kubectl apply -f</c>. Files are
-/// taken as given, folders walked recursively in ordinal name order (<c>.yaml</c>, <c>.yml</c>, <c>.json</c>),
+/// taken as given, folders walked recursively in ordinal name order (<c>.yaml</c>, <c>.yml</c>, <c>.json</c>;
+/// not <c>kustomization.yaml</c>),
 /// documents in file order, <c>kind: List</c> expanded. The first failure stops start-up with one line naming the
 /// file and the document.
 /// </summary>
@@ -158,9 +159,10 @@ internal sealed class ManifestApplier(HttpClient client)
             throw new StartupException($"--apply {path}: no such file or directory");
         }
 
+        // A kustomization.yaml configures kustomize; it is not a resource (kubectl apply -k reads it, -f does not).
         return Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal).SelectMany(entry =>
             Directory.Exists(entry) ? Files(entry)
-            : Extensions.Contains(Path.GetExtension(entry), StringComparer.OrdinalIgnoreCase) ? [entry]
+            : Extensions.Contains(Path.GetExtension(entry), StringComparer.OrdinalIgnoreCase) && !Path.GetFileNameWithoutExtension(entry).Equals("kustomization", StringComparison.OrdinalIgnoreCase) ? [entry]
             : []);
     }
 }

@@ -1,17 +1,23 @@
 using Connectors.Host.Cli;
+using Connectors.Modules.Csi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Connectors.Host.Roles;
 
-/// <summary><c>--role csi-node</c>.</summary>
+/// <summary><c>--role csi-node</c>: the <c>connectors-csi</c> driver kubelet calls on each node's unix socket.</summary>
 internal sealed class CsiNodeRole : IRole
 {
     public string Name => "csi-node";
 
-    public IReadOnlyList<Flag> Flags { get; } = [];
+    public IReadOnlyList<Flag> Flags { get; } =
+    [
+        new("--csi-endpoint", "Csi:Endpoint", "gRPC endpoint of the CSI driver, registered with kubelet", "unix:///csi/csi.sock"),
+        new("--node-id", "Csi:NodeId", "Node id NodeGetInfo answers; $NODE_NAME when empty"),
+        new("--csi-tmpfs", "Csi:Tmpfs", "Mount a tmpfs at each volume target: auto (when running as root), true or false", "auto"),
+        new("--csi-max-volume-bytes", "Csi:MaxVolumeBytes", "Largest total size of one volume's files, in bytes", "8388608"),
+        new("--csi-multi-connector", "Csi:MultiConnector", "Whether one volume may mount several connectors (enable-multi-connector)", "true"),
+    ];
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration)
-    {
-    }
+    public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddCsi();
 }

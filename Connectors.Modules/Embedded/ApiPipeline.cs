@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +21,6 @@ internal sealed partial class ApiPipeline(
     TimeProvider time,
     ILogger logger)
 {
-    private const int MaxBodyBytes = 16 << 20;
     private readonly ResourceReads _reads = new(store);
     private readonly ResourceWrites _writes = writes;
 
@@ -39,15 +36,15 @@ internal sealed partial class ApiPipeline(
         }
         catch (ApiError e)
         {
-            await FailAsync(context, e, cancellationToken);
+            await ApiHttp.FailAsync(context, e, cancellationToken);
         }
         catch (JsonException e)
         {
-            await FailAsync(context, ApiError.BadRequest("the body of the request could not be decoded as JSON: " + e.Message), cancellationToken);
+            await ApiHttp.FailAsync(context, ApiError.BadRequest("the body of the request could not be decoded as JSON: " + e.Message), cancellationToken);
         }
         catch (FormatException e)
         {
-            await FailAsync(context, ApiError.BadRequest(e.Message), cancellationToken);
+            await ApiHttp.FailAsync(context, ApiError.BadRequest(e.Message), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,7 +53,7 @@ internal sealed partial class ApiPipeline(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Log.Failed(logger, context.Request.Method, context.Request.Path, e);
-            await FailAsync(context, new ApiError(500, "InternalError", "Internal error occurred: " + e.Message), cancellationToken);
+            await ApiHttp.FailAsync(context, new ApiError(500, "InternalError", "Internal error occurred: " + e.Message), cancellationToken);
         }
 
         Log.Served(logger, context.Request.Method, context.Request.Path + context.Request.QueryString, context.Response.StatusCode);
@@ -67,14 +64,14 @@ internal sealed partial class ApiPipeline(
         var path = context.Request.Path.Value ?? "/";
         if (path is "/healthz" or "/livez" or "/readyz")
         {
-            await WriteTextAsync(context, "ok", cancellationToken);
+            await ApiHttp.WriteTextAsync(context, "ok", cancellationToken);
             return;
         }
 
-        var user = authenticator.Authenticate(BearerToken(context.Request));
+        var user = authenticator.Authenticate(ApiHttp.BearerToken(context.Request));
         if (path == "/version")
         {
-            await WriteAsync(context, 200, Discovery.Version(), cancellationToken);
+            await ApiHttp.WriteAsync(context, 200, Discovery.Version(), cancellationToken);
             return;
         }
 
@@ -83,12 +80,13 @@ internal sealed partial class ApiPipeline(
             throw ApiError.Unauthorized();
         }
 
+        user = Impersonate(user, context.Request.Headers);
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var request = ApiRequest.Parse(context.Request.Method, segments, context.Request.Query);
         if (request is null)
         {
             Authorize(user, new AccessAttributes(context.Request.Method == "GET" ? "get" : context.Request.Method.ToLowerInvariant(), Path: path), null);
-            await WriteAsync(context, 200, NonResource(path, segments) ?? throw ApiError.NotFoundPath(path), cancellationToken);
+            await ApiHttp.WriteAsync(context, 200, NonResource(path, segments) ?? throw ApiError.NotFoundPath(path), cancellationToken);
             return;
         }
 
@@ -120,8 +118,41 @@ internal sealed partial class ApiPipeline(
             ["id_token_signing_alg_values_supported"] = new JsonArray("ES256"),
         },
         ["openid", "v1", "jwks"] => tokens.Jwks(),
+        ["openapi", "v3"] => OpenApi.Root(),
+        ["openapi", "v3", .. var rest] => OpenApi.GroupVersion(string.Join('/', rest)),
         _ => null,
     };
+
+    /// <summary>
+    /// <c>Impersonate-User</c> / <c>Impersonate-Group</c> (<c>kubectl --as</c>, <c>--as-group</c>): the caller must be
+    /// allowed to <c>impersonate</c> the user (or ServiceAccount) and each group; the request then runs as them.
+    /// </summary>
+    private ApiUser Impersonate(ApiUser user, IHeaderDictionary headers)
+    {
+        var name = headers["Impersonate-User"].ToString();
+        var groups = headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList();
+        if (name.Length == 0)
+        {
+            return groups.Count == 0 ? user : throw ApiError.BadRequest("impersonating groups requires impersonating a user");
+        }
+
+        var serviceAccount = name.StartsWith("system:serviceaccount:", StringComparison.Ordinal) ? name.Split(':') : null;
+        var target = serviceAccount is { Length: 4 }
+            ? new AccessAttributes("impersonate", "", "serviceaccounts", "", serviceAccount[2], serviceAccount[3])
+            : new AccessAttributes("impersonate", "", "users", Name: name);
+        foreach (var attributes in groups.Select(g => new AccessAttributes("impersonate", "", "groups", Name: g)).Prepend(target))
+        {
+            if (!authorizer.Authorize(user, attributes).Allowed)
+            {
+                throw ApiError.Forbidden($"{attributes.Resource} \"{attributes.Name}\" is forbidden: User \"{user.Name}\" cannot impersonate resource \"{attributes.Resource}\" in API group \"\" at the cluster scope");
+            }
+        }
+
+        var impersonated = serviceAccount is { Length: 4 }
+            ? ApiUser.ServiceAccount(serviceAccount[2], serviceAccount[3], headers["Impersonate-Uid"].ToString())
+            : new ApiUser(name, headers["Impersonate-Uid"].ToString(), []);
+        return impersonated with { Groups = [.. impersonated.Groups.Concat(groups).Append(ApiUser.AuthenticatedGroup).Distinct()] };
+    }
 
     private void Authorize(ApiUser user, AccessAttributes attributes, ApiRequest? request)
     {
@@ -141,7 +172,10 @@ internal sealed partial class ApiPipeline(
         if (request.Verb == "watch")
         {
             var name = request.Name;
-            await watches.StreamAsync(context, request.Type, request.Namespace, o => query.Matches(o) && (name is null || (string?)o["metadata"]?["name"] == name), query, cancellationToken);
+            Func<byte[], bool, byte[]>? asTable = accept.Contains("as=Table", StringComparison.Ordinal)
+                ? (json, first) => EmbeddedJson.ToUtf8(TableConverter.Convert(request.Type, [JsonNode.Parse(json)!.AsObject()], [], ApiHttp.IncludeObject(context), time.GetUtcNow(), withColumns: first))
+                : null;
+            await watches.StreamAsync(context, request.Type, request.Namespace, o => query.Matches(o) && (name is null || (string?)o["metadata"]?["name"] == name), query, asTable, cancellationToken);
             return;
         }
 
@@ -149,9 +183,9 @@ internal sealed partial class ApiPipeline(
         {
             var obj = _reads.Get(request.Type, request.Namespace, request.Name!);
             JsonNode answer = accept.Contains("as=Table", StringComparison.Ordinal)
-                ? TableConverter.Convert(request.Type, [obj], new JsonObject { ["resourceVersion"] = obj["metadata"]?["resourceVersion"]?.DeepClone() }, IncludeObject(context), time.GetUtcNow())
+                ? TableConverter.Convert(request.Type, [obj], new JsonObject { ["resourceVersion"] = obj["metadata"]?["resourceVersion"]?.DeepClone() }, ApiHttp.IncludeObject(context), time.GetUtcNow())
                 : accept.Contains("as=PartialObjectMetadata", StringComparison.Ordinal) ? TableConverter.PartialMetadata(obj) : obj;
-            await WriteAsync(context, 200, answer, cancellationToken);
+            await ApiHttp.WriteAsync(context, 200, answer, cancellationToken);
             return;
         }
 
@@ -165,8 +199,8 @@ internal sealed partial class ApiPipeline(
 
         if (accept.Contains("as=Table", StringComparison.Ordinal))
         {
-            var table = TableConverter.Convert(request.Type, page.Items.Select(i => i.Clone()), metadata, IncludeObject(context), time.GetUtcNow());
-            await WriteAsync(context, 200, table, cancellationToken);
+            var table = TableConverter.Convert(request.Type, page.Items.Select(i => i.Clone()), metadata, ApiHttp.IncludeObject(context), time.GetUtcNow());
+            await ApiHttp.WriteAsync(context, 200, table, cancellationToken);
         }
         else if (accept.Contains("as=PartialObjectMetadataList", StringComparison.Ordinal))
         {
@@ -177,167 +211,55 @@ internal sealed partial class ApiPipeline(
                 ["metadata"] = metadata,
                 ["items"] = new JsonArray([.. page.Items.Select(i => (JsonNode)TableConverter.PartialMetadata(i.Clone()))]),
             };
-            await WriteAsync(context, 200, list, cancellationToken);
+            await ApiHttp.WriteAsync(context, 200, list, cancellationToken);
         }
         else
         {
-            await WriteListAsync(context, request.Type, metadata, page.Items, cancellationToken);
+            await ApiHttp.WriteListAsync(context, request.Type, metadata, page.Items, cancellationToken);
         }
     }
 
     private async Task WriteRequestAsync(HttpContext context, ApiRequest request, ApiUser user, CancellationToken cancellationToken)
     {
-        var dryRun = DryRun(context.Request.Query);
+        var dryRun = ApiHttp.DryRun(context.Request.Query);
         var type = request.Type;
-        var body = await ReadBodyAsync(context.Request, cancellationToken);
+        var body = await ApiHttp.ReadBodyAsync(context.Request, cancellationToken);
         switch (request.Verb)
         {
             case "create" when type.Virtual || request.Subresource is not null:
                 var computed = type switch
                 {
-                    _ when request.Subresource == "token" => reviews.CreateToken(request.Namespace!, request.Name!, AsObject(body)),
-                    _ when type == ResourceRegistry.TokenReviews => reviews.TokenReview(AsObject(body)),
-                    _ when type == ResourceRegistry.SelfSubjectAccessReviews => reviews.AccessReview(type, AsObject(body), user, null),
-                    _ when type == ResourceRegistry.LocalSubjectAccessReviews => reviews.AccessReview(type, AsObject(body), null, request.Namespace),
-                    _ when type == ResourceRegistry.SubjectAccessReviews => reviews.AccessReview(type, AsObject(body), null, null),
+                    _ when request.Subresource == "token" => reviews.CreateToken(request.Namespace!, request.Name!, ApiHttp.AsObject(body)),
+                    _ when type == ResourceRegistry.TokenReviews => reviews.TokenReview(ApiHttp.AsObject(body)),
+                    _ when type == ResourceRegistry.SelfSubjectReviews => Reviews.SelfSubjectReview(user),
+                    _ when type == ResourceRegistry.SelfSubjectAccessReviews => reviews.AccessReview(type, ApiHttp.AsObject(body), user, null),
+                    _ when type == ResourceRegistry.LocalSubjectAccessReviews => reviews.AccessReview(type, ApiHttp.AsObject(body), null, request.Namespace),
+                    _ when type == ResourceRegistry.SubjectAccessReviews => reviews.AccessReview(type, ApiHttp.AsObject(body), null, null),
                     _ => throw ApiError.MethodNotAllowed(context.Request.Method),
                 };
-                await WriteAsync(context, 201, computed, cancellationToken);
+                await ApiHttp.WriteAsync(context, 201, computed, cancellationToken);
                 break;
             case "create":
-                await WriteAsync(context, 201, _writes.Create(type, request.Namespace, AsObject(body), dryRun), cancellationToken);
+                await ApiHttp.WriteAsync(context, 201, _writes.Create(type, request.Namespace, ApiHttp.AsObject(body), dryRun), cancellationToken);
                 break;
             case "update":
-                await WriteAsync(context, 200, _writes.Update(type, request.Namespace, request.Name!, AsObject(body), request.Subresource, dryRun), cancellationToken);
+                await ApiHttp.WriteAsync(context, 200, _writes.Update(type, request.Namespace, request.Name!, ApiHttp.AsObject(body), request.Subresource, dryRun), cancellationToken);
                 break;
             case "patch":
-                var kind = PatchKindOf(context.Request.ContentType);
-                await WriteAsync(context, 200, _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun), cancellationToken);
+                var kind = ApiHttp.PatchKindOf(context.Request.ContentType);
+                await ApiHttp.WriteAsync(context, 200, _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun), cancellationToken);
                 break;
             case "delete":
                 var (deleted, status) = _writes.Delete(type, request.Namespace, request.Name!, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"]));
-                await WriteAsync(context, status, deleted, cancellationToken);
+                await ApiHttp.WriteAsync(context, status, deleted, cancellationToken);
                 break;
             case "deletecollection":
                 var query = ListQuery.Parse(context.Request.Query, type);
-                await WriteAsync(context, 200, _writes.DeleteCollection(type, request.Namespace, query.Matches, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"])), cancellationToken);
+                await ApiHttp.WriteAsync(context, 200, _writes.DeleteCollection(type, request.Namespace, query.Matches, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"])), cancellationToken);
                 break;
             default:
                 throw ApiError.MethodNotAllowed(context.Request.Method);
         }
-    }
-
-    private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
-        {
-            throw new ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 16777216");
-        }
-
-        if (buffer.Length == 0)
-        {
-            return null;
-        }
-
-        var contentType = request.ContentType ?? "application/json";
-        if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase))
-        {
-            if (contentType.StartsWith("application/apply-patch", StringComparison.OrdinalIgnoreCase))
-            {
-                throw ApiError.UnsupportedMediaType(contentType);
-            }
-
-            var documents = KubeYaml.LoadDocuments(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-            return documents.Count == 1 ? documents[0] : throw ApiError.BadRequest("want one YAML document in the body");
-        }
-
-        if (!contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ApiError.UnsupportedMediaType(contentType);
-        }
-
-        return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-    }
-
-    private static JsonObject AsObject(JsonNode? body) =>
-        body as JsonObject ?? throw ApiError.BadRequest("the body of the request must be a JSON object");
-
-    private static PatchKind PatchKindOf(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant() switch
-    {
-        "application/merge-patch+json" => PatchKind.Merge,
-        "application/strategic-merge-patch+json" => PatchKind.Strategic,
-        "application/json-patch+json" => PatchKind.Json,
-        _ => throw ApiError.UnsupportedMediaType(contentType ?? ""),
-    };
-
-    private static bool DryRun(IQueryCollection query)
-    {
-        var values = query["dryRun"];
-        if (values.Count == 0)
-        {
-            return false;
-        }
-
-        return values.All(v => v == "All") ? true : throw ApiError.BadRequest($"dryRun: Unsupported value: \"{values}\": supported values: \"All\"");
-    }
-
-    private static string IncludeObject(HttpContext context) => context.Request.Query["includeObject"].ToString() is { Length: > 0 } v ? v : "Metadata";
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-    }
-
-    private static async Task WriteListAsync(HttpContext context, ResourceType type, JsonObject metadata, IReadOnlyList<StoredObject> items, CancellationToken cancellationToken)
-    {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", type.ListKind);
-            writer.WriteString("apiVersion", type.ApiVersion);
-            writer.WritePropertyName("metadata");
-            metadata.WriteTo(writer);
-            writer.WriteStartArray("items");
-            foreach (var item in items)
-            {
-                writer.WriteRawValue(item.Json, skipInputValidation: true);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
-    }
-
-    private static async Task WriteAsync(HttpContext context, int status, JsonNode body, CancellationToken cancellationToken)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(EmbeddedJson.ToUtf8(body), cancellationToken);
-    }
-
-    private static async Task WriteTextAsync(HttpContext context, string text, CancellationToken cancellationToken)
-    {
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(text, cancellationToken);
-    }
-
-    private static async Task FailAsync(HttpContext context, ApiError error, CancellationToken cancellationToken)
-    {
-        if (context.Response.HasStarted)
-        {
-            return;
-        }
-
-        context.Response.Headers.Clear();
-        await WriteAsync(context, error.Code, error.ToStatus(), cancellationToken);
     }
 
     private static partial class Log

@@ -26,6 +26,7 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
     private readonly ObjectStore _store;
     private readonly ECDsa _signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ApiPipeline _pipeline;
+    private readonly ResourceWrites _writes;
     private ServingCertificate? _certificate;
     private WebApplication? _app;
 
@@ -44,11 +45,11 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
         var authorizer = new RbacAuthorizer(_store);
         var reviews = new Reviews(_store, tokens, authenticator, authorizer, time);
         var watches = new WatchStreamer(_store, options.BookmarkInterval);
-        var writes = new ResourceWrites(_store, time, options.NamespaceFinalizeDelay);
-        _pipeline = new ApiPipeline(_store, authenticator, authorizer, tokens, watches, reviews, writes, time, loggerFactory.CreateLogger("Connectors.Modules.Embedded.Api"));
+        _writes = new ResourceWrites(_store, time, options.NamespaceFinalizeDelay);
+        _pipeline = new ApiPipeline(_store, authenticator, authorizer, tokens, watches, reviews, _writes, time, loggerFactory.CreateLogger("Connectors.Modules.Embedded.Api"));
         foreach (var name in InitialNamespaces)
         {
-            writes.Create(ResourceRegistry.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, dryRun: false);
+            _writes.Create(ResourceRegistry.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, dryRun: false);
         }
     }
 
@@ -122,6 +123,7 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
             _app = null;
         }
 
+        _writes.Dispose();
         _certificate?.Dispose();
         _signingKey.Dispose();
     }

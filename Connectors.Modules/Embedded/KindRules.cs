@@ -94,7 +94,7 @@ internal static class KindRules
                 }
             }
 
-            foreach (var field in new[] { "address", "connectorClassName" })
+            foreach (var field in type == ResourceRegistry.Connectors ? new[] { "address", "connectorClassName" } : [])
             {
                 if (obj["spec"]?[field] is { } value && (value is not JsonValue v || !v.TryGetValue<string>(out _)))
                 {

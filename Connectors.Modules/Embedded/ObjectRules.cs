@@ -59,7 +59,7 @@ internal static class ObjectRules
 
         KindRules.Normalize(type, body, null);
         Validate(type, body);
-        return body;
+        return Canonical(body);
     }
 
     /// <summary>
@@ -130,7 +130,26 @@ internal static class ObjectRules
 
         next["metadata"]!["resourceVersion"] = current.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         Validate(type, next);
-        return next;
+        return Canonical(next);
+    }
+
+    /// <summary>apiVersion, kind and metadata first, then the rest in the order given (as the apiserver writes objects).</summary>
+    private static JsonObject Canonical(JsonObject obj)
+    {
+        var properties = obj.ToList();
+        obj.Clear();
+        var ordered = new JsonObject();
+        foreach (var key in new[] { "apiVersion", "kind", "metadata" })
+        {
+            ordered[key] = properties.FirstOrDefault(p => p.Key == key).Value;
+        }
+
+        foreach (var (key, value) in properties.Where(p => p.Key is not ("apiVersion" or "kind" or "metadata")))
+        {
+            ordered[key] = value;
+        }
+
+        return ordered;
     }
 
     private static void CheckTypeMeta(ResourceType type, JsonObject body)

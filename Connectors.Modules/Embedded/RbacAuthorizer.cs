@@ -122,7 +122,8 @@ internal sealed class RbacAuthorizer(ObjectStore store)
     }
 
     private static bool BuiltIn(AccessAttributes request) => request.IsResource
-        ? request.Verb == "create" && request.Group == ResourceRegistry.Authorization && request.Resource is "selfsubjectaccessreviews" or "selfsubjectrulesreviews"
+        ? request.Verb == "create" && ((request.Group == ResourceRegistry.Authorization && request.Resource is "selfsubjectaccessreviews" or "selfsubjectrulesreviews")
+            || (request.Group == ResourceRegistry.Authentication && request.Resource == "selfsubjectreviews"))
         : request.Verb == "get" && DiscoveryPaths.Any(p => p == request.Path || (p.EndsWith('*') && request.Path!.StartsWith(p[..^1], StringComparison.Ordinal)));
 
     private static bool Has(JsonNode? list, string value) => Strings(list).Any(v => v == "*" || v == value);

@@ -14,7 +14,9 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType Namespaces = new("", "v1", "namespaces", "Namespace", false)
     {
-        HasStatus = true, ShortNames = ["ns"], SelectableFields = ["status.phase"],
+        HasStatus = true,
+        ShortNames = ["ns"],
+        SelectableFields = ["status.phase"],
         Columns = [new("Status", "string", ".status.phase"), Age],
     };
 
@@ -33,7 +35,10 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType Services = new("", "v1", "services", "Service", true)
     {
-        HasStatus = true, ShortNames = ["svc"], Categories = ["all"], SelectableFields = ["spec.clusterIP", "spec.type"],
+        HasStatus = true,
+        ShortNames = ["svc"],
+        Categories = ["all"],
+        SelectableFields = ["spec.clusterIP", "spec.type"],
         Columns =
         [
             new("Type", "string", ".spec.type"), new("Cluster-IP", "string", ".spec.clusterIP"),
@@ -61,7 +66,9 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType Pods = new("", "v1", "pods", "Pod", true)
     {
-        HasStatus = true, ShortNames = ["po"], Categories = ["all"],
+        HasStatus = true,
+        ShortNames = ["po"],
+        Categories = ["all"],
         SelectableFields = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP"],
         Columns = [new("Status", "string", ".status.phase"), Age],
     };
@@ -87,7 +94,10 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType Connectors = new(ApiGroups.Connectors, ApiGroups.Version, "connectors", "Connector", true)
     {
-        HasStatus = true, HasSpec = true, Custom = true, Categories = ["alauda"],
+        HasStatus = true,
+        HasSpec = true,
+        Custom = true,
+        Categories = ["alauda"],
         Columns =
         [
             new("Class", "string", ".spec.connectorClassName"), new("Address", "string", ".spec.address"),
@@ -98,7 +108,10 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType ConnectorClasses = new(ApiGroups.Connectors, ApiGroups.Version, "connectorclasses", "ConnectorClass", false)
     {
-        HasStatus = true, HasSpec = true, Custom = true, Categories = ["alauda"],
+        HasStatus = true,
+        HasSpec = true,
+        Custom = true,
+        Categories = ["alauda"],
         Columns =
         [
             new("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status"),
@@ -107,6 +120,8 @@ internal static class ResourceRegistry
     };
 
     public static readonly ResourceType TokenReviews = new(Authentication, "v1", "tokenreviews", "TokenReview", false) { Virtual = true };
+
+    public static readonly ResourceType SelfSubjectReviews = new(Authentication, "v1", "selfsubjectreviews", "SelfSubjectReview", false) { Virtual = true };
 
     public static readonly ResourceType SubjectAccessReviews = new(Authorization, "v1", "subjectaccessreviews", "SubjectAccessReview", false) { Virtual = true };
 
@@ -119,7 +134,7 @@ internal static class ResourceRegistry
     [
         Namespaces, Secrets, ServiceAccounts, Services, ConfigMaps, Events, Pods,
         Leases, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Connectors, ConnectorClasses,
-        TokenReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
+        TokenReviews, SelfSubjectReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
         // Generic storage for what install manifests contain (so `kubectl apply --dry-run=server` of an install works).
         new("apps", "v1", "deployments", "Deployment", true) { HasStatus = true, HasSpec = true, ShortNames = ["deploy"], Categories = ["all"] },
         new("apps", "v1", "daemonsets", "DaemonSet", true) { HasStatus = true, HasSpec = true, ShortNames = ["ds"], Categories = ["all"] },

@@ -8,10 +8,24 @@ namespace Connectors.Modules.Embedded;
 /// detection (an unchanged write keeps its resourceVersion and emits no event), finalizers, namespace deletion
 /// and ownerReference garbage collection (synchronous, where the real collector is eventually consistent).
 /// </summary>
-internal sealed class ResourceWrites(ObjectStore store, TimeProvider time, TimeSpan namespaceFinalizeDelay)
+internal sealed class ResourceWrites(ObjectStore store, TimeProvider time, TimeSpan namespaceFinalizeDelay) : IDisposable
 {
     private readonly Dictionary<string, ITimer> _terminating = [];
     private int _nextServiceIp = 10;
+
+    /// <summary>Cancels pending namespace terminations (the server is going away).</summary>
+    public void Dispose()
+    {
+        lock (store.Sync)
+        {
+            foreach (var timer in _terminating.Values)
+            {
+                timer.Dispose();
+            }
+
+            _terminating.Clear();
+        }
+    }
 
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, bool dryRun)
     {

@@ -131,6 +131,15 @@ internal sealed class Reviews(ObjectStore store, ServiceAccountTokens tokens, Au
         return Answer(type, body, status);
     }
 
+    /// <summary><c>POST /apis/authentication.k8s.io/v1/selfsubjectreviews</c> (<c>kubectl auth whoami</c>): the caller's identity.</summary>
+    public static JsonObject SelfSubjectReview(ApiUser user)
+    {
+        var answer = ResourceRegistry.SelfSubjectReviews.NewObject();
+        answer["metadata"] = new JsonObject { ["creationTimestamp"] = null };
+        answer["status"] = new JsonObject { ["userInfo"] = UserInfo(user) };
+        return answer;
+    }
+
     public static JsonObject UserInfo(ApiUser user)
     {
         var info = new JsonObject

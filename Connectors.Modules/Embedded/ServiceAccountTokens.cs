@@ -117,8 +117,13 @@ internal sealed class ServiceAccountTokens(ECDsa key, string issuer, TimeProvide
         {
             ["keys"] = new JsonArray(new JsonObject
             {
-                ["use"] = "sig", ["kty"] = "EC", ["kid"] = KeyId, ["crv"] = "P-256", ["alg"] = "ES256",
-                ["x"] = Base64Url.EncodeToString(p.Q.X), ["y"] = Base64Url.EncodeToString(p.Q.Y),
+                ["use"] = "sig",
+                ["kty"] = "EC",
+                ["kid"] = KeyId,
+                ["crv"] = "P-256",
+                ["alg"] = "ES256",
+                ["x"] = Base64Url.EncodeToString(p.Q.X),
+                ["y"] = Base64Url.EncodeToString(p.Q.Y),
             }),
         };
     }

@@ -10,12 +10,13 @@ namespace Connectors.Modules.Embedded;
 /// </summary>
 internal static class TableConverter
 {
-    public static JsonObject Convert(ResourceType type, IEnumerable<JsonObject> objects, JsonObject listMetadata, string includeObject, DateTimeOffset now)
+    /// <summary>A Table of <paramref name="objects"/>; a watch sends the column definitions only with its first event.</summary>
+    public static JsonObject Convert(ResourceType type, IEnumerable<JsonObject> objects, JsonObject listMetadata, string includeObject, DateTimeOffset now, bool withColumns = true)
     {
         var columns = new List<PrinterColumn> { new("Name", "string", ".metadata.name") { Format = "name", Description = "Name must be unique within a namespace." } };
         columns.AddRange(type.Columns.Count > 0 ? type.Columns : [new PrinterColumn("Age", "date", ".metadata.creationTimestamp")]);
         var definitions = new JsonArray();
-        foreach (var column in columns)
+        foreach (var column in withColumns ? columns : [])
         {
             definitions.Add(new JsonObject
             {

@@ -17,7 +17,11 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
     private static readonly byte[] ObjectPrefix = Encoding.UTF8.GetBytes("\",\"object\":");
     private static readonly byte[] EventSuffix = Encoding.UTF8.GetBytes("}\n");
 
-    public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, Func<JsonObject, bool> filter, ListQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the watch; <paramref name="transform"/> (object JSON, first event) rewrites object events, e.g. into
+    /// one-row Tables for <c>kubectl get -w</c>.
+    /// </summary>
+    public async Task StreamAsync(HttpContext context, ResourceType type, string? ns, Func<JsonObject, bool> filter, ListQuery query, Func<byte[], bool, byte[]>? transform, CancellationToken cancellationToken)
     {
         StoreWatcher? watcher = null;
         ApiError? gone = null;
@@ -41,6 +45,8 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-cache, private";
         await context.Response.StartAsync(cancellationToken);
+        // Clients wait for the response headers before they consider the watch established.
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
         if (gone is not null || watcher is null)
         {
             await WriteAsync(context.Response, new WatchItem("ERROR", EmbeddedJson.ToUtf8(gone!.ToStatus())), cancellationToken);
@@ -56,9 +62,17 @@ internal sealed class WatchStreamer(ObjectStore store, TimeSpan bookmarkInterval
         var bookmarks = query.AllowBookmarks ? SendBookmarksAsync(watcher, stop.Token) : Task.CompletedTask;
         try
         {
+            var first = true;
             await foreach (var item in watcher.Reader.ReadAllAsync(stop.Token))
             {
-                await WriteAsync(context.Response, item, stop.Token);
+                var written = item;
+                if (transform is not null && item.Type is "ADDED" or "MODIFIED" or "DELETED")
+                {
+                    written = item with { Json = transform(item.Json, first) };
+                    first = false;
+                }
+
+                await WriteAsync(context.Response, written, stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -86,7 +86,13 @@ public sealed class KubeClient : IDisposable
         where T : class, IKubeObject
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return SendAsync(HttpMethod.Post, KubeResource.Of<T>().PathFor(obj.Metadata.Namespace), obj, null, cancellationToken);
+        var resource = KubeResource.Of<T>();
+        if (resource.Namespaced && string.IsNullOrEmpty(obj.Metadata.Namespace))
+        {
+            throw new ArgumentException($"{resource.Kind} {obj.Metadata.Name} is namespaced: metadata.namespace is required", nameof(obj));
+        }
+
+        return SendAsync(HttpMethod.Post, resource.PathFor(obj.Metadata.Namespace), obj, null, cancellationToken);
     }
 
     /// <summary>Replaces the object; a stale <c>metadata.resourceVersion</c> gives <see cref="KubeOutcome.Conflict"/>.</summary>

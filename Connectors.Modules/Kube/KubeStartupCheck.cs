@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Modules.Kube;
 
 /// <summary>
-/// At start, builds the client (a malformed kubeconfig fails here) and asks the server for <c>/version</c> with the
+/// At start, builds the client (a malformed kubeconfig fails here) and asks the server for <c>/api</c> (discovery) with the
 /// configured credentials, so an unreachable server or a rejected token ends the process with one clear line.
 /// </summary>
 internal sealed partial class KubeStartupCheck(IServiceProvider services, IOptions<KubeOptions> options, TimeProvider timeProvider, ILogger<KubeStartupCheck> logger) : IHostedService
@@ -31,7 +31,7 @@ internal sealed partial class KubeStartupCheck(IServiceProvider services, IOptio
         var delay = TimeSpan.FromMilliseconds(200);
         while (true)
         {
-            var result = await client.GetRawAsync("/version", cancellationToken);
+            var result = await client.GetRawAsync("/api", cancellationToken);
             switch (result.Outcome)
             {
                 case KubeOutcome.Ok or KubeOutcome.Forbidden or KubeOutcome.NotFound:

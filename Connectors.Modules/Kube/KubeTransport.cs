@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -92,7 +93,19 @@ internal sealed partial class KubeTransport : IDisposable
                 request.Headers.Authorization = await credentials.GetAuthorizationAsync(attempt > 0, cancellationToken);
             }
 
-            var response = await _http.SendAsync(request, completion, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, completion, cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                KubeMetrics.Request(method.Method, 0, Stopwatch.GetElapsedTime(started));
+                throw;
+            }
+
+            KubeMetrics.Request(method.Method, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Credentials is null or StaticCredentials)
             {
                 Log.Answered(_logger, method.Method, Describe(pathAndQuery), (int)response.StatusCode);

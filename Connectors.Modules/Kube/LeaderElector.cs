@@ -32,6 +32,7 @@ public sealed partial class LeaderElector
         Identity = string.IsNullOrEmpty(options.Identity) ? $"{Environment.MachineName}_{Guid.NewGuid():N}" : options.Identity;
         var ns = string.IsNullOrEmpty(options.LeaseNamespace) ? WellKnown.DefaultComponentsNamespace : options.LeaseNamespace;
         _lock = new LeaseLock(client, ns, options.LeaseName, Identity, options.LeaseDuration, timeProvider);
+        KubeMetrics.TrackElector(_lock.Describe, () => _isLeader);
     }
 
     /// <summary>The holder identity this instance writes into the Lease.</summary>
@@ -66,8 +67,15 @@ public sealed partial class LeaderElector
     private async Task AcquireAsync(CancellationToken cancellationToken)
     {
         Log.Campaigning(_logger, _lock.Describe, Identity);
+        string? reported = null;
         while (!await _lock.TryAcquireOrRenewAsync(_options.RenewDeadline, cancellationToken))
         {
+            if (_lock.LastError is { } error && error != reported)
+            {
+                Log.AcquireFailed(_logger, _lock.Describe, error);
+                reported = error;
+            }
+
             await Task.Delay(Jittered(_options.RetryPeriod), _timeProvider, cancellationToken);
         }
     }
@@ -152,6 +160,9 @@ public sealed partial class LeaderElector
 
         [LoggerMessage(1103, LogLevel.Warning, "Lost Lease {Lease} as {Identity}; holder is now {Holder}; leader work stopped")]
         public static partial void Lost(ILogger logger, string lease, string identity, string holder);
+
+        [LoggerMessage(1105, LogLevel.Warning, "Cannot acquire Lease {Lease}: {Error}")]
+        public static partial void AcquireFailed(ILogger logger, string lease, string error);
 
         [LoggerMessage(1104, LogLevel.Information, "Released Lease {Lease} held as {Identity}")]
         public static partial void Released(ILogger logger, string lease, string identity);

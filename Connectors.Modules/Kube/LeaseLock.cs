@@ -16,6 +16,9 @@ internal sealed class LeaseLock(KubeClient client, string ns, string name, strin
     /// <summary>The holder seen in the last read.</summary>
     public string? ObservedHolder { get; private set; }
 
+    /// <summary>Why the last attempt failed, when the API refused or could not be reached; null after success.</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>True when the last read showed another live holder.</summary>
     public bool HeldByOther { get; private set; }
 
@@ -68,11 +71,12 @@ internal sealed class LeaseLock(KubeClient client, string ns, string name, strin
                     Spec = new LeaseSpec { HolderIdentity = identity, LeaseDurationSeconds = seconds, AcquireTime = now, RenewTime = now, LeaseTransitions = 0 },
                 },
                 cancellationToken);
-            return Observe(created.Value, created.IsOk);
+            return Observe(created.Value, created.IsOk, created.Message);
         }
 
         if (!current.IsOk)
         {
+            LastError = $"{current.Outcome}: {current.Message}";
             return false;
         }
 
@@ -88,6 +92,7 @@ internal sealed class LeaseLock(KubeClient client, string ns, string name, strin
         ObservedHolder = spec.HolderIdentity;
         var heldByOther = !string.IsNullOrEmpty(spec.HolderIdentity) && spec.HolderIdentity != identity;
         var duration = TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? seconds);
+        LastError = null;
         if (heldByOther && _observedAt + duration > now)
         {
             HeldByOther = true;
@@ -103,11 +108,12 @@ internal sealed class LeaseLock(KubeClient client, string ns, string name, strin
             LeaseTransitions = spec.HolderIdentity == identity ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
         };
         var updated = await client.UpdateAsync(lease, cancellationToken);
-        return Observe(updated.Value, updated.IsOk);
+        return Observe(updated.Value, updated.IsOk, updated.Message);
     }
 
-    private bool Observe(Lease? lease, bool ok)
+    private bool Observe(Lease? lease, bool ok, string? error)
     {
+        LastError = ok ? null : error;
         if (ok && lease is not null)
         {
             _observedKey = $"{lease.Spec?.HolderIdentity}|{lease.Spec?.RenewTime:O}|{lease.Metadata.ResourceVersion}";

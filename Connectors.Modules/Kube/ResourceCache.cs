@@ -21,6 +21,7 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
     private readonly CacheHandlers<T> _handlers;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _resourceVersion = string.Empty;
+    private int _lists;
 
     public ResourceCache(KubeClient client, ResourceCacheOptions<T> options, TimeProvider timeProvider, ILogger<ResourceCache<T>> logger)
     {
@@ -33,6 +34,7 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
         _store = new CacheStore<T>(options.Indexers);
         _handlers = new CacheHandlers<T>(_store, logger);
         Name = "cache " + KubeResource.Of<T>().Plural;
+        KubeMetrics.TrackCache(KubeResource.Of<T>().Plural, () => _store.Count);
     }
 
     /// <summary>Name shown by <c>/readyz</c> while not synced.</summary>
@@ -48,6 +50,9 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
 
     /// <summary>How many objects the cache holds.</summary>
     public int Count => _store.Count;
+
+    /// <summary>How many full lists the cache has done (1 after the first sync; more after relists).</summary>
+    internal int ListCount => Volatile.Read(ref _lists);
 
     /// <summary>Completes when the cache has synced.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
@@ -98,11 +103,13 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
             catch (KubeException e) when (e.Outcome == KubeOutcome.Gone)
             {
                 Log.Expired(_logger, Name, ResourceVersion);
+                KubeMetrics.WatchRestart(KubeResource.Of<T>().Plural, "gone");
                 needList = true;
             }
             catch (Exception e) when (e is KubeException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
                 var delay = backoff.Next();
+                KubeMetrics.WatchRestart(KubeResource.Of<T>().Plural, "broken");
                 Log.Reconnect(_logger, Name, delay.TotalMilliseconds, e.Message);
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -139,6 +146,7 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
 
         _handlers.Replace(items);
         Volatile.Write(ref _resourceVersion, resourceVersion);
+        Interlocked.Increment(ref _lists);
         _synced.TrySetResult();
         Log.Listed(_logger, Name, items.Count, resourceVersion);
         return null;
@@ -153,6 +161,21 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
             FieldSelector = _options.FieldSelector,
             TimeoutSeconds = (int)Math.Max(1, timeout.TotalSeconds),
         };
+        // A silently dead connection never ends the stream: give up a little after the server should have.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds) + TimeSpan.FromSeconds(30));
+        try
+        {
+            await ConsumeAsync(options, backoff, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The watch outlived its bound: start a new one from the last resourceVersion.
+        }
+    }
+
+    private async Task ConsumeAsync(ListOptions options, Backoff backoff, CancellationToken cancellationToken)
+    {
         await foreach (var change in _client.WatchAsync<T>(_options.Namespace, ResourceVersion, options, cancellationToken))
         {
             if (change.Object is not { } obj)

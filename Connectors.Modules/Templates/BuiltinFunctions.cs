@@ -14,7 +14,7 @@ internal static class BuiltinFunctions
         Add(t, "or", [ParamKind.Value], ParamKind.Value, a => a[^1]);
         Add(t, "not", [ParamKind.Value], null, a => !GoTypes.Truth(a[0]));
         Add(t, "len", [ParamKind.Value], null, a => Len(a[0]));
-        Add(t, "index", [ParamKind.Value], ParamKind.Value, a => Index(a[0], a.AsSpan(1)));
+        Add(t, "index", [ParamKind.Value], ParamKind.Value, a => Index(Unwrap(a)[0], a.AsSpan(1)));
         Add(t, "slice", [ParamKind.Value], ParamKind.Value, a => throw new FunctionCallException("slice is provided by sprig"));
         Add(t, "print", [], ParamKind.Any, a => GoFormatter.Sprint(a));
         Add(t, "printf", [ParamKind.String], ParamKind.Any, a => GoFormatter.Sprintf((string)a[0]!, a.AsSpan(1)));
@@ -28,13 +28,27 @@ internal static class BuiltinFunctions
         Add(t, "js", [], ParamKind.Any, a => GoEscapes.JavaScript(EvalArgs(a)));
         Add(t, "urlquery", [], ParamKind.Any, a => GoEscapes.QueryEscape(EvalArgs(a)));
         Add(t, "call", [ParamKind.Value], ParamKind.Value, a => throw new FunctionCallException(
-            a[0] is null ? "call of nil" : $"non-function of type {GoTypes.TypeName(a[0])}"));
-        Add(t, "eq", [ParamKind.Value], ParamKind.Value, a => Eq(a[0], a.AsSpan(1)));
-        Add(t, "ne", [ParamKind.Value, ParamKind.Value], null, a => !Eq(a[0], a.AsSpan(1)));
-        Add(t, "lt", [ParamKind.Value, ParamKind.Value], null, a => Less(a[0], a[1]));
-        Add(t, "le", [ParamKind.Value, ParamKind.Value], null, a => Less(a[0], a[1]) || Eq(a[0], a.AsSpan(1)));
-        Add(t, "gt", [ParamKind.Value, ParamKind.Value], null, a => !(Less(a[0], a[1]) || Eq(a[0], a.AsSpan(1))));
-        Add(t, "ge", [ParamKind.Value, ParamKind.Value], null, a => !Less(a[0], a[1]));
+            GoTypes.IsNil(a[0]) ? "call of nil" : $"non-function of type {GoTypes.TypeName(a[0])}"));
+        Add(t, "eq", [ParamKind.Value], ParamKind.Value, a => Eq(Unwrap(a)[0], a.AsSpan(1)));
+        Add(t, "ne", [ParamKind.Value, ParamKind.Value], null, a => !Eq(Unwrap(a)[0], a.AsSpan(1)));
+        Add(t, "lt", [ParamKind.Value, ParamKind.Value], null, a => Less(Unwrap(a)[0], a[1]));
+        Add(t, "le", [ParamKind.Value, ParamKind.Value], null, a => Less(Unwrap(a)[0], a[1]) || Eq(a[0], a.AsSpan(1)));
+        Add(t, "gt", [ParamKind.Value, ParamKind.Value], null, a => !(Less(Unwrap(a)[0], a[1]) || Eq(a[0], a.AsSpan(1))));
+        Add(t, "ge", [ParamKind.Value, ParamKind.Value], null, a => !Less(Unwrap(a)[0], a[1]));
+    }
+
+    /// <summary>Go's indirectInterface on every argument: a container's nil interface becomes no value.</summary>
+    private static object?[] Unwrap(object?[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is GoNil)
+            {
+                args[i] = null;
+            }
+        }
+
+        return args;
     }
 
     private static void Add(FunctionTable t, string name, ParamKind[] parameters, ParamKind? variadic, Func<object?[], object?> body) =>
@@ -60,6 +74,7 @@ internal static class BuiltinFunctions
     private static long Len(object? item) => item switch
     {
         null => throw new FunctionCallException("reflect: call of reflect.Value.Type on zero Value"),
+        GoNil => throw new FunctionCallException("len of nil pointer"),
         string s => Encoding.UTF8.GetByteCount(s),
         GoList l => l.Count,
         GoMap m => m.Count,
@@ -204,12 +219,12 @@ internal static class BuiltinFunctions
 
         if (a is GoList or GoMap)
         {
-            throw new FunctionCallException($"non-comparable type {GoFormatter.Sprint([a])}: {GoTypes.TypeName(a)}");
+            throw new FunctionCallException($"non-comparable type {GoFormatter.Sprintf("%s", [a])}: {GoTypes.TypeName(a)}");
         }
 
         if (b is GoList or GoMap)
         {
-            throw new FunctionCallException($"non-comparable type {GoFormatter.Sprint([b])}: {GoTypes.TypeName(b)}");
+            throw new FunctionCallException($"non-comparable type {GoFormatter.Sprintf("%s", [b])}: {GoTypes.TypeName(b)}");
         }
 
         return GoTypes.TypeName(a) == GoTypes.TypeName(b) && (ReferenceEquals(a, b) || (a is GoTypedNil && b is GoTypedNil) || a.Equals(b));

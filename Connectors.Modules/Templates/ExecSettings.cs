@@ -1,6 +1,6 @@
 namespace Connectors.Modules.Templates;
 
-/// <summary>Everything one execution needs besides the template and the data.</summary>
+/// <summary>The limits and permissions of renders with one <see cref="RenderOptions"/> (cached per options instance).</summary>
 internal sealed record ExecSettings
 {
     public MissingKeyMode MissingKey { get; init; }
@@ -13,12 +13,7 @@ internal sealed record ExecSettings
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Stopwatch timestamp after which the render fails.</summary>
-    public long DeadlineTimestamp { get; init; } = long.MaxValue;
-
     public IReadOnlySet<FunctionEffect> AllowedEffects { get; init; } = new HashSet<FunctionEffect>();
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
-
-    public CancellationToken CancellationToken { get; init; }
 }

@@ -5,6 +5,7 @@ internal static class GoDeepEqual
 {
     public static bool Equal(object? a, object? b)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (a is GoNil)
         {
             a = null;

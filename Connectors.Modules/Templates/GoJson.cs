@@ -25,6 +25,11 @@ internal static class GoJson
 
     private static void Write(StringBuilder sb, object? v, bool escapeHtml, int level)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new FunctionCallException("json: value nested too deeply");
+        }
+
         switch (v)
         {
             case null or GoNil or GoTypedNil:

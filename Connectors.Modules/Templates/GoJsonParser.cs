@@ -73,7 +73,7 @@ internal ref struct GoJsonParser
             return Fail("unexpected end of JSON input");
         }
 
-        if (depth > 10000)
+        if (depth > 10000 || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             return Fail("exceeded max depth");
         }

@@ -149,7 +149,13 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
             {
                 if (v >= value.Length || value[v] != layout[i])
                 {
-                    throw new FormatException($"parsing time {GoQuote.Quote(value)} as {GoQuote.Quote(layout)}: cannot parse");
+                    var literalEnd = i + 1;
+                    while (literalEnd < layout.Length && !Tokens.Any(k => string.CompareOrdinal(layout, literalEnd, k, 0, k.Length) == 0))
+                    {
+                        literalEnd++;
+                    }
+
+                    throw CannotParse(layout, value, v, layout[i..literalEnd]);
                 }
 
                 i++;
@@ -158,6 +164,18 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
             }
 
             i += token.Length;
+            try
+            {
+                ParseToken(token);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException)
+            {
+                throw CannotParse(layout, value, v, token);
+            }
+        }
+
+        void ParseToken(string token)
+        {
             switch (token)
             {
                 case "2006": year = Digits(value, ref v, 4, 4); break;
@@ -217,7 +235,7 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
 
         if (v != value.Length)
         {
-            throw new FormatException($"parsing time {GoQuote.Quote(value)}: extra text");
+            throw new FormatException($"parsing time {GoQuote.Quote(value)}: extra text: {GoQuote.Quote(value[v..])}");
         }
 
         if (pm is bool isPm)
@@ -228,6 +246,9 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
         var dto = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(ticks);
         return new GoTime(dto, zone.Length == 0 ? string.Empty : zone);
     }
+
+    private static FormatException CannotParse(string layout, string value, int v, string element) =>
+        new($"parsing time {GoQuote.Quote(value)} as {GoQuote.Quote(layout)}: cannot parse {GoQuote.Quote(value[Math.Min(v, value.Length)..])} as {GoQuote.Quote(element)}");
 
     private static int Digits(string s, ref int v, int min, int max)
     {

@@ -19,7 +19,7 @@ internal static class HandlebarsHelpers
         Register(hbs, "trim", a => Text(a, 0).Trim());
         Register(hbs, "replace", a => Text(a, 2).Replace(Text(a, 0), Text(a, 1), StringComparison.Ordinal));
         Register(hbs, "quote", a => GoQuote.Quote(Text(a, 0)));
-        Register(hbs, "default", a => a.Length > 1 && !string.IsNullOrEmpty(Text(a, 1)) ? a[1] : a.Length > 0 ? a[0] : string.Empty);
+        Register(hbs, "default", a => a.Length > 1 && a[1] is not null && !string.IsNullOrEmpty(Text(a, 1)) ? a[1] : a.Length > 0 ? a[0] : string.Empty);
         Register(hbs, "join", a => string.Join(Text(a, 0), (a.Length > 1 ? a[1] as IEnumerable<object?> : null)?.Select(x => Text([x], 0)) ?? []));
         Register(hbs, "printf", a => GoFormatter.Sprintf(Text(a, 0), [.. a.Skip(1).Select(FromPlain)]));
         Register(hbs, "urlParse", a => ToPlain(SprigUrl(Text(a, 0))));
@@ -32,14 +32,20 @@ internal static class HandlebarsHelpers
         var u = GoUrl.Parse(url);
         var d = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["scheme"] = u.Scheme, ["host"] = u.Host, ["hostname"] = u.Hostname, ["path"] = u.Path,
-            ["query"] = u.RawQuery, ["opaque"] = u.Opaque, ["fragment"] = u.Fragment, ["userinfo"] = u.UserInfoString,
+            ["scheme"] = u.Scheme,
+            ["host"] = u.Host,
+            ["hostname"] = u.Hostname,
+            ["path"] = u.Path,
+            ["query"] = u.RawQuery,
+            ["opaque"] = u.Opaque,
+            ["fragment"] = u.Fragment,
+            ["userinfo"] = u.UserInfoString,
         };
         return new GoMap(d);
     }
 
     private static void Register(IHandlebars hbs, string name, Func<object?[], object?> body) =>
-        hbs.RegisterHelper(name, (in HelperOptions _, in Context _, in Arguments args) => body([.. args]));
+        hbs.RegisterHelper(name, (in HelperOptions _, in Context _, in Arguments args) => body([.. args.Select(a => a is UndefinedBindingResult ? null : a)]));
 
     private static string Text(object?[] args, int i) => i < args.Length ? args[i] switch
     {

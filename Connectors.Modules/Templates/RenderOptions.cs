@@ -42,7 +42,7 @@ public sealed record RenderOptions
             "missingkey=invalid" => this with { MissingKey = MissingKeyMode.Invalid },
             "missingkey=zero" => this with { MissingKey = MissingKeyMode.Zero },
             "missingkey=error" => this with { MissingKey = MissingKeyMode.Error },
-            _ => throw new ArgumentException($"unrecognized option: {option}", nameof(option)),
+            _ => throw new ArgumentException($"unrecognized option: {option}"),
         };
     }
 }

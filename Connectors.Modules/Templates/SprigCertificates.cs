@@ -131,15 +131,28 @@ internal static partial class SprigFunctions
 
     private static GoStruct BuildCustomCert(string b64cert, string b64key)
     {
-        string cert, key;
-        try
+        static string Decode(string b64, string what)
         {
-            cert = Encoding.UTF8.GetString(Convert.FromBase64String(b64cert));
-            key = Encoding.UTF8.GetString(Convert.FromBase64String(b64key));
+            try
+            {
+                return Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            }
+            catch (FormatException)
+            {
+                throw new FunctionCallException($"unable to decode base64 {what}");
+            }
         }
-        catch (FormatException)
+
+        var cert = Decode(b64cert, "certificate");
+        var key = Decode(b64key, "private key");
+        if (!PemEncoding.TryFind(cert, out _))
         {
-            throw new FunctionCallException("unable to decode base64 certificate or private key");
+            throw new FunctionCallException("unable to decode certificate");
+        }
+
+        if (!PemEncoding.TryFind(key, out _))
+        {
+            throw new FunctionCallException("unable to decode private key");
         }
 
         try

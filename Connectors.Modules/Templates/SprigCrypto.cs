@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -34,18 +35,63 @@ internal static partial class SprigFunctions
         return RandomNumberGenerator.GetString(alphabet, (int)count);
     }
 
+    /// <summary>sprig's genPrivateKey: PEM of a new rsa (4096), dsa (L2048N256), ecdsa (P-256) or ed25519 key.</summary>
     private static string GeneratePrivateKey(string type)
     {
-        AsymmetricAlgorithm key = type switch
+        switch (type)
         {
-            "rsa" => RSA.Create(4096),
-            "ecdsa" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
-            "dsa" => throw new FunctionCallException("dsa keys are not supported by this engine"),
-            _ => throw new FunctionCallException("Unknown type " + type),
-        };
-        using (key)
-        {
-            return type == "rsa" ? ((RSA)key).ExportRSAPrivateKeyPem() : ((ECDsa)key).ExportECPrivateKeyPem();
+            case "" or "rsa":
+                using (var rsa = RSA.Create(4096))
+                {
+                    return rsa.ExportRSAPrivateKeyPem() + "\n";
+                }
+
+            case "dsa":
+                using (var dsa = DSA.Create(2048))
+                {
+                    // sprig's DSAKeyFormat: SEQUENCE { version 0, P, Q, G, Y, X } as "DSA PRIVATE KEY".
+                    var p = dsa.ExportParameters(includePrivateParameters: true);
+                    var writer = new AsnWriter(AsnEncodingRules.DER);
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteInteger(0);
+                        foreach (var part in new[] { p.P!, p.Q!, p.G!, p.Y!, p.X! })
+                        {
+                            writer.WriteIntegerUnsigned(part);
+                        }
+                    }
+
+                    return new string(PemEncoding.Write("DSA PRIVATE KEY", writer.Encode())) + "\n";
+                }
+
+            case "ecdsa":
+                using (var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+                {
+                    return ec.ExportECPrivateKeyPem() + "\n";
+                }
+
+            case "ed25519":
+                {
+                    // PKCS#8 of an Ed25519 key holds only the 32-byte seed (RFC 8410), as Go's MarshalPKCS8PrivateKey writes it.
+                    var writer = new AsnWriter(AsnEncodingRules.DER);
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteInteger(0);
+                        using (writer.PushSequence())
+                        {
+                            writer.WriteObjectIdentifier("1.3.101.112");
+                        }
+
+                        var seed = new AsnWriter(AsnEncodingRules.DER);
+                        seed.WriteOctetString(RandomNumberGenerator.GetBytes(32));
+                        writer.WriteOctetString(seed.Encode());
+                    }
+
+                    return new string(PemEncoding.Write("PRIVATE KEY", writer.Encode())) + "\n";
+                }
+
+            default:
+                return "Unknown type " + type;
         }
     }
 
@@ -86,9 +132,15 @@ internal static partial class SprigFunctions
             throw new FunctionCallException($"illegal base64 data at input byte {Base64ErrorOffset(crypt64)}");
         }
 
-        if (crypt.Length < 16 || crypt.Length % 16 != 0)
+        if (crypt.Length < 16)
         {
-            throw new FunctionCallException(crypt.Length < 16 ? "ciphertext too short" : "crypto/cipher: input not full blocks");
+            // Go slices the decode buffer, whose capacity is DecodedLen of the text.
+            throw new FunctionCallException($"runtime error: slice bounds out of range [:16] with capacity {crypt64.Length / 4 * 3}");
+        }
+
+        if (crypt.Length % 16 != 0)
+        {
+            throw new FunctionCallException("crypto/cipher: input not full blocks");
         }
 
         using var aes = Aes.Create();

@@ -80,6 +80,7 @@ internal static partial class SprigFunctions
     /// <summary>mergo.Merge / MergeWithOverwrite on map[string]interface{} (deepMerge's map case).</summary>
     internal static void MergeInto(GoMap dst, GoMap src, bool overwrite)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         foreach (var key in src.SortedKeys)
         {
             var sv = src.Entries[key];

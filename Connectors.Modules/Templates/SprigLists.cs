@@ -82,7 +82,7 @@ internal static partial class SprigFunctions
         var end = indices.Length < 2 ? l.Count : ToInt64(indices[1]);
         if (start < 0 || end < start || end > l.Count)
         {
-            throw new FunctionCallException($"reflect: slice index out of range");
+            throw new FunctionCallException("reflect.Value.Slice: slice index out of bounds");
         }
 
         return new GoList(l.Items[(int)start..(int)end], l.ElemType);
@@ -179,37 +179,37 @@ internal static partial class SprigFunctions
         switch (p.Length)
         {
             case 1:
-            {
-                var end = Int(p[0]);
-                var inc = end < 1 ? -1 : 1;
-                list = UntilStep(c, 1, end + inc, inc);
-                break;
-            }
-
-            case 2:
-            {
-                var (start, end) = (Int(p[0]), Int(p[1]));
-                var step = end < start ? -1 : 1;
-                list = UntilStep(c, start, end + step, step);
-                break;
-            }
-
-            case 3:
-            {
-                var (start, step, end) = (Int(p[0]), Int(p[1]), Int(p[2]));
-                var inc = 1L;
-                if (end < start)
                 {
-                    inc = -1;
-                    if (step > 0)
-                    {
-                        return string.Empty;
-                    }
+                    var end = Int(p[0]);
+                    var inc = end < 1 ? -1 : 1;
+                    list = UntilStep(c, 1, end + inc, inc);
+                    break;
                 }
 
-                list = UntilStep(c, start, end + inc, step);
-                break;
-            }
+            case 2:
+                {
+                    var (start, end) = (Int(p[0]), Int(p[1]));
+                    var step = end < start ? -1 : 1;
+                    list = UntilStep(c, start, end + step, step);
+                    break;
+                }
+
+            case 3:
+                {
+                    var (start, step, end) = (Int(p[0]), Int(p[1]), Int(p[2]));
+                    var inc = 1L;
+                    if (end < start)
+                    {
+                        inc = -1;
+                        if (step > 0)
+                        {
+                            return string.Empty;
+                        }
+                    }
+
+                    list = UntilStep(c, start, end + inc, step);
+                    break;
+                }
 
             default:
                 return string.Empty;

@@ -18,7 +18,16 @@ internal static partial class SprigFunctions
 
     private static bool SemverCompare(string constraint, string version)
     {
-        var groups = constraint.Split("||").Select(g => ParseAnd(g.Trim())).ToList();
+        List<List<Func<SemverVersion, bool>>> groups;
+        try
+        {
+            groups = constraint.Split("||").Select(g => ParseAnd(g.Trim())).ToList();
+        }
+        catch (FunctionCallException)
+        {
+            throw new FunctionCallException($"improper constraint: {constraint}");
+        }
+
         var v = SemverVersion.Parse(version);
         return groups.Any(and => and.All(check => check(v)));
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 
 namespace Connectors.Modules.Templates;
@@ -18,6 +17,9 @@ public sealed class TemplateEngine : ITemplateRenderer
     // Callers usually pass the same string instance for a class's template; this finds it without hashing the text.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, CacheEntry> _byReference = new();
     private readonly TimeProvider _clock;
+
+    // RenderOptions are immutable records; callers reuse a few instances, so their settings are built once.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RenderOptions, ExecSettings> _settings = new();
 
     [ThreadStatic]
     private static StringBuilder? _threadBuilder;
@@ -55,7 +57,7 @@ public sealed class TemplateEngine : ITemplateRenderer
             _threadBuilder = null;
             try
             {
-                TemplateExecutor.Execute((ParsedTemplate)parsed, data.Root, Settings(options, cancellationToken), output);
+                TemplateExecutor.Execute((ParsedTemplate)parsed, data.Root, _settings.GetValue(options, Settings), output, cancellationToken);
                 return RenderResult.Success(output.ToString());
             }
             finally
@@ -82,7 +84,7 @@ public sealed class TemplateEngine : ITemplateRenderer
         }
     }
 
-    private ExecSettings Settings(RenderOptions options, CancellationToken cancellationToken)
+    private ExecSettings Settings(RenderOptions options)
     {
         var effects = EffectSets[(options.AllowNondeterministicFunctions ? 1 : 0) | (options.AllowEnvironmentFunctions ? 2 : 0) | (options.AllowNetworkFunctions ? 4 : 0)];
 
@@ -93,10 +95,8 @@ public sealed class TemplateEngine : ITemplateRenderer
             MaxRangeIterations = options.MaxRangeIterations,
             MaxTemplateDepth = options.MaxTemplateDepth,
             Timeout = options.Timeout,
-            DeadlineTimestamp = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency),
             AllowedEffects = effects,
             Clock = _clock,
-            CancellationToken = cancellationToken,
         };
     }
 
@@ -125,6 +125,10 @@ public sealed class TemplateEngine : ITemplateRenderer
         catch (TemplateException e)
         {
             parsed = e.Message;
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            parsed = $"template: {name}: template nesting too deep";
         }
 
         if (_cache.Count >= MaxCachedTemplates)

@@ -3,18 +3,20 @@ namespace Connectors.Modules.Templates;
 // Fields, function calls and argument checks (exec.go's evalField, evalCall, evalArg and validateType).
 internal sealed partial class TemplateExecutor
 {
-    private object? EvalFieldChain(object? dot, object? receiver, string[] ident, int start, List<TemplateNode>? args, object? final)
+    private object? EvalFieldChain(object? dot, object? receiver, string[] ident, int start, List<TemplateNode>? args, object? final, bool receiverIsInterface = false)
     {
         var n = ident.Length;
         for (var i = start; i < n - 1; i++)
         {
-            receiver = EvalField(ident[i], null, Missing, receiver);
+            var next = EvalField(ident[i], null, Missing, receiver, receiverIsInterface);
+            receiverIsInterface = receiver is GoMap { ElemType: GoMap.AnyElem };
+            receiver = next;
         }
 
-        return EvalField(ident[n - 1], args, final, receiver);
+        return EvalField(ident[n - 1], args, final, receiver, receiverIsInterface);
     }
 
-    private object? EvalField(string fieldName, List<TemplateNode>? args, object? final, object? receiver)
+    private object? EvalField(string fieldName, List<TemplateNode>? args, object? final, object? receiver, bool receiverIsInterface)
     {
         var hasArgs = (args is not null && args.Count > 1) || final != Missing;
         switch (receiver)
@@ -63,7 +65,7 @@ internal sealed partial class TemplateExecutor
                 break;
         }
 
-        throw Error($"can't evaluate field {fieldName} in type {GoTypes.TypeName(receiver)}");
+        throw Error($"can't evaluate field {fieldName} in type {(receiverIsInterface ? "interface {}" : GoTypes.TypeName(receiver))}");
     }
 
     private object? CallMethod(IGoMethods methods, string name, List<TemplateNode>? args, object? final)
@@ -196,7 +198,7 @@ internal sealed partial class TemplateExecutor
             case NilNode:
                 return CanBeNil(kind) ? null : throw Error($"cannot assign nil to {KindName(kind)}");
             case FieldNode field:
-                return ValidateType(EvalFieldChain(dot, dot, field.Ident, 0, [n], Missing), kind, allowCollapse);
+                return ValidateType(EvalFieldChain(dot, dot, field.Ident, 0, [n], Missing, _dotIsInterface), kind, allowCollapse);
             case VariableNode variable:
                 return ValidateType(EvalVariable(dot, variable, null, Missing), kind, allowCollapse);
             case PipeNode pipe:
@@ -243,7 +245,12 @@ internal sealed partial class TemplateExecutor
             return CanBeNil(kind) ? null : throw Error($"invalid value; expected {KindName(kind)}");
         }
 
-        if (kind is ParamKind.Any or ParamKind.Value)
+        if (kind is ParamKind.Value)
+        {
+            return value;
+        }
+
+        if (kind is ParamKind.Any)
         {
             return allowCollapse ? GoTypes.Collapse(value) : value;
         }

@@ -20,11 +20,20 @@ internal sealed partial class TemplateExecutor
     private TemplateNode? _node;
     private int _depth;
     private int _varsBase;
+
+    // Whether dot has Go's static type interface {} (an element of a []interface {} or map being ranged over);
+    // Go names that type, not the dynamic one, in "can't evaluate field" errors.
+    private bool _dotIsInterface;
     private long _iterations;
     private int _steps;
 
-    private TemplateExecutor(ParsedTemplate tmpl, ExecSettings settings, StringBuilder output)
+    private readonly long _deadline;
+    private readonly CancellationToken _cancellationToken;
+
+    private TemplateExecutor(ParsedTemplate tmpl, ExecSettings settings, StringBuilder output, long deadline, CancellationToken cancellationToken)
     {
+        _deadline = deadline;
+        _cancellationToken = cancellationToken;
         _tmpl = tmpl;
         _settings = settings;
         _out = output;
@@ -35,9 +44,10 @@ internal sealed partial class TemplateExecutor
         new FunctionContext(_settings.MaxOutputLength, _settings.Clock, _settings.AllowedEffects.Contains(FunctionEffect.Nondeterministic));
 
     /// <summary>Renders the main template into <paramref name="output"/>; throws <see cref="TemplateException"/>.</summary>
-    public static void Execute(ParsedTemplate tmpl, object? data, ExecSettings settings, StringBuilder output)
+    public static void Execute(ParsedTemplate tmpl, object? data, ExecSettings settings, StringBuilder output, CancellationToken cancellationToken)
     {
-        var exec = new TemplateExecutor(tmpl, settings, output);
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Timeout.TotalSeconds * Stopwatch.Frequency);
+        var exec = new TemplateExecutor(tmpl, settings, output, deadline, cancellationToken);
         exec._vars.Add(("$", data));
         if (tmpl.Root is not { } root)
         {
@@ -72,8 +82,8 @@ internal sealed partial class TemplateExecutor
             return;
         }
 
-        _settings.CancellationToken.ThrowIfCancellationRequested();
-        if (Stopwatch.GetTimestamp() > _settings.DeadlineTimestamp)
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (Stopwatch.GetTimestamp() > _deadline)
         {
             throw Error($"render exceeded its deadline of {_settings.Timeout.TotalMilliseconds:0} ms");
         }
@@ -89,6 +99,7 @@ internal sealed partial class TemplateExecutor
 
     private Flow Walk(object? dot, TemplateNode node)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         Step();
         switch (node)
         {
@@ -132,135 +143,6 @@ internal sealed partial class TemplateExecutor
         }
     }
 
-    private Flow WalkIfOrWith(object? dot, BranchNode node)
-    {
-        var mark = _vars.Count;
-        try
-        {
-            var val = EvalPipeline(dot, node.Pipe);
-            if (GoTypes.Truth(val))
-            {
-                return Walk(node.Kind == BranchKind.With ? val : dot, node.List);
-            }
-
-            return node.ElseList is not null ? Walk(dot, node.ElseList) : Flow.Normal;
-        }
-        finally
-        {
-            Pop(mark);
-        }
-    }
-
-    private Flow WalkRange(object? dot, BranchNode node)
-    {
-        _node = node;
-        var outer = _vars.Count;
-        try
-        {
-            var val = EvalPipeline(dot, node.Pipe);
-            var mark = _vars.Count;
-            switch (val)
-            {
-                case GoList { Count: > 0 } list:
-                    for (var i = 0; i < list.Items.Length; i++)
-                    {
-                        var elem = list.Items[i] ?? (list.ElemType == GoMap.AnyElem ? GoNil.Instance : null);
-                        if (OneIteration(node, (long)i, elem, mark) == Flow.Break)
-                        {
-                            break;
-                        }
-                    }
-
-                    return Flow.Normal;
-                case GoMap { Count: > 0 } map:
-                    foreach (var key in map.SortedKeys)
-                    {
-                        var elem = map.Entries[key] ?? map.ZeroElem;
-                        if (OneIteration(node, key, elem, mark) == Flow.Break)
-                        {
-                            break;
-                        }
-                    }
-
-                    return Flow.Normal;
-                case GoList or GoMap or null or GoTypedNil:
-                    break;
-                default:
-                    _node = node;
-                    throw Error($"range can't iterate over {GoFormatter.Sprint([val])}");
-            }
-
-            return node.ElseList is not null ? Walk(dot, node.ElseList) : Flow.Normal;
-        }
-        finally
-        {
-            Pop(outer);
-        }
-    }
-
-    private Flow OneIteration(BranchNode node, object index, object? elem, int mark)
-    {
-        if (++_iterations > _settings.MaxRangeIterations)
-        {
-            _node = node;
-            throw Error($"range exceeded the limit of {_settings.MaxRangeIterations} iterations");
-        }
-
-        var decl = node.Pipe.Decl.Count;
-        if (decl > 0)
-        {
-            _vars[^1] = (_vars[^1].Name, elem);
-        }
-
-        if (decl > 1)
-        {
-            _vars[^2] = (_vars[^2].Name, index);
-        }
-
-        try
-        {
-            return Walk(elem, node.List);
-        }
-        finally
-        {
-            Pop(mark);
-        }
-    }
-
-    private void WalkTemplate(object? dot, TemplateCallNode node)
-    {
-        _node = node;
-        if (!_tmpl.Trees.TryGetValue(node.Name, out var root))
-        {
-            throw Error($"template {GoQuote.Quote(node.Name)} not defined");
-        }
-
-        if (_depth >= _settings.MaxTemplateDepth)
-        {
-            throw Error($"exceeded maximum template depth ({_settings.MaxTemplateDepth})");
-        }
-
-        var newDot = node.Pipe is null ? null : EvalPipeline(dot, node.Pipe);
-        var (savedBase, savedCount, savedName) = (_varsBase, _vars.Count, _current);
-
-        // No dynamic scoping: the called template sees only its own $.
-        _varsBase = _vars.Count;
-        _vars.Add(("$", newDot));
-        _current = node.Name;
-        _depth++;
-        try
-        {
-            Walk(newDot, root);
-        }
-        finally
-        {
-            _depth--;
-            _current = savedName;
-            Pop(savedCount);
-            _varsBase = savedBase;
-        }
-    }
-
     private void Pop(int mark)
     {
         if (_vars.Count > mark)
@@ -298,6 +180,7 @@ internal sealed partial class TemplateExecutor
 
     private object? EvalPipeline(object? dot, PipeNode pipe)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         _node = pipe;
         var value = Missing;
         foreach (var cmd in pipe.Cmds)
@@ -327,7 +210,7 @@ internal sealed partial class TemplateExecutor
         {
             case FieldNode field:
                 _node = field;
-                return EvalFieldChain(dot, dot, field.Ident, 0, cmd.Args, final);
+                return EvalFieldChain(dot, dot, field.Ident, 0, cmd.Args, final, _dotIsInterface);
             case ChainNode chain:
                 return EvalChain(dot, chain, cmd.Args, final);
             case IdentifierNode ident:

@@ -181,13 +181,72 @@ internal static class TemplateNumbers
         return true;
     }
 
+    /// <summary>Go's hexadecimal floating-point literal: 0x1.8p1 = 3 (the p exponent is required).</summary>
+    private static bool TryParseHexFloat(string text, out double value)
+    {
+        value = 0;
+        var s = text.AsSpan();
+        var negative = s.Length > 0 && s[0] == '-';
+        if (s.Length > 0 && s[0] is '+' or '-')
+        {
+            s = s[1..];
+        }
+
+        if (s.Length < 3 || s[0] != '0' || (s[1] is not ('x' or 'X')))
+        {
+            return false;
+        }
+
+        s = s[2..];
+        var p = s.IndexOfAny('p', 'P');
+        if (p < 0 || !int.TryParse(s[(p + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent))
+        {
+            return false;
+        }
+
+        var mantissa = BigInteger.Zero;
+        var fractionDigits = 0;
+        var seenPoint = false;
+        var digits = 0;
+        foreach (var c in s[..p])
+        {
+            if (c == '.' && !seenPoint)
+            {
+                seenPoint = true;
+                continue;
+            }
+
+            var d = char.IsAsciiHexDigit(c) ? Convert.ToInt32(c.ToString(), 16) : -1;
+            if (d < 0)
+            {
+                return false;
+            }
+
+            mantissa = (mantissa * 16) + d;
+            digits++;
+            fractionDigits += seenPoint ? 1 : 0;
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        value = Math.ScaleB((double)mantissa, exponent - (4 * fractionDigits));
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return !double.IsInfinity(value);
+    }
+
     public static bool TryParseFloat(string text, out double value)
     {
         var clean = text.Replace("_", string.Empty, StringComparison.Ordinal);
         if (clean.Contains("0x", StringComparison.OrdinalIgnoreCase))
         {
-            value = 0;
-            return false;
+            return TryParseHexFloat(clean, out value);
         }
 
         return double.TryParse(clean, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsInfinity(value);

@@ -81,6 +81,45 @@ public sealed class KubeClientTransportTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task GetAsync_ExecPluginReturnsClientCertificate_PresentsItInTheHandshake(CancellationToken cancellationToken)
+    {
+        using var dir = new TempDirectory();
+        using var ca = TestPki.CreateCa();
+        using var serverCert = TestPki.CreateServer(ca);
+        using var clientCert = TestPki.CreateClient(ca, "exec-user");
+        var credential = new JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new JsonObject { ["clientCertificateData"] = TestPki.CertificatePem(clientCert), ["clientKeyData"] = TestPki.KeyPem(clientCert) },
+        };
+        dir.Write("credential.json", credential.ToJsonString());
+        var plugin = dir.Write("plugin.sh", $"#!/bin/sh\ncat '{dir.Path}/credential.json'\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        string? seenClient = null;
+        string? seenAuthorization = null;
+        await using var server = await LoopbackApi.StartAsync(async context =>
+        {
+            seenClient = context.Connection.ClientCertificate?.Subject;
+            seenAuthorization = context.Request.Headers.Authorization.ToString();
+            await context.Response.WriteAsync("""{"kind":"Namespace","metadata":{"name":"a"}}""", cancellationToken);
+        }, cancellationToken, serverCert, requireClientCertificate: true);
+        var cluster = $"certificate-authority-data: {TestPki.Base64(TestPki.CertificatePem(ca))}";
+        using var client = Create(server, server.Kubeconfig(cluster, $"exec: {{apiVersion: client.authentication.k8s.io/v1, command: '{plugin}'}}"));
+        var result = await client.GetAsync<Namespace>(null, "a", cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.IsOk, Is.True, result.Message);
+            Assert.That(seenClient, Is.EqualTo("CN=exec-user"));
+            Assert.That(seenAuthorization, Is.Empty);
+        }
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task GetAsync_ServerCertificateFromAnotherCa_IsRejected(CancellationToken cancellationToken)
     {
         using var ca = TestPki.CreateCa();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -38,12 +39,16 @@ public sealed class EmbeddedApi : IAsyncDisposable
     /// <summary>A kubeconfig file for the admin, deleted with the fixture.</summary>
     public string KubeconfigPath { get; }
 
-    /// <summary>Starts a server; <paramref name="configure"/> may change options (HistorySize, BookmarkInterval, Tls…).</summary>
-    public static async Task<EmbeddedApi> StartAsync(CancellationToken cancellationToken, Action<EmbeddedApiOptions>? configure = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> may change options (HistorySize, BookmarkInterval, Tls…; namespace
+    /// deletion is immediate unless NamespaceFinalizeDelay is set), <paramref name="timeProvider"/> the clock of
+    /// timestamps and token validity.
+    /// </summary>
+    public static async Task<EmbeddedApi> StartAsync(CancellationToken cancellationToken, Action<EmbeddedApiOptions>? configure = null, TimeProvider? timeProvider = null)
     {
         var options = new EmbeddedApiOptions { NamespaceFinalizeDelay = TimeSpan.Zero };
         configure?.Invoke(options);
-        var server = new EmbeddedApiServer(options, NullLoggerFactory.Instance);
+        var server = new EmbeddedApiServer(options, NullLoggerFactory.Instance, timeProvider);
         await server.StartAsync(cancellationToken);
         var directory = Path.Combine(Path.GetTempPath(), "connectors-embedded-" + Guid.NewGuid().ToString("N"));
         var kubeconfig = Path.Combine(directory, "kubeconfig");
@@ -77,6 +82,26 @@ public sealed class EmbeddedApi : IAsyncDisposable
         }
 
         return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="json"/> (or nothing) with <paramref name="method"/> to <paramref name="path"/> as the admin
+    /// (or with <paramref name="token"/>); returns the status code and the JSON body (a Status on failure).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(
+        HttpMethod method, string path, string? json, CancellationToken cancellationToken, string contentType = "application/json", string? token = null)
+    {
+        using var client = CreateClient(token);
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        using var response = await client.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return (response.StatusCode, body.Length == 0 ? [] : JsonNode.Parse(body) as JsonObject ?? []);
     }
 
     /// <summary>A ServiceAccount token from TokenRequest (the ServiceAccount must exist; every namespace has <c>default</c>).</summary>

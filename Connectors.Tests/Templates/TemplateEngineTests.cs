@@ -113,6 +113,21 @@ public sealed class TemplateEngineTests
         Assert.That(result.Error, Does.Contain("deadline"));
     }
 
+    [Test]
+    public void Render_DeeplyNestedParentheses_FailsWithoutCrashing()
+    {
+        var text = "{{ " + new string('(', 200_000) + "1" + new string(')', 200_000) + " }}";
+        Assert.That(Render(text).Error, Does.Contain("nesting too deep"));
+    }
+
+    [Test]
+    public void Render_DeeplyNestedJsonInFromJson_IsAnErrorNotACrash()
+    {
+        var json = new string('[', 200_000) + new string(']', 200_000);
+        var result = Engine.Render("j", "{{ mustFromJson .j }}", TemplateValue.FromJson(new System.Text.Json.Nodes.JsonObject { ["j"] = json }), RenderOptions.Default, CancellationToken.None);
+        Assert.That(result.Error, Does.Contain("exceeded max depth"));
+    }
+
     [TestCase("{{ env \"HOME\" }}")]
     [TestCase("{{ now }}")]
     [TestCase("{{ uuidv4 }}")]

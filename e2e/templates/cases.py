@@ -315,6 +315,18 @@ for t in ['{{ derivePassword 1 "long" "password" "user" "example.com" }}', '{{ d
           '{{ buildCustomCert "!!" .key }}', '{{ (buildCustomCert .cert .key).Cert | sha256sum }}', '{{ decryptAES "secretkey" (b64enc "short") }}']:
     add(t, data={"cert": CERT_B64, "key": KEY_B64})
 
+# Lexer and parser corners.
+for t in ["{{ .héllo }}", "{{ .my-key }}", "{{ index . \"my-key\" }}", "{{ 0x1p-2 }}", "{{ 0x1.8p1 }}", "{{ 1e400 }}", "{{ -0 }}", "{{ +5 }}", "{{ 1_0.5 }}", "{{ '\\u263a' }}",
+          "{{ 'ab' }}", "{{ \"\\x41\\101\\u00e9\" }}", "{{ eq (index .s 0) 104 }}", "{{ printf \"%v %T\" (index .s 0) (index .s 0) }}", "{{ .s | len }}",
+          "{{ if true }}{{ define \"x\" }}{{ end }}{{ end }}", "{{ if .zero }}a{{ else if .fa }}b{{ else if .t }}c{{ else }}d{{ end }}",
+          "{{ define \"b\" }}over{{ end }}{{ block \"b\" . }}default{{ end }}", "{{ if .t -}} x {{- else -}} y {{- end }}", "a\r\n{{- .s -}}\r\nb",
+          "{{ 08 }}", "{{ 0b }}", "{{ 1.2.3 }}", "{{ .s.x.y }}", "{{ $.m.a }}", "{{ ( .m.a ) }}", "{{ ( .m ).a }}", "{{ .m.a.b }}", "{{ \"a\" | printf \"%s%s\" \"b\" }}",
+          "{{ printf \"%s\" | printf \"%q\" }}", "{{ true | not }}", "{{ .list | len | printf \"%03d\" }}", "{{ nil | print }}", "{{ . | len }}", "{{ $x := 1 }}{{ $x := 2 }}{{ $x }}",
+          "{{ range $i := .list }}{{ $i }}{{ end }}", "{{ range $k, $v := .list }}{{ $k }}{{ end }}|{{ range $k, $v := .emap }}{{ else }}none{{ end }}",
+          "{{ with $x := 0 }}x{{ else }}{{ $x }}{{ end }}", "{{ template \"missing\" . }}{{ define \"ok\" }}{{ end }}", "{{/* a */}}{{/* b */}}", "{{ /* spaced */ }}",
+          "{{- /* a */ -}}\n\n  x", "x {{ 1 }}{{/* c */ -}}   y", "{{\"a\"}}{{`b`}}{{'c'}}", "{{ `multi\nline` }}", "{{ \"unterminated }}", "{{ `unterminated }}", "{{ 'x }}"]:
+    add(t)
+
 # Trimming and whitespace corner cases across lines.
 for t in ["a\n  {{- if .t }}\n  b\n  {{- end }}\nc", "{{ if .t -}}\n  x\n{{- end }}", "x {{- \" y \" -}} z", "{{- /* only comment */ -}}", "  {{- .s }}", "{{ .s -}}  ",
           "a {{- 1 }} {{- 2 -}} b", "line1\n{{ range .list -}}\n- {{ . }}\n{{ end -}}\nend", "{{ range .list }}\n  {{- . }}\n{{- end }}"]:

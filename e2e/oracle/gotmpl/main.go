@@ -3,7 +3,11 @@
 //
 // Build (GOPATH mode, Debian packages golang-go and golang-github-masterminds-sprig-dev):
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$TMP/gotmpl" e2e/oracle/gotmpl/main.go
+//	mkdir -p "$TMP/gopath/src" && ln -s "$PWD/e2e/oracle/gotmpl/types" "$TMP/gopath/src/connectorsoracle"
+//	GO111MODULE=off GOPATH="$TMP/gopath:/usr/share/gocode" go build -o "$TMP/gotmpl" e2e/oracle/gotmpl/main.go
+//
+// The probe data types live in packages v1alpha1 and v1 (types/) so that Go names them as the controller's
+// real types are named in error messages (v1alpha1.ConnectorSpec, *v1.Secret).
 //
 // Modes:
 //
@@ -28,6 +32,9 @@ import (
 	"text/template"
 	"time"
 
+	"connectorsoracle/v1"
+	"connectorsoracle/v1alpha1"
+
 	"github.com/Masterminds/sprig"
 )
 
@@ -46,78 +53,9 @@ type result struct {
 	Error  string `json:"error,omitempty"`
 }
 
-// ParamValue mirrors the tekton-style value of a Connector parameter.
-type ParamValue struct {
-	Type      string            `json:"type"`
-	StringVal string            `json:"stringVal"`
-	ArrayVal  []string          `json:"arrayVal"`
-	ObjectVal map[string]string `json:"objectVal"`
-}
-
-// UnmarshalJSON accepts a plain string, array or object, as the Kubernetes API serialises it.
-func (p *ParamValue) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*p = ParamValue{Type: "string", StringVal: s}
-		return nil
-	}
-	var a []string
-	if json.Unmarshal(b, &a) == nil {
-		*p = ParamValue{Type: "array", ArrayVal: a}
-		return nil
-	}
-	var o map[string]string
-	if err := json.Unmarshal(b, &o); err != nil {
-		return err
-	}
-	*p = ParamValue{Type: "object", ObjectVal: o}
-	return nil
-}
-
-type Param struct {
-	Name  string     `json:"name"`
-	Value ParamValue `json:"value"`
-}
-
-type SecretRef struct {
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-}
-
-type ConnectorAuth struct {
-	Name      string     `json:"name"`
-	SecretRef *SecretRef `json:"secretRef"`
-	Params    []Param    `json:"params"`
-}
-
-type ConnectorSpec struct {
-	ConnectorClassName string        `json:"connectorClassName"`
-	Address            string        `json:"address"`
-	Auth               ConnectorAuth `json:"auth"`
-	Params             []Param       `json:"params"`
-}
-
-type ObjectMeta struct {
-	Name        string            `json:"name"`
-	Namespace   string            `json:"namespace"`
-	Labels      map[string]string `json:"labels"`
-	Annotations map[string]string `json:"annotations"`
-}
-
-type Connector struct {
-	ObjectMeta `json:"metadata"`
-	Spec       ConnectorSpec `json:"spec"`
-}
-
-type Secret struct {
-	ObjectMeta `json:"metadata"`
-	Type       string            `json:"type"`
-	StringData map[string]string `json:"stringData"`
-}
-
 type probeData struct {
-	Connector *Connector
-	Secret    *Secret
+	Connector *v1alpha1.Connector
+	Secret    *v1.Secret
 }
 
 type prepared struct {
@@ -132,15 +70,15 @@ var funcs = sprig.TxtFuncMap()
 func decodeData(c testCase) (interface{}, error) {
 	if c.Probe {
 		var raw struct {
-			Connector *Connector        `json:"connector"`
-			Secret    map[string]string `json:"secret"`
+			Connector *v1alpha1.Connector `json:"connector"`
+			Secret    map[string]string   `json:"secret"`
 		}
 		if err := json.Unmarshal(c.Data, &raw); err != nil {
 			return nil, err
 		}
 		d := probeData{Connector: raw.Connector}
 		if raw.Secret != nil {
-			d.Secret = &Secret{Type: "Opaque", StringData: raw.Secret}
+			d.Secret = &v1.Secret{Type: "Opaque", StringData: raw.Secret}
 		}
 		return d, nil
 	}

@@ -1,0 +1,20 @@
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
+
+namespace Connectors.Modules.Controller;
+
+/// <summary>The watch caches the controller reads from (it never reads through the API on the hot path).</summary>
+internal sealed record ControllerCaches(
+    ResourceCache<Connector> Connectors,
+    ResourceCache<ConnectorClass> Classes,
+    ResourceCache<Secret> Secrets,
+    ResourceCache<Service> Services)
+{
+    public bool HasSynced => Connectors.HasSynced && Classes.HasSynced && Secrets.HasSynced && Services.HasSynced;
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        Connectors.WaitForSyncAsync(cancellationToken),
+        Classes.WaitForSyncAsync(cancellationToken),
+        Secrets.WaitForSyncAsync(cancellationToken),
+        Services.WaitForSyncAsync(cancellationToken));
+}

@@ -1,0 +1,71 @@
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Modules.Controller;
+
+/// <summary>
+/// Records core/v1 Events on Connectors and ConnectorClasses when a condition changes status, so
+/// <c>kubectl describe</c> shows the history. Best effort: a failed write is logged, never retried.
+/// </summary>
+internal sealed partial class EventRecorder(KubeClient client, TimeProvider timeProvider, ILogger<EventRecorder> logger)
+{
+    public const string Component = "connectors-controller";
+
+    /// <summary>One Event per condition whose status changed (first appearance counts only when not True).</summary>
+    public async Task RecordChangesAsync(IKubeObject subject, IReadOnlyList<Condition>? before, IReadOnlyList<Condition> after, CancellationToken cancellationToken)
+    {
+        foreach (var condition in after)
+        {
+            var previous = before?.FirstOrDefault(c => c.Type == condition.Type);
+            if (previous?.Status == condition.Status || (previous is null && condition.Status != ConditionStatus.False))
+            {
+                continue;
+            }
+
+            var reason = string.IsNullOrEmpty(condition.Reason) ? condition.Type + condition.Status : condition.Reason;
+            var message = $"{condition.Type} is {condition.Status}" + (string.IsNullOrEmpty(condition.Message) ? string.Empty : ": " + condition.Message);
+            await RecordAsync(subject, condition.Status == ConditionStatus.False ? "Warning" : "Normal", reason, message, cancellationToken);
+        }
+    }
+
+    public async Task RecordAsync(IKubeObject subject, string type, string reason, string message, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var ns = string.IsNullOrEmpty(subject.Metadata.Namespace) ? "default" : subject.Metadata.Namespace;
+        var name = subject.Metadata.Name!;
+        var evt = new Event
+        {
+            Metadata = new ObjectMeta { Name = $"{name}.{now.ToUnixTimeMilliseconds():x}{Random.Shared.Next(0x1000):x3}", Namespace = ns },
+            InvolvedObject = new ObjectReference
+            {
+                ApiVersion = subject.ApiVersion,
+                Kind = subject.Kind,
+                Name = name,
+                Namespace = subject.Metadata.Namespace,
+                Uid = subject.Metadata.Uid,
+                ResourceVersion = subject.Metadata.ResourceVersion,
+            },
+            Type = type,
+            Reason = reason,
+            Message = message.Length > 1024 ? message[..1024] : message,
+            Count = 1,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Source = new EventSource { Component = Component },
+            ReportingComponent = Component,
+            ReportingInstance = Environment.MachineName,
+        };
+        var result = await client.CreateAsync(evt, cancellationToken);
+        if (!result.IsOk)
+        {
+            Log.EventFailed(logger, subject.Kind ?? "object", ns + "/" + name, reason, result.Outcome, result.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2301, LogLevel.Debug, "Could not record Event {Reason} on {Kind} {Object}: {Outcome} {Message}")]
+        public static partial void EventFailed(ILogger logger, string kind, string @object, string reason, KubeOutcome outcome, string? message);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Connectors.Modules.Csi;
+
+/// <summary>Finds the volume's Connectors and their ConnectorClasses in the watch caches.</summary>
+internal static class ConnectorResolver
+{
+    public static List<MountedConnector> Resolve(ICsiKube kube, IReadOnlyList<ConnectorRef> refs)
+    {
+        var result = new List<MountedConnector>(refs.Count);
+        foreach (var reference in refs)
+        {
+            // The message is the original driver's, which users search for (troubleshooting catalogue).
+            var connector = kube.GetConnector(reference.Namespace, reference.Name)
+                ?? throw new RpcException(GrpcStatusCode.NotFound, $"connector \"{reference.Name}\" not found");
+            var className = connector.Spec.ConnectorClassName;
+            if (string.IsNullOrEmpty(className))
+            {
+                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"connector \"{reference}\" has no spec.connectorClassName");
+            }
+
+            var connectorClass = kube.GetConnectorClass(className)
+                ?? throw new RpcException(GrpcStatusCode.FailedPrecondition, $"connectorclass \"{className}\" of connector \"{reference}\" not found");
+            var proxy = connector.Status?.Proxy?.HttpAddress?.Url;
+            if (string.IsNullOrEmpty(proxy) || !Uri.TryCreate(proxy, UriKind.Absolute, out _))
+            {
+                // Retryable: the controller writes the address once the connector's Service exists.
+                throw new RpcException(GrpcStatusCode.Unavailable, $"connector \"{reference}\" has no proxy address yet (status.proxy.httpAddress.url): it is not ready");
+            }
+
+            result.Add(new MountedConnector(reference, connector, connectorClass, proxy));
+        }
+
+        return result;
+    }
+}

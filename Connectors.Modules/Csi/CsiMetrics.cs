@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Connectors.Modules.Csi;
+
+/// <summary>
+/// Meter <c>Connectors.Csi</c>: publish and unpublish counts and latency by outcome (the gRPC status name).
+/// Never labels with names of pods, connectors or files, and never sees file contents.
+/// </summary>
+internal sealed class CsiMetrics : IDisposable
+{
+    private readonly Meter _meter = new("Connectors.Csi");
+    private readonly Counter<long> _publishes;
+    private readonly Histogram<double> _publishSeconds;
+    private readonly Counter<long> _unpublishes;
+
+    public CsiMetrics()
+    {
+        _publishes = _meter.CreateCounter<long>("connectors.csi.publish.requests", null, "NodePublishVolume calls by outcome.");
+        _publishSeconds = _meter.CreateHistogram<double>("connectors.csi.publish.duration", "s", "NodePublishVolume latency by outcome.");
+        _unpublishes = _meter.CreateCounter<long>("connectors.csi.unpublish.requests", null, "NodeUnpublishVolume calls by outcome.");
+    }
+
+    public void Published(GrpcStatusCode outcome, bool republish, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "outcome", outcome.ToString() }, { "republish", republish ? "true" : "false" } };
+        _publishes.Add(1, tags);
+        _publishSeconds.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public void Unpublished(GrpcStatusCode outcome) => _unpublishes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+
+    public void Dispose() => _meter.Dispose();
+}

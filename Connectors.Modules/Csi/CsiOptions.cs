@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Connectors.Modules.Csi;
+
+/// <summary>Settings of the <c>connectors-csi</c> node driver (section <c>Csi</c>).</summary>
+public sealed class CsiOptions
+{
+    public const string SectionName = "Csi";
+
+    /// <summary>The gRPC endpoint kubelet calls, <c>unix:///path</c>. Defaults to <c>unix:///csi/csi.sock</c>.</summary>
+    [Required]
+    public string Endpoint { get; set; } = "unix:///csi/csi.sock";
+
+    /// <summary>The node id NodeGetInfo answers. Defaults to the <c>NODE_NAME</c> environment variable.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// Mount a tmpfs at each target before writing: <c>auto</c> (default: when the process may mount, i.e. runs
+    /// as root), <c>true</c> or <c>false</c>.
+    /// </summary>
+    [RegularExpression("^(auto|true|false)$", ErrorMessage = "Csi:Tmpfs must be auto, true or false")]
+    public string Tmpfs { get; set; } = "auto";
+
+    /// <summary>Size limit of each tmpfs volume, in bytes, and of the files written into one volume. Defaults to 8 MiB.</summary>
+    [Range(4096, 1L << 30)]
+    public long MaxVolumeBytes { get; set; } = 8L << 20;
+
+    /// <summary>Largest request message accepted, in bytes. Defaults to 4 MiB (the gRPC default).</summary>
+    [Range(1024, 64 << 20)]
+    public int MaxMessageBytes { get; set; } = 4 << 20;
+
+    /// <summary>Largest <c>configuration.params</c> attribute, in bytes. Defaults to 64 KiB.</summary>
+    [Range(2, 1 << 20)]
+    public int MaxParamsBytes { get; set; } = 64 << 10;
+
+    /// <summary>Whether one volume may mount several connectors (the original's <c>enable-multi-connector</c>). Defaults to true.</summary>
+    public bool MultiConnector { get; set; } = true;
+
+    /// <summary>Audience every issued token carries besides the proxy URL. Defaults to the API server's.</summary>
+    [Required]
+    public string ApiAudience { get; set; } = "https://kubernetes.default.svc.cluster.local";
+
+    /// <summary>Namespace holding the proxy CA Secret <c>connectors-proxy-ca</c>. Bound from <c>Components:Namespace</c>.</summary>
+    [Required]
+    public string ComponentsNamespace { get; set; } = "connectors-system";
+
+    /// <summary>
+    /// How long an allowed SubjectAccessReview (ServiceAccount may get Connector) is reused. Defaults to 10 seconds;
+    /// zero asks every time. Denials are never reused.
+    /// </summary>
+    public TimeSpan AccessReviewCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The plugin version GetPluginInfo reports. Defaults to the assembly's informational version.</summary>
+    public string? Version { get; set; }
+}

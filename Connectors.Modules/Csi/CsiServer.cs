@@ -1,0 +1,94 @@
+using Connectors.Modules.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Modules.Csi;
+
+/// <summary>
+/// The driver's gRPC listener: Kestrel, HTTP/2 only (h2c with prior knowledge, as gRPC clients speak it) on a
+/// unix socket. A stale socket file from a previous run is removed first.
+/// </summary>
+internal sealed partial class CsiServer(
+    IdentityService identity, NodeService node, IOptions<CsiOptions> options, ILoggerFactory loggerFactory) : IHostedService, IReadinessCheck, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<CsiServer>();
+    private WebApplication? _app;
+
+    public string Name => "csi-socket";
+
+    public bool IsReady => _app is not null;
+
+    /// <summary>The socket path, once listening.</summary>
+    public string? SocketPath { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var path = CsiEndpoint.ParseUnixPath(options.Value.Endpoint);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            File.Delete(path);
+            Log.RemovedStaleSocket(_logger, path);
+        }
+
+        var dispatcher = new GrpcDispatcher(loggerFactory.CreateLogger<GrpcDispatcher>(), options.Value.MaxMessageBytes);
+        CsiMethods.Map(dispatcher, identity, node);
+        var builder = ServerBuilder.Create(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.Value.MaxMessageBytes + GrpcFraming.PrefixLength;
+            k.ListenUnixSocket(path, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next));
+            });
+        });
+        var app = builder.Build();
+        app.Run(dispatcher.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        SocketPath = path;
+        if (!OperatingSystem.IsWindows())
+        {
+            // Whoever can connect can have tokens issued for any ServiceAccount: only the owner (kubelet runs as root).
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        Log.Listening(_logger, path, node.NodeId);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+
+        if (SocketPath is not null)
+        {
+            File.Delete(SocketPath);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(7010, LogLevel.Information, "CSI driver connectors-csi listening on unix://{Path} as node {NodeId}")]
+        public static partial void Listening(ILogger logger, string path, string nodeId);
+
+        [LoggerMessage(7011, LogLevel.Information, "Removed the stale CSI socket {Path}")]
+        public static partial void RemovedStaleSocket(ILogger logger, string path);
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Connectors.Modules.Probes;
+
+/// <summary>Probe settings (section <c>Probes</c>; flag <c>--probe-timeout</c>).</summary>
+public sealed class ProbeOptions
+{
+    public const string SectionName = "Probes";
+
+    /// <summary>Upper bound for one probe request, from connect to response headers. Defaults to 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many redirects a probe follows before reporting the last 3xx. Defaults to 10 (as Go).</summary>
+    [Range(1, 50)]
+    public int MaxRedirects { get; set; } = 10;
+}

@@ -1,0 +1,15 @@
+namespace Connectors.Modules.Probes;
+
+/// <summary>A probe ready to send: method, absolute URL, headers (values may hold credentials: never log them).</summary>
+/// <param name="Method"><c>GET</c> or <c>POST</c>.</param>
+/// <param name="Url">The absolute URL, path and query as rendered.</param>
+/// <param name="Headers">Header names (Go-canonical) and values, repeats allowed; a <c>Host</c> entry sets the Host header.</param>
+/// <param name="FollowRedirects">Follow 3xx answers (Go's default, up to 10); false reports the 3xx itself.</param>
+public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers, bool FollowRedirects)
+{
+    /// <summary>The URL without user info, as messages show it.</summary>
+    public string DisplayUrl => Url.UserInfo.Length == 0 ? Url.OriginalString : Url.OriginalString.Replace(Url.UserInfo + "@", string.Empty, StringComparison.Ordinal);
+
+    /// <summary>The URL without user info and query (a query may carry a token), as logs show it.</summary>
+    public string LogUrl => DisplayUrl.Split('?', 2)[0];
+}

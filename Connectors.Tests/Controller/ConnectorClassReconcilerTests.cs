@@ -1,0 +1,111 @@
+using Connectors.Modules.Controller;
+using Connectors.Modules.Model;
+using Connectors.Tests.Support;
+using static Connectors.Tests.Controller.ControllerTestBed;
+
+namespace Connectors.Tests.Controller;
+
+[TestFixture]
+public sealed class ConnectorClassReconcilerTests
+{
+    private ControllerTestBed _bed = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        _bed = await ControllerTestBed.StartAsync(timeout.Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _bed.DisposeAsync();
+
+    private Task<ConnectorClass> WaitForAsync(string name, string type, string status, CancellationToken cancellationToken) =>
+        _bed.Controller.WaitForAsync<ConnectorClass>(null, name, c => Find(c.Status?.Conditions, type)?.Status == status, cancellationToken);
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_BuiltInProxyNoApi_ReadyWithProxyAddress(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        await _bed.Controller.CreateAsync(Fixtures.GitClass(name), cancellationToken);
+        var connectorClass = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Find(connectorClass.Status!.Conditions, ConditionTypes.ApiReady)!.Reason, Is.EqualTo(ConditionReasons.NonApi));
+            Assert.That(Find(connectorClass.Status.Conditions, ConditionTypes.ProxyReady)!.Status, Is.EqualTo(ConditionStatus.True));
+            Assert.That(connectorClass.Status.Proxy!.HttpAddress!.Url, Is.EqualTo("http://connectors-proxy-service.connectors-system.svc.cluster.local"));
+            Assert.That(connectorClass.Status.Api, Is.Null);
+            Assert.That(connectorClass.Status.ObservedGeneration, Is.EqualTo(connectorClass.Metadata.Generation));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_NoProxy_NonProxy(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        await _bed.Controller.CreateAsync(Fixtures.GitClass(name, withProxy: false), cancellationToken);
+        var connectorClass = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        Assert.That(Find(connectorClass.Status!.Conditions, ConditionTypes.ProxyReady)!.Reason, Is.EqualTo(ConditionReasons.NonProxy));
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ProxyServiceMissingThenCreated_FalseThenTrue(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var ns = await _bed.NamespaceAsync(cancellationToken);
+        await _bed.Controller.CreateAsync(Fixtures.GitClass(name, proxyNamespace: ns), cancellationToken);
+        var missing = await WaitForAsync(name, ConditionTypes.ProxyReady, ConditionStatus.False, cancellationToken);
+        var proxy = Find(missing.Status!.Conditions, ConditionTypes.ProxyReady)!;
+        Assert.That((proxy.Reason, proxy.Message), Is.EqualTo((ConditionReasons.ProxyServiceNotFound, $"Service connectors-proxy-service not found in namespace {ns}")));
+        await _bed.Controller.CreateAsync(ProxyService(ns), cancellationToken);
+        await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ApiAbsoluteUri_TriedAndResolved(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.Api = new ConnectorClassApi { Uri = _bed.Tool.BaseAddress + "api" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var ready = await WaitForAsync(name, ConditionTypes.ApiReady, ConditionStatus.True, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ready.Status!.Api!.Address!.Url, Is.EqualTo(_bed.Tool.BaseAddress + "api"));
+            Assert.That(_bed.Tool.Requests.Any(r => r.PathAndQuery == "/api"), Is.True, "the API was tried (its 404 is ignored)");
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ApiServiceRefUnreachable_ConnectionFailed(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.Api = new ConnectorClassApi { Ref = new ServiceRef { Kind = "Service", Name = WellKnown.ProxyServiceName }, Uri = "/api" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var failed = await WaitForAsync(name, ConditionTypes.ApiReady, ConditionStatus.False, cancellationToken);
+        var api = Find(failed.Status!.Conditions, ConditionTypes.ApiReady)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(api.Reason, Is.EqualTo(ConditionReasons.ConnectionFailed));
+            Assert.That(api.Message, Does.StartWith("Get \"http://connectors-proxy-service.connectors-system.svc.cluster.local/api\": "));
+            Assert.That(Find(failed.Status.Conditions, ConditionTypes.Ready)!.Status, Is.EqualTo(ConditionStatus.False));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_RegoAndCel_ReportedUnsupported(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.Proxy!.AuthExtractor = new AuthExtractor { Rego = "package proxy" };
+        connectorClass.Spec.LivenessProbe!.Http!.Response = new ProbeResponse { Cel = "statusCode == 200" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var failed = await WaitForAsync(name, ConditionTypes.ProxyReady, ConditionStatus.False, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Find(failed.Status!.Conditions, ConditionTypes.ProxyReady)!.Reason, Is.EqualTo(ConditionReasons.Unsupported));
+            Assert.That(failed.Status.Annotations![ConnectorClassReconciler.UnsupportedAnnotation], Does.Contain("spec.livenessProbe.http.response.cel"));
+        }
+    }
+}

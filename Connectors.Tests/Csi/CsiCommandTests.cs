@@ -1,0 +1,97 @@
+using Connectors.Host.Cli;
+using Connectors.Modules.Observability;
+using Connectors.Tests.Support;
+
+namespace Connectors.Tests.Csi;
+
+[TestFixture]
+public sealed class CsiCommandTests
+{
+    [Test, CancelAfter(30_000)]
+    public async Task Publish_ThenUnpublish_WritesListsAndRemovesVolume(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        var target = driver.Directory.Combine("pod", "mount");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var (code, output, error) = await RunAsync(cancellationToken, "csi", "publish", "--endpoint", "unix://" + driver.SocketPath,
+            "--target", target, "--connector", "team/git", "--pod-namespace", "team", "--service-account", "builder",
+            "--attribute", "token.expiration=15m");
+        var (unpublishCode, unpublishOutput, _) = await RunAsync(cancellationToken, "csi", "unpublish", "--endpoint", "unix://" + driver.SocketPath, "--target", target);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, error);
+            Assert.That(output, Does.Contain("published csi-").And.Contain("  context.token (20 bytes)"));
+            Assert.That(driver.Kube.TokenRequests.Single().Spec.ExpirationSeconds, Is.EqualTo(900));
+            Assert.That(unpublishCode, Is.Zero);
+            Assert.That(unpublishOutput, Does.StartWith("unpublished csi-"));
+            Assert.That(Directory.Exists(target), Is.False);
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Publish_UnknownConnector_ExitsOneWithTheRpcError(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        var target = driver.Directory.Combine("pod", "mount");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var (code, _, error) = await RunAsync(cancellationToken, "csi", "publish", "--endpoint", "unix://" + driver.SocketPath,
+            "--target", target, "--connector", "nope", "--pod-namespace", "team", "--service-account", "builder");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Is.EqualTo("connectors: rpc error: code = NotFound desc = connector \"nope\" not found\n"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Info_Driver_PrintsNameNodeAndReadiness(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        var (code, output, _) = await RunAsync(cancellationToken, "csi", "info", "--endpoint", "unix://" + driver.SocketPath);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero);
+            Assert.That(output, Does.Match(@"^connectors-csi \d+\.\d+\.\d+\S* node=node-1 ready=true\n$"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Publish_Outcomes_AreCountedByStatusWithoutNames(CancellationToken cancellationToken)
+    {
+        using var collector = new MetricsCollector();
+        await using var driver = await StartAsync(cancellationToken);
+        Directory.CreateDirectory(driver.Directory.Combine("pod"));
+        await RunAsync(cancellationToken, "csi", "publish", "--endpoint", "unix://" + driver.SocketPath, "--target", driver.Directory.Combine("pod", "a"),
+            "--connector", "git", "--pod-namespace", "team", "--service-account", "builder");
+        await RunAsync(cancellationToken, "csi", "publish", "--endpoint", "unix://" + driver.SocketPath, "--target", driver.Directory.Combine("pod", "b"),
+            "--connector", "nope", "--pod-namespace", "team", "--service-account", "builder");
+        var text = new StringWriter();
+        PrometheusTextWriter.Write(text, collector.Snapshot());
+        var families = PrometheusText.Parse(text.ToString());
+        var requests = families["connectors_csi_publish_requests_total"].Samples;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(requests.Single(s => s.Labels["outcome"] == "OK").Value, Is.GreaterThanOrEqualTo(1));
+            Assert.That(requests.Single(s => s.Labels["outcome"] == "NotFound").Value, Is.GreaterThanOrEqualTo(1));
+            Assert.That(families, Does.ContainKey("connectors_csi_publish_duration_seconds"));
+            Assert.That(text.ToString(), Does.Not.Contain("token-team").And.Not.Contain("nope"));
+        }
+    }
+
+    private static async Task<CsiTestDriver> StartAsync(CancellationToken cancellationToken)
+    {
+        var driver = await CsiTestDriver.StartAsync(cancellationToken);
+        driver.Kube.Add(CsiRequests.Class("gitlab"));
+        driver.Kube.Add(CsiRequests.Connector("git", "gitlab"));
+        driver.Kube.Allow(CsiRequests.User, "team", "git");
+        return driver;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await ConnectorsCommandLine.InvokeAsync(args, output, error, cancellationToken);
+        return (code, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography.X509Certificates;
+using Connectors.Modules.Templates;
+
+namespace Connectors.Tests.Templates;
+
+/// <summary>Sprig functions whose results cannot be compared byte for byte with Go in the conformance suite.</summary>
+[TestFixture]
+public sealed class SprigFunctionsTests
+{
+    private static readonly RenderOptions Allowed = RenderOptions.Default with { AllowNondeterministicFunctions = true };
+
+    private static RenderResult Render(string text, RenderOptions? options = null, string json = "{}") =>
+        TemplateEngine.Shared.Render("s", text, TemplateValue.ParseJson(json), options ?? RenderOptions.Default, CancellationToken.None);
+
+    [Test]
+    public void Verify_HashMadeByGoBcrypt_Matches()
+    {
+        // Made by golang.org/x/crypto/bcrypt.GenerateFromPassword("gitpass", 10).
+        const string goHash = "$2a$10$b11DLh62NLOfzV5c1wRoROwaDYanmquR1wLu1VDV11TPMm9VH1dZm";
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Bcrypt.Verify("gitpass", goHash), Is.True);
+            Assert.That(Bcrypt.Verify("wrong", goHash), Is.False);
+        }
+    }
+
+    [Test]
+    public void Render_Htpasswd_IsUserAndVerifiableBcrypt()
+    {
+        var output = Render("{{ htpasswd \"user\" \"secret\" }}", Allowed).Output!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(output, Does.StartWith("user:$2a$10$").And.Length.EqualTo(5 + 60));
+            Assert.That(Bcrypt.Verify("secret", output[5..]), Is.True);
+        }
+    }
+
+    [Test]
+    public void Render_HtpasswdWithColon_ReturnsSprigMessage()
+    {
+        Assert.That(Render("{{ htpasswd \"a:b\" \"x\" }}", Allowed).Output, Is.EqualTo("invalid username: a:b"));
+    }
+
+    [Test]
+    public void Render_DerivePassword_MatchesGo()
+    {
+        // Go + sprig 3.2.3 give ZedaFaxcZaso9* for these inputs (Master Password, scrypt N=32768 r=8 p=2).
+        Assert.That(Render("{{ derivePassword 1 \"long\" \"password\" \"user\" \"example.com\" }}").Output, Is.EqualTo("ZedaFaxcZaso9*"));
+    }
+
+    [Test]
+    public void Render_GenSignedCert_ChainsToGeneratedCa()
+    {
+        var result = Render("{{ $ca := genCA \"my-ca\" 30 }}{{ $c := genSignedCert \"svc\" (list \"10.0.0.1\") (list \"svc.local\") 10 $ca }}{{ $ca.Cert }}|{{ $c.Cert }}|{{ $c.Key }}", Allowed);
+        Assert.That(result.Error, Is.Null);
+        var parts = result.Output!.Split('|');
+        using var ca = X509Certificate2.CreateFromPem(parts[0]);
+        using var cert = X509Certificate2.CreateFromPem(parts[1], parts[2]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ca.Subject, Is.EqualTo("CN=my-ca"));
+            Assert.That(cert.Issuer, Is.EqualTo("CN=my-ca"));
+            Assert.That(cert.HasPrivateKey, Is.True);
+            Assert.That(parts[2], Does.StartWith("-----BEGIN RSA PRIVATE KEY-----"));
+            Assert.That(cert.NotAfter - cert.NotBefore, Is.EqualTo(TimeSpan.FromDays(10)).Within(TimeSpan.FromMinutes(1)));
+        }
+    }
+
+    [TestCase("{{ genCA \"x\" 1 }}")]
+    [TestCase("{{ bcrypt \"x\" }}")]
+    [TestCase("{{ randNumeric 3 }}")]
+    [TestCase("{{ shuffle \"abc\" }}")]
+    [TestCase("{{ expandenv \"$HOME\" }}")]
+    [TestCase("{{ getHostByName \"localhost\" }}")]
+    [TestCase("{{ ago 1 }}")]
+    public void Render_SideEffectFunctions_DisabledByDefault(string text)
+    {
+        Assert.That(Render(text).Error, Does.Contain("is disabled when rendering configurations"));
+    }
+
+    [Test]
+    public void Render_UrlParse_HasSprigKeys()
+    {
+        var output = Render("{{ $u := urlParse \"https://u:p@h.example:8443/a%20b?q=1#f\" }}{{ $u.scheme }}|{{ $u.host }}|{{ $u.hostname }}|{{ $u.path }}|{{ $u.query }}|{{ $u.fragment }}|{{ $u.userinfo }}|{{ $u.port }}").Output;
+        Assert.That(output, Is.EqualTo("https|h.example:8443|h.example|/a b|q=1|f|u:p|<no value>"));
+    }
+
+    [Test]
+    public void Render_FromJsonNumbers_AreFloat64()
+    {
+        Assert.That(Render("{{ $j := fromJson \"{\\\"port\\\":8080,\\\"big\\\":12345678901}\" }}{{ $j.port }} {{ $j.big }} {{ typeOf $j.port }}").Output, Is.EqualTo("8080 1.2345678901e+10 float64"));
+    }
+
+    [Test]
+    public void Render_RepeatBeyondOutputLimit_FailsFast()
+    {
+        var result = Render("{{ repeat 100000000 \"abcdefghij\" }}");
+        Assert.That(result.Error, Does.Contain("exceeds the limit"));
+    }
+}
