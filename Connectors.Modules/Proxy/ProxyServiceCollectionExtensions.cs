@@ -5,6 +5,7 @@ using Connectors.Modules.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
 
@@ -20,7 +21,14 @@ public static class ProxyServiceCollectionExtensions
         services.AddKubeCache<Connector>();
         services.AddKubeCache<ConnectorClass>();
         services.AddKubeCache<Secret>();
-        services.AddKubeCache<ConfigMap>(o => o.FieldSelector = "metadata.name=" + WellKnown.ConfigMapName);
+        // Only connectors-config in the components namespace: the proxy's RBAC reads ConfigMaps there and nowhere else.
+        // Registered first so AddKubeCache keeps these options (the namespace comes from configuration).
+        services.TryAddSingleton(sp => new ResourceCacheOptions<ConfigMap>
+        {
+            Namespace = sp.GetRequiredService<IOptions<ProxyOptions>>().Value.ComponentsNamespace,
+            FieldSelector = "metadata.name=" + WellKnown.ConfigMapName,
+        });
+        services.AddKubeCache<ConfigMap>();
         services.TryAddSingleton<IConnectorDirectory, KubeConnectorDirectory>();
         services.TryAddSingleton<IAccessReviewClient, KubeAccessReviewClient>();
         return services.AddProxyCore();

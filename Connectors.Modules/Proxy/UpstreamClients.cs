@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Connectors.Modules.Model;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
@@ -17,6 +19,7 @@ internal sealed class UpstreamClients : IDisposable
     private readonly ProxyOptions _options;
     private readonly HttpMessageInvoker _default;
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _withBundle = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<Secret, HttpMessageInvoker> _bySecret = new();
 
     public UpstreamClients(IOptions<ProxyOptions> options)
     {
@@ -24,7 +27,14 @@ internal sealed class UpstreamClients : IDisposable
         _default = new HttpMessageInvoker(CreateHandler(null), disposeHandler: true);
     }
 
-    /// <summary>The invoker for a Connector with the given PEM CA bundle (null or empty = system CAs only).</summary>
+    /// <summary>
+    /// The invoker for a Connector whose <c>caCertSecretRef</c> Secret is <paramref name="caSecret"/> (key <c>ca.crt</c>;
+    /// null = system CAs only). Resolved once per Secret object: the watch cache hands out a new one on change.
+    /// </summary>
+    public HttpMessageInvoker For(Secret? caSecret) =>
+        caSecret is null ? _default : _bySecret.GetValue(caSecret, secret => For(ReadBundle(secret)));
+
+    /// <summary>The invoker for a PEM CA bundle (null or empty = system CAs only).</summary>
     public HttpMessageInvoker For(string? caBundlePem)
     {
         if (string.IsNullOrWhiteSpace(caBundlePem))
@@ -44,6 +54,9 @@ internal sealed class UpstreamClients : IDisposable
             invoker.Dispose();
         }
     }
+
+    private static string? ReadBundle(Secret secret) =>
+        secret.Data?.TryGetValue("ca.crt", out var bytes) == true ? Encoding.UTF8.GetString(bytes) : secret.StringData?.GetValueOrDefault("ca.crt");
 
     private SocketsHttpHandler CreateHandler(RemoteCertificateValidationCallback? validation) => new()
     {

@@ -21,7 +21,7 @@ internal sealed partial class UpstreamSender(
         HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, LocationRewrite? rewrite, CancellationToken cancellationToken)
     {
         using var request = Forwarder.CreateRequest(context, upstream, strip, out var body);
-        string? caBundle = null;
+        Secret? caBundle = null;
         if (check.Connector is { } connector)
         {
             var injected = Inject(request, connector, key);
@@ -58,16 +58,8 @@ internal sealed partial class UpstreamSender(
         return injection.Inject(request, secret, authType);
     }
 
-    private string? ReadCaBundle(Connector connector, ConnectorKey key)
-    {
-        if (connector.Spec.CaCertSecretRef?.Name is not { Length: > 0 } name || directory.GetSecret(key.Namespace, name) is not { } secret)
-        {
-            return null;
-        }
-
-        return secret.Data?.TryGetValue("ca.crt", out var bytes) == true ? System.Text.Encoding.UTF8.GetString(bytes)
-            : secret.StringData?.GetValueOrDefault("ca.crt");
-    }
+    private Secret? ReadCaBundle(Connector connector, ConnectorKey key) =>
+        connector.Spec.CaCertSecretRef?.Name is { Length: > 0 } name ? directory.GetSecret(key.Namespace, name) : null;
 
     private static partial class Log
     {

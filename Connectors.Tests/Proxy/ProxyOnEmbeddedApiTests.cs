@@ -23,6 +23,7 @@ public sealed class ProxyOnEmbeddedApiTests
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
         await using var origin = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), cancellationToken);
         await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"team"}}""", cancellationToken);
+        await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"connectors-system"}}""", cancellationToken);
         await api.CreateAsync("api/v1/namespaces/team/serviceaccounts", """{"metadata":{"name":"builder"}}""", cancellationToken);
         await api.CreateAsync("api/v1/namespaces/team/secrets",
             """{"metadata":{"name":"git-creds"},"type":"kubernetes.io/basic-auth","stringData":{"username":"gituser","password":"first"}}""", cancellationToken);
@@ -62,11 +63,23 @@ public sealed class ProxyOnEmbeddedApiTests
         }
 
         var seen = origin.Seen.ToArray();
+        // The feature flag (namespaced ConfigMap cache) makes connectors/proxy required too; builder lacks it.
+        await api.CreateAsync("api/v1/namespaces/connectors-system/configmaps",
+            """{"metadata":{"name":"connectors-config"},"data":{"enable-connector-proxy-permissions":"true"}}""", cancellationToken);
+        var flagged = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 100 && flagged == HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(50, cancellationToken);
+            flagged = await SendAsync(defaultAudience);
+        }
+
         using (Assert.EnterMultipleScope())
         {
             Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden }));
             Assert.That(seen[0].Headers["Authorization"], Is.EqualTo(Basic("gituser", "first")));
             Assert.That(seen[^1].Headers["Authorization"], Is.EqualTo(rotated));
+            Assert.That(flagged, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(host.Services.GetRequiredService<ResourceCacheOptions<ConfigMap>>().Namespace, Is.EqualTo("connectors-system"), "RBAC allows ConfigMaps only there");
         }
 
         await host.StopAsync(cancellationToken);
@@ -81,6 +94,7 @@ public sealed class ProxyOnEmbeddedApiTests
         {
             ["Kube:Kubeconfig"] = kubeconfig,
             ["Proxy:Listen"] = "127.0.0.1:0",
+            ["Components:Namespace"] = "connectors-system",
         });
         builder.Logging.ClearProviders();
         builder.Services.AddProxy();
