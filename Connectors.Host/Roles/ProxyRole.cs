@@ -1,4 +1,5 @@
 using Connectors.Host.Cli;
+using Connectors.Modules.Credentials;
 using Connectors.Modules.Proxy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ internal sealed class ProxyRole : IRole
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddProxy();
+        services.AddSingleton<IHeaderTemplateRenderer, TemplateHeaderRenderer>();
         // A bad duration fails the start with one line (FormatException), like every other flag.
         services.AddOptions<ProxyOptions>().Configure(options =>
         {

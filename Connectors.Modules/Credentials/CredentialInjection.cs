@@ -9,10 +9,12 @@ namespace Connectors.Modules.Credentials;
 public sealed class CredentialInjection
 {
     private readonly Dictionary<string, ICredentialInjector> _injectors;
+    private readonly IHeaderTemplateRenderer? _renderer;
 
-    public CredentialInjection(IEnumerable<ICredentialInjector> injectors)
+    public CredentialInjection(IEnumerable<ICredentialInjector> injectors, IEnumerable<IHeaderTemplateRenderer>? renderers = null)
     {
         ArgumentNullException.ThrowIfNull(injectors);
+        _renderer = renderers?.FirstOrDefault();
         _injectors = new Dictionary<string, ICredentialInjector>(StringComparer.Ordinal);
         foreach (var injector in injectors)
         {
@@ -35,18 +37,24 @@ public sealed class CredentialInjection
             return InjectionResult.NoCredential;
         }
 
+        // A class that declares how to inject (generator.headers) wins over the Secret type's built-in injection.
+        if (authType?.Generator is { Headers.Count: > 0 } generator && _renderer is not null)
+        {
+            return GeneratorInjector.Inject(request, secret, authType, generator, _renderer);
+        }
+
         var type = string.IsNullOrEmpty(secret.Type) ? SecretTypes.Opaque : secret.Type;
         if (_injectors.TryGetValue(type, out var injector))
         {
             return injector.Inject(request, secret);
         }
 
-        if (authType?.Generator is { } generator && (generator.Headers is { Count: > 0 } || generator.Rego is not null))
+        if (authType?.Generator is { } unsupported && (unsupported.Headers is { Count: > 0 } || unsupported.Rego is not null))
         {
-            // Templated and Rego generators need the Go template engine (branch templates) or OPA: refuse loudly
-            // rather than forward without the credential the class asked for.
+            // Rego generators need OPA, which .NET does not have: refuse loudly rather than forward without the
+            // credential the class asked for.
             return new(InjectionOutcome.Unsupported,
-                $"auth type \"{authType.Name}\" declares a credential generator, which this proxy cannot render yet");
+                $"auth type \"{authType.Name}\" declares a Rego credential generator, which is not supported: use generator.headers");
         }
 
         return new(InjectionOutcome.Unsupported, $"no credential injection for Secret type {type}");

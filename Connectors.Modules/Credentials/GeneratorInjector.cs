@@ -1,0 +1,51 @@
+using Connectors.Modules.Model;
+
+namespace Connectors.Modules.Credentials;
+
+/// <summary>
+/// The native replacement of a class's Rego generator: sets each <c>generator.headers</c> entry, its value
+/// rendered over the Secret, on requests under <c>generator.pathPrefix</c> (all requests when empty).
+/// </summary>
+internal static class GeneratorInjector
+{
+    public static InjectionResult Inject(HttpRequestMessage request, Secret secret, AuthType authType, AuthGenerator generator, IHeaderTemplateRenderer renderer)
+    {
+        if (!string.IsNullOrEmpty(generator.PathPrefix)
+            && !(request.RequestUri?.AbsolutePath ?? "/").StartsWith(generator.PathPrefix, StringComparison.Ordinal))
+        {
+            return InjectionResult.NoCredential;
+        }
+
+        var data = Decode(secret);
+        var values = new List<(string Name, string Value)>(generator.Headers!.Count);
+        foreach (var header in generator.Headers!)
+        {
+            var value = renderer.Render($"{authType.Name}.generator.{header.Name}", header.Value, data, out var error);
+            if (value is null)
+            {
+                return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: {error}");
+            }
+
+            values.Add((header.Name, value));
+        }
+
+        foreach (var (name, value) in values)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return InjectionResult.Injected;
+    }
+
+    private static Dictionary<string, string> Decode(Secret secret)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in (secret.Data?.Keys ?? Enumerable.Empty<string>()).Concat(secret.StringData?.Keys ?? Enumerable.Empty<string>()))
+        {
+            data[key] = SecretData.Read(secret, key) ?? string.Empty;
+        }
+
+        return data;
+    }
+}
