@@ -78,8 +78,10 @@ internal static class TemplateBatch
 
     public static string Bench(List<Case> cases, int iterations, CancellationToken cancellationToken)
     {
-        // Warm up (parse every template, let tiered JIT settle on optimized code), then measure steady state.
-        for (var i = 0; i < Math.Max(5, iterations / 5); i++)
+        // Warm up (parse every template, call every function often enough for tiered JIT to promote it), wait for
+        // the background tier-1 compilations, then measure the steady state a long-running driver sees.
+        var warmup = Stopwatch.GetTimestamp();
+        for (var i = 0; i < 50 || Stopwatch.GetElapsedTime(warmup) < TimeSpan.FromSeconds(3); i++)
         {
             foreach (var c in cases)
             {
@@ -87,8 +89,10 @@ internal static class TemplateBatch
             }
         }
 
-        Thread.Sleep(500);
+        Thread.Sleep(1000);
         long renders = 0, bytes = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < iterations; i++)
         {
@@ -101,6 +105,9 @@ internal static class TemplateBatch
         }
 
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return string.Create(CultureInfo.InvariantCulture, $"{{\"engine\":\"csharp\",\"renders\":{renders},\"bytes\":{bytes},\"seconds\":{seconds:F6},\"rendersPerSecond\":{renders / seconds:F0}}}");
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"engine\":\"csharp\",\"renders\":{renders},\"bytes\":{bytes},\"seconds\":{seconds:F6},\"rendersPerSecond\":{renders / seconds:F0},\"cpuSeconds\":{cpu:F6},\"rendersPerCpuSecond\":{renders / cpu:F0}}}");
     }
 }

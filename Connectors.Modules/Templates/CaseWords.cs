@@ -57,13 +57,20 @@ internal static class CaseWords
     public static string ToDelimited(string s, char connector)
     {
         var sb = new StringBuilder(s.Length + 4);
+        var glued = false;
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
             if (IsConnector(c))
             {
                 sb.Append(connector);
+                glued = false;
                 continue;
+            }
+
+            if (!char.IsLower(c) && !char.IsDigit(c))
+            {
+                glued = false;
             }
 
             if (i > 0 && !IsConnector(s[i - 1]))
@@ -71,10 +78,14 @@ internal static class CaseWords
                 var prev = s[i - 1];
                 var next = i + 1 < s.Length ? s[i + 1] : '\0';
                 var boundary = (char.IsUpper(c) && (char.IsLower(prev) || char.IsDigit(prev)))
-                    || (char.IsUpper(c) && char.IsUpper(prev) && char.IsLower(next));
+                    || (char.IsUpper(c) && char.IsUpper(prev) && char.IsLower(next))
+                    || (!glued && char.IsDigit(c) && char.IsLetter(prev) && DigitsThenLower(s, i));
                 if (boundary)
                 {
                     sb.Append(connector);
+
+                    // After "_2" in "HTTP2xx", xstrings keeps following letters and digits in the same word.
+                    glued = char.IsDigit(c);
                 }
             }
 
@@ -84,12 +95,16 @@ internal static class CaseWords
         return sb.ToString();
     }
 
-    private static void Flush(List<string> words, StringBuilder current)
+    /// <summary>xstrings: digits between letters start a new word when lower-case letters follow them
+    /// (HTTP2xx → http_2xx, abc123def → abc_123def); before an upper-case word they stay with the previous one.</summary>
+    private static bool DigitsThenLower(string s, int i)
     {
-        if (current.Length > 0)
+        var j = i;
+        while (j < s.Length && char.IsDigit(s[j]))
         {
-            words.Add(current.ToString());
-            current.Clear();
+            j++;
         }
+
+        return j < s.Length && char.IsLower(s[j]);
     }
 }

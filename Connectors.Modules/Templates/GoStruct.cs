@@ -37,6 +37,3 @@ internal sealed class GoStruct(string typeName, bool pointer, IReadOnlyList<GoFi
         return false;
     }
 }
-
-/// <summary>One field of a <see cref="GoStruct"/>.</summary>
-internal sealed record GoField(string Name, object? Value, bool Embedded = false);

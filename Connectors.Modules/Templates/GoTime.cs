@@ -12,7 +12,7 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
     private static readonly string[] Tokens =
     [
         "January", "Jan", "Monday", "Mon", "MST", "2006", "-07:00:00", "-0700", "-07:00", "-07", "Z07:00:00", "Z0700", "Z07:00", "Z07",
-        "01", "02", "_2", "002", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5", ".000000000", ".00000000", ".0000000",
+        "01", "02", "_2", "03", "04", "05", "06", "15", "PM", "pm", "1", "2", "3", "4", "5", ".000000000", ".00000000", ".0000000",
         ".000000", ".00000", ".0000", ".000", ".00", ".0", ".999999999", ".99999999", ".9999999", ".999999", ".99999", ".9999", ".999", ".99", ".9",
     ];
 
@@ -50,7 +50,7 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
         var t = Value;
         for (var i = 0; i < layout.Length;)
         {
-            var token = Tokens.FirstOrDefault(k => string.CompareOrdinal(layout, i, k, 0, k.Length) == 0 && IsTokenAt(layout, i, k));
+            var token = Tokens.FirstOrDefault(k => string.CompareOrdinal(layout, i, k, 0, k.Length) == 0);
             if (token is null)
             {
                 sb.Append(layout[i++]);
@@ -62,22 +62,6 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
         }
 
         return sb.ToString();
-    }
-
-    private static bool IsTokenAt(string layout, int i, string token)
-    {
-        // Go: "Jan"/"Mon" etc. need no boundary; "2006"-style digits do not either; "1"..."5" only standalone digits.
-        if (token is "Monday" or "January")
-        {
-            return true;
-        }
-
-        if (token.Length == 1 && char.IsAsciiDigit(token[0]))
-        {
-            return true;
-        }
-
-        return true;
     }
 
     private string FormatToken(string token, DateTimeOffset t)
@@ -100,7 +84,6 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
             case "02": return t.Day.ToString("D2", inv);
             case "_2": return t.Day.ToString(inv).PadLeft(2);
             case "2": return t.Day.ToString(inv);
-            case "002": return t.DayOfYear.ToString("D3", inv);
             case "15": return t.Hour.ToString("D2", inv);
             case "03": return (t.Hour % 12 == 0 ? 12 : t.Hour % 12).ToString("D2", inv);
             case "3": return (t.Hour % 12 == 0 ? 12 : t.Hour % 12).ToString(inv);

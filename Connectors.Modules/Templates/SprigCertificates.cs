@@ -12,6 +12,9 @@ internal static partial class SprigFunctions
 {
     private const string CertificateType = "sprig.certificate";
 
+    // buildCustomCert is a pure function of its arguments, and parsing certificates is costly: remember results.
+    private static readonly BoundedCache<(string, string), GoStruct> CustomCerts = new(64);
+
     private static void RegisterCertificates(FunctionTable t)
     {
         const FunctionEffect random = FunctionEffect.Nondeterministic;
@@ -23,7 +26,7 @@ internal static partial class SprigFunctions
         Add(t, "genSelfSignedCertWithKey", [S, L, L, I, S], null, a => MakeSigned(Str(a[0]), a[1], a[2], Int(a[3]), ParseKey(Str(a[4])), null), random);
         Add(t, "genSignedCert", [S, L, L, I, C], null, a => MakeSigned(Str(a[0]), a[1], a[2], Int(a[3]), NewRsa(), (GoStruct)a[4]!), random);
         Add(t, "genSignedCertWithKey", [S, L, L, I, C, S], null, a => MakeSigned(Str(a[0]), a[1], a[2], Int(a[3]), ParseKey(Str(a[5])), (GoStruct)a[4]!), random);
-        Add(t, "buildCustomCert", [S, S], null, a => BuildCustomCert(Str(a[0]), Str(a[1])));
+        Add(t, "buildCustomCert", [S, S], null, a => CustomCerts.GetOrAdd((Str(a[0]), Str(a[1])), k => BuildCustomCert(k.Item1, k.Item2)));
         Add(t, "bcrypt", [S], null, a => Bcrypt.HashPassword(Str(a[0])), random);
         Add(t, "htpasswd", [S, S], null, a => Str(a[0]).Contains(':', StringComparison.Ordinal) ? $"invalid username: {Str(a[0])}" : $"{Str(a[0])}:{Bcrypt.HashPassword(Str(a[1]))}", random);
         Add(t, "derivePassword", [ParamKind.Uint32, S, S, S, S], null, a => MasterPassword.Derive((uint)(long)a[0]!, Str(a[1]), Str(a[2]), Str(a[3]), Str(a[4])));

@@ -10,8 +10,8 @@ internal static partial class SprigFunctions
     {
         AddWithContext(t, "now", [], null, (c, _) => GoTime.Utc(c.Clock.GetUtcNow()), FunctionEffect.Nondeterministic);
         AddWithContext(t, "ago", [A], null, (c, a) => GoDuration.Format(RoundToSecond(c.Clock.GetUtcNow() - TimeOf(c, a[0]).Value)), FunctionEffect.Nondeterministic);
-        AddWithContext(t, "date", [S, A], null, (c, a) => TimeOf(c, a[1]).Format(Str(a[0])));
-        AddWithContext(t, "htmlDate", [A], null, (c, a) => TimeOf(c, a[0]).Format("2006-01-02"));
+        AddWithContext(t, "date", [S, A], null, (c, a) => InZone(TimeOf(c, a[1]), "Local").Format(Str(a[0])));
+        AddWithContext(t, "htmlDate", [A], null, (c, a) => InZone(TimeOf(c, a[0]), "Local").Format("2006-01-02"));
         AddWithContext(t, "dateInZone", [S, A, S], null, (c, a) => InZone(TimeOf(c, a[1]), Str(a[2])).Format(Str(a[0])));
         AddWithContext(t, "date_in_zone", [S, A, S], null, (c, a) => InZone(TimeOf(c, a[1]), Str(a[2])).Format(Str(a[0])));
         AddWithContext(t, "htmlDateInZone", [A, S], null, (c, a) => InZone(TimeOf(c, a[0]), Str(a[1])).Format("2006-01-02"));

@@ -34,24 +34,9 @@ internal static partial class SprigFunctions
         }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> RegexCache = new(StringComparer.Ordinal);
+    private static readonly BoundedCache<string, Regex> RegexCache = new(512);
 
-    private static Regex Regex(string pattern)
-    {
-        if (RegexCache.TryGetValue(pattern, out var cached))
-        {
-            return cached;
-        }
-
-        if (RegexCache.Count > 512)
-        {
-            RegexCache.Clear();
-        }
-
-        var regex = Compile(pattern);
-        RegexCache.TryAdd(pattern, regex);
-        return regex;
-    }
+    private static Regex Regex(string pattern) => RegexCache.GetOrAdd(pattern, Compile);
 
     private static Regex Compile(string pattern)
     {

@@ -327,6 +327,25 @@ for t in ["{{ .héllo }}", "{{ .my-key }}", "{{ index . \"my-key\" }}", "{{ 0x1p
           "{{- /* a */ -}}\n\n  x", "x {{ 1 }}{{/* c */ -}}   y", "{{\"a\"}}{{`b`}}{{'c'}}", "{{ `multi\nline` }}", "{{ \"unterminated }}", "{{ `unterminated }}", "{{ 'x }}"]:
     add(t)
 
+# Sprig corners: case conversion, wrapping, semver ranges, urls, dates.
+for v in ["fooBar", "FooBarBaz", "foo_bar-baz qux", "HTTPServerError", "getHTTPResponse", "Bld4Floor", "HTTP2xx", "a1b2c3", "already_snake", "--lead", "trail__",
+          "ÜberName", "x", "ABC", "a.b.c", "snake_Case", "Camel Case Words", "123abc", "abc123def"]:
+    add("{{ snakecase .v }}|{{ kebabcase .v }}|{{ camelcase .v }}|{{ title .v }}|{{ untitle .v }}|{{ swapcase .v }}|{{ initials .v }}", data={"v": v})
+for t in ['{{ wrap 10 "The quick brown fox jumps over the lazy dog" }}', '{{ wrapWith 8 "<br>" "The quick brown fox jumps" }}', '{{ wrap 0 "a b" }}',
+          '{{ abbrevboth 0 10 "abcdefghijklmnopqrstuvwxyz" }}', '{{ abbrevboth 10 13 "abcdefghijklmnopqrstuvwxyz" }}', '{{ abbrevboth 5 7 "abcdefghijklmnop" }}',
+          '{{ semverCompare "^0.2.3" "0.2.9" }}|{{ semverCompare "^0.2.3" "0.3.0" }}|{{ semverCompare "^0.0.3" "0.0.4" }}', '{{ semverCompare "~1" "1.9.9" }}|{{ semverCompare "~1" "2.0.0" }}',
+          '{{ semverCompare "*" "1.2.3" }}|{{ semverCompare "*" "1.2.3-alpha" }}', '{{ semverCompare ">1.2" "1.2.5" }}|{{ semverCompare ">1.2" "1.3.0" }}', '{{ semverCompare "<=1.2" "1.2.9" }}',
+          '{{ semverCompare "=1.2.3" "v1.2.3" }}', '{{ semverCompare ">= 1.2.3, < 2" "1.10.0" }}', '{{ semverCompare "1.2.3-beta.2 - 1.2.4" "1.2.3-beta.10" }}',
+          '{{ (semver "1.2.3-rc.1+meta").Original }}|{{ semver "01.2.3" }}', '{{ (semver "2.0").Minor }}',
+          '{{ urlJoin (dict "scheme" "https" "host" "h:8443" "path" "a/b") }}', '{{ urlJoin (dict "path" "/x y" "query" "a=b c") }}', '{{ urlJoin (dict "scheme" "http" "host" "[::1]:80") }}',
+          '{{ (urlParse "https://h/p?q=a%20b").query }}', '{{ (urlParse "ssh://git@github.com:22/org/repo.git").userinfo }}', '{{ urlParse "//h/p" }}', '{{ urlParse "http://u:p%40x@h/" }}',
+          '{{ date "Monday January 2 2006 03:04:05 PM -0700 MST" (toDate "2006-01-02 15:04:05" "2024-07-04 21:05:09") }}', '{{ date "06 1 2 _2 3 4 5 pm Z07:00" (toDate "2006-01-02" "2009-11-05") }}',
+          '{{ date ".000 .999 .000000 .9" (toDate "2006-01-02 15:04:05.000000" "2024-01-02 03:04:05.123450") }}', '{{ toDate "02 Jan 06 15:04 -0700" "05 Mar 24 17:30 +0200" | date "2006-01-02T15:04:05Z07:00" }}',
+          '{{ toDate "2006-01-02T15:04:05Z07:00" "2024-03-05T10:00:00Z" | unixEpoch }}', '{{ durationRound "1h59m" }}|{{ durationRound "49h" }}|{{ durationRound "800h" }}|{{ durationRound "9000h" }}|{{ durationRound "-3m" }}',
+          '{{ duration "-5" }}|{{ duration 3661 }}|{{ duration (int64 86401) }}', '{{ dateModify "-1.5h" (toDate "2006-01-02" "2024-01-01") | date "2006-01-02 15:04" }}',
+          '{{ htmlDate (toDate "2006-01-02" "2024-12-31") }}', '{{ dateInZone "2006-01-02 15:04 MST" (toDate "2006-01-02 15:04" "2024-06-01 12:00") "UTC" }}']:
+    add(t)
+
 # Trimming and whitespace corner cases across lines.
 for t in ["a\n  {{- if .t }}\n  b\n  {{- end }}\nc", "{{ if .t -}}\n  x\n{{- end }}", "x {{- \" y \" -}} z", "{{- /* only comment */ -}}", "  {{- .s }}", "{{ .s -}}  ",
           "a {{- 1 }} {{- 2 -}} b", "line1\n{{ range .list -}}\n- {{ . }}\n{{ end -}}\nend", "{{ range .list }}\n  {{- . }}\n{{- end }}"]:

@@ -29,6 +29,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"syscall"
 	"text/template"
 	"time"
 
@@ -147,6 +148,13 @@ func readCases(r io.Reader) ([]testCase, error) {
 	return cases, sc.Err()
 }
 
+// cpuSeconds is the user+system CPU time of the process, so a benchmark on a shared machine measures work, not waiting.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}
+
 func main() {
 	listFuncs := flag.Bool("funcs", false, "print the sprig function names")
 	batch := flag.Bool("batch", false, "render JSON-lines cases from stdin")
@@ -191,6 +199,7 @@ func main() {
 		}
 		var sb strings.Builder
 		renders, bytes := 0, 0
+		cpuStart := cpuSeconds()
 		start := time.Now()
 		for n := 0; n < *bench; n++ {
 			for _, p := range ps {
@@ -200,8 +209,9 @@ func main() {
 			}
 		}
 		elapsed := time.Since(start)
-		fmt.Printf("{\"engine\":\"go\",\"renders\":%d,\"bytes\":%d,\"seconds\":%.6f,\"rendersPerSecond\":%.0f}\n",
-			renders, bytes, elapsed.Seconds(), float64(renders)/elapsed.Seconds())
+		cpu := cpuSeconds() - cpuStart
+		fmt.Printf("{\"engine\":\"go\",\"renders\":%d,\"bytes\":%d,\"seconds\":%.6f,\"rendersPerSecond\":%.0f,\"cpuSeconds\":%.6f,\"rendersPerCpuSecond\":%.0f}\n",
+			renders, bytes, elapsed.Seconds(), float64(renders)/elapsed.Seconds(), cpu, float64(renders)/cpu)
 	default:
 		fmt.Fprintln(os.Stderr, "usage: gotmpl -funcs | -batch | -bench N  (cases as JSON lines on stdin)")
 		os.Exit(2)
