@@ -69,6 +69,12 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         }
 
         DefaultListenersToLoopback(parse, flags, settings);
+        if (roles.Any(r => r is CsiNodeRole) && !flags.Any(f => f.Flag.ConfigKey == "Csi:Endpoint" && parse.GetValue(f.Option) is not null))
+        {
+            // /csi/csi.sock is the DaemonSet's path; on a laptop the socket lives next to the kubeconfig.
+            settings["Csi:Endpoint"] = "unix://" + Path.GetFullPath(Path.Combine(Path.GetDirectoryName(DefaultKubeconfig)!, "csi.sock"));
+        }
+
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace));
         EmbeddedApiServer? server = null;
         try
@@ -93,6 +99,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             var applied = await applier.ApplyAsync(applies, cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"connectors: embedded Kubernetes API at {server.BaseUrl} (kubeconfig: {kubeconfig}; {applied} manifest objects applied)");
             await parse.InvocationConfiguration.Output.WriteLineAsync($"connectors: try: kubectl --kubeconfig {kubeconfig} get connectors -A");
+            await WriteNextStepsAsync(parse.InvocationConfiguration.Output, roles, settings);
             return (mode, null);
         }
         catch (Exception e) when (e is StartupException or IOException or FormatException or UnauthorizedAccessException or HttpRequestException
@@ -118,6 +125,20 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     {
         await _server.DisposeAsync();
         _loggerFactory.Dispose();
+    }
+
+    private static async Task WriteNextStepsAsync(TextWriter output, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings)
+    {
+        if (roles.Any(r => r is ProxyRole) && LocalProxyUrl(settings) is { } proxy)
+        {
+            await output.WriteLineAsync($"connectors: proxy at {proxy}; a Connector's address is {proxy}/namespaces/<namespace>/connectors/<name>");
+        }
+
+        if (roles.Any(r => r is CsiNodeRole) && settings.GetValueOrDefault("Csi:Endpoint") is { } endpoint)
+        {
+            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with:");
+            await output.WriteLineAsync($"connectors:   connectors csi publish --endpoint {endpoint} --target /tmp/connectors-demo --connector <namespace>/<name> --configurations gitconfig --pod-namespace <namespace> --service-account <sa>");
+        }
     }
 
     /// <summary>Every listen flag the user did not give binds to 127.0.0.1 instead of all interfaces.</summary>
