@@ -20,3 +20,19 @@ TZ=UTC "$tmp/gotmpl" -batch < "$cases" > "$tmp/go.jsonl"
 TZ=UTC "$bin" template batch < "$cases" > "$tmp/cs.jsonl"
 /usr/bin/python3 e2e/templates/compare.py "$cases" "$tmp/go.jsonl" "$tmp/cs.jsonl"
 echo "templates conformance: $(wc -l < "$cases") cases in $(( $(date +%s) - start ))s"
+
+# Golden: the shipped classes' configuration, probe and generator templates render byte-identical to Go.
+/usr/bin/python3 e2e/templates/builtin_classes.py "$PWD" > "$tmp/classes.jsonl"
+TZ=UTC "$tmp/gotmpl" -batch < "$tmp/classes.jsonl" > "$tmp/classes-go.jsonl"
+TZ=UTC "$bin" template batch < "$tmp/classes.jsonl" > "$tmp/classes-cs.jsonl"
+/usr/bin/python3 - "$tmp/classes.jsonl" "$tmp/classes-go.jsonl" "$tmp/classes-cs.jsonl" <<'PY'
+import json, sys
+cases = [json.loads(l) for l in open(sys.argv[1])]
+go = {r["id"]: r for r in map(json.loads, open(sys.argv[2]))}
+cs = {r["id"]: r for r in map(json.loads, open(sys.argv[3]))}
+bad = [c["id"] for c in cases if go[c["id"]].get("error") or cs[c["id"]].get("error") or go[c["id"]]["output"] != cs[c["id"]]["output"]]
+for i in bad:
+    print(f"MISMATCH {i}\n go: {go[i]!r}\n cs: {cs[i]!r}", file=sys.stderr)
+print(f"built-in classes golden: {len(cases) - len(bad)}/{len(cases)} identical to Go, no errors")
+sys.exit(1 if bad else 0)
+PY
