@@ -37,7 +37,7 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
             {
                 var output = templates.Render(name, template, data, renderOptions, cancellationToken);
                 files[name] = output.Output ?? throw new RpcException(GrpcStatusCode.Internal,
-                    $"failed to generate configuration \"{plan.Spec.Name}\" file \"{name}\": {output.Error}");
+                    $"failed to generate configuration \"{plan.Spec.Name}\" file \"{name}\": {Redact(output.Error, token)}");
             }
         }
 
@@ -76,4 +76,11 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
             ? throw new RpcException(GrpcStatusCode.ResourceExhausted, $"the volume's files have {total} bytes, more than the limit of {maxBytes}")
             : result;
     }
+
+    /// <summary>
+    /// The message goes to kubelet and into the Pod's events: a template that prints its data into an error
+    /// (<c>{{ fail .context.token }}</c>) must not publish the token there.
+    /// </summary>
+    private static string? Redact(string? error, string token) =>
+        error is null || token.Length == 0 ? error : error.Replace(token, "[redacted]", StringComparison.Ordinal);
 }

@@ -176,6 +176,22 @@ public sealed class NodePublishVolumeTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task Publish_TemplateFailsWithTheToken_ErrorDoesNotCarryIt(CancellationToken cancellationToken)
+    {
+        await using var driver = await StartAsync(cancellationToken);
+        var request = CsiRequests.Publish(Target(driver), ("connectors", "git"), ("configuration.names", "leaky"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => driver.PublishAsync(request, cancellationToken));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Message, Does.Contain("failed to generate configuration \"leaky\"").And.Contain("[redacted]"));
+            Assert.That(error.Message, Does.Not.Contain("token-team-builder-1"));
+            Assert.That(Directory.Exists(request.TargetPath), Is.False);
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Unpublish_Twice_RemovesTargetAndSucceedsAgain(CancellationToken cancellationToken)
     {
         await using var driver = await StartAsync(cancellationToken);
@@ -216,6 +232,7 @@ public sealed class NodePublishVolumeTests
             CsiRequests.Configuration("first", ("shared", "first"), ("only-first", "first {{ .context.token }}")),
             handlebars,
             CsiRequests.Configuration("broken", ("x", "{{ fail }}")),
+            CsiRequests.Configuration("leaky", ("x", "{{ fail .context.token }}")),
             unknownEngine,
             CsiRequests.Configuration("badname", ("../escape", "x")),
             needs));
