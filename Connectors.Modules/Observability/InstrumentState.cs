@@ -36,7 +36,7 @@ public sealed class InstrumentState
 
     internal void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var series = _series.GetOrAdd(LabelSet.From(tags), _ => new Series(_buckets.Length));
+        var series = _series.GetOrAdd(LabelSet.From(tags), static (_, buckets) => new Series(buckets), _buckets.Length);
         switch (Kind)
         {
             case InstrumentKind.Histogram:

@@ -18,19 +18,45 @@ internal sealed class AccessReviewer
     private readonly ReviewCache<(string Hash, string Audience), TokenIdentity> _tokens;
     private readonly ReviewCache<(string Hash, string Ns, string Name, bool Proxy), AccessDecision> _decisions;
 
+    // Built once: a lambda reading _options would otherwise be a new delegate on every (cached) request.
+    private readonly Func<AccessDecision, TimeSpan> _decisionTtl;
+    private readonly Func<TokenIdentity, TimeSpan> _identityTtl;
+
     public AccessReviewer(IAccessReviewClient client, IOptions<ProxyOptions> options, TimeProvider timeProvider)
     {
         _client = client;
         _options = options.Value;
         _tokens = new(_options.ReviewCacheSize, timeProvider);
         _decisions = new(_options.ReviewCacheSize, timeProvider);
+        _decisionTtl = d => d.Outcome switch
+        {
+            AccessOutcome.Allowed => _options.AllowTtl,
+            AccessOutcome.Unavailable => TimeSpan.Zero,
+            _ => _options.DenyTtl,
+        };
+        _identityTtl = i => i.Unavailable ? TimeSpan.Zero : i.IsAuthenticated ? _options.AllowTtl : _options.DenyTtl;
     }
 
     /// <summary>The SHA-256 of a token, hex; the only form in which tokens are kept.</summary>
     public static string Hash(string token)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), digest);
+        var length = Encoding.UTF8.GetByteCount(token);
+        var rented = length <= 4096 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> utf8 = rented ?? stackalloc byte[4096];
+        try
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                // The buffer held a token: clear it before another caller gets it.
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+
         return Convert.ToHexString(digest);
     }
 
@@ -42,12 +68,7 @@ internal sealed class AccessReviewer
             (hash, ns, name, proxyPermissions),
             (Reviewer: this, Token: token, Hash: hash, Ns: ns, Name: name, Status: status, Proxy: proxyPermissions),
             static s => s.Reviewer.ReviewAsync(s.Token, s.Hash, s.Ns, s.Name, s.Status, s.Proxy),
-            d => d.Outcome switch
-            {
-                AccessOutcome.Allowed => _options.AllowTtl,
-                AccessOutcome.Unavailable => TimeSpan.Zero,
-                _ => _options.DenyTtl,
-            },
+            _decisionTtl,
             cancellationToken);
     }
 
@@ -97,7 +118,7 @@ internal sealed class AccessReviewer
                     ? new TokenIdentity(user, null, false)
                     : new TokenIdentity(null, status.Error, false);
             },
-            i => i.Unavailable ? TimeSpan.Zero : i.IsAuthenticated ? _options.AllowTtl : _options.DenyTtl,
+            _identityTtl,
             cancellationToken);
 
     private async Task<AccessDecision> ReviewAsync(string token, string hash, string ns, string name, ConnectorStatus? status, bool proxyPermissions)

@@ -132,7 +132,7 @@ internal sealed partial class Forwarder
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (response.TrailingHeaders.Any() && context.Response.SupportsTrailers())
+        if (response.TrailingHeaders.NonValidated.Count > 0 && context.Response.SupportsTrailers())
         {
             foreach (var (name, values) in response.TrailingHeaders)
             {
@@ -148,24 +148,28 @@ internal sealed partial class Forwarder
         var upgrade = response.StatusCode == HttpStatusCode.SwitchingProtocols;
         var connection = response.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var listed) ? new StringValues([.. listed]) : StringValues.Empty;
         var checkListed = HopByHop.ListsExtraFields(connection);
-        foreach (var headers in new System.Net.Http.Headers.HttpHeaders[] { response.Headers, response.Content.Headers })
+        CopyHeaders(response.Headers, target, rewrite, upgrade, connection, checkListed);
+        CopyHeaders(response.Content.Headers, target, rewrite, upgrade, connection, checkListed);
+    }
+
+    private static void CopyHeaders(
+        System.Net.Http.Headers.HttpHeaders headers, HttpResponse target, LocationRewrite? rewrite, bool upgrade, StringValues connection, bool checkListed)
+    {
+        foreach (var (name, values) in headers.NonValidated)
         {
-            foreach (var (name, values) in headers.NonValidated)
+            if ((HopByHop.IsHopByHop(name) && !(upgrade && (name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase))))
+                || (checkListed && HopByHop.IsListedIn(connection, name)))
             {
-                if ((HopByHop.IsHopByHop(name) && !(upgrade && (name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase) || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase))))
-                    || (checkListed && HopByHop.IsListedIn(connection, name)))
-                {
-                    continue;
-                }
-
-                if (rewrite is not null && name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
-                {
-                    target.Headers.Location = rewrite.Rewrite(values.ToString());
-                    continue;
-                }
-
-                target.Headers[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
+                continue;
             }
+
+            if (rewrite is not null && name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
+            {
+                target.Headers.Location = rewrite.Rewrite(values.ToString());
+                continue;
+            }
+
+            target.Headers[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
         }
     }
 

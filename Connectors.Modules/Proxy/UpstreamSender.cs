@@ -53,9 +53,23 @@ internal sealed partial class UpstreamSender(
             return new InjectionResult(InjectionOutcome.InvalidSecret, $"Secret \"{key.Namespace}/{secretName}\" not found");
         }
 
-        var authName = connector.Spec.Auth.Name;
-        var authType = access.ClassOf(connector)?.Spec.Auth?.Types?.Find(t => t.Name == authName);
-        return injection.Inject(request, secret, authType);
+        return injection.Inject(request, secret, FindAuthType(access.ClassOf(connector)?.Spec.Auth?.Types, connector.Spec.Auth.Name));
+    }
+
+    private static AuthType? FindAuthType(List<AuthType>? types, string? name)
+    {
+        if (types is not null)
+        {
+            foreach (var type in types)
+            {
+                if (type.Name == name)
+                {
+                    return type;
+                }
+            }
+        }
+
+        return null;
     }
 
     private Secret? ReadCaBundle(Connector connector, ConnectorKey key) =>
