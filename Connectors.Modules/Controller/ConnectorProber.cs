@@ -91,7 +91,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         if (request is null)
         {
             metrics.Probed(className, kind, "invalid");
-            return ProbeResult.Invalid(error!);
+            return ProbeResult.Invalid(SecretRedaction.Redact(error!, secret));
         }
 
         await _slots.WaitAsync(cancellationToken);
@@ -99,7 +99,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         {
             var result = await probe.ProbeAsync(request, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
-            return result;
+            return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }
         finally
         {

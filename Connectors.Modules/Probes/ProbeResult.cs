@@ -1,9 +1,9 @@
 namespace Connectors.Modules.Probes;
 
 /// <summary>
-/// The result of one probe. <see cref="Message"/> is user-facing and credential-free: <c>status code 401</c>
-/// for a rejection, a Go-style transport error (<c>Get "https://x/": dial tcp: lookup x: no such host</c>)
-/// otherwise.
+/// The result of one probe. <see cref="Message"/> is user-facing: <c>status code 401</c> for a rejection, a
+/// Go-style transport error (<c>Get "https://x/": dial tcp: lookup x: no such host</c>) otherwise. It quotes the
+/// rendered URL, so a caller that shows it to users masks Secret values first (the controller does).
 /// </summary>
 public sealed record ProbeResult(ProbeOutcome Outcome, int? StatusCode, string Message)
 {

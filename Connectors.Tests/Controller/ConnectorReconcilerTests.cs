@@ -154,6 +154,27 @@ public sealed class ConnectorReconcilerTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ProbeUrlCarriesSecretValue_StatusMessageMasksIt(CancellationToken cancellationToken)
+    {
+        int port;
+        await using (var closed = await ToolServer.StartAsync(_ => { }, cancellationToken))
+        {
+            port = closed.BaseAddress.Port;
+        }
+
+        var (ns, _) = await _bed.GitConnectorAsync("leaky", cancellationToken,
+            changeConnector: c => c.Spec.Address = $"http://127.0.0.1:{port}",
+            changeClass: c => c.Spec.LivenessProbe = new Probe { Http = new HttpProbeSpec { Path = "/health?key={{ .Secret.StringData.password }}" } });
+        var connector = await _bed.WaitForConditionAsync(ns, "leaky", ConditionTypes.LivenessReady, ConditionStatus.False, cancellationToken);
+        var liveness = Find(connector.Status!.Conditions, ConditionTypes.LivenessReady)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(liveness.Message, Does.StartWith($"Get \"http://127.0.0.1:{port}/health?key=[redacted]\": dial tcp"));
+            Assert.That(ModelJson.Serialize(connector), Does.Not.Contain(ControllerTestBed.Password));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task ReconcileAsync_ToolDown_ConnectionFailedWithGoError(CancellationToken cancellationToken)
     {
         int port;
