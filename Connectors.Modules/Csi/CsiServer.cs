@@ -16,11 +16,11 @@ internal sealed partial class CsiServer(
     IdentityService identity, NodeService node, IOptions<CsiOptions> options, ILoggerFactory loggerFactory) : IHostedService, IReadinessCheck, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<CsiServer>();
-    private WebApplication? _app;
+    private ModuleListener? _listener;
 
     public string Name => "csi-socket";
 
-    public bool IsReady => _app is not null;
+    public bool IsReady => _listener is not null;
 
     /// <summary>The socket path, once listening.</summary>
     public string? SocketPath { get; private set; }
@@ -37,8 +37,7 @@ internal sealed partial class CsiServer(
 
         var dispatcher = new GrpcDispatcher(loggerFactory.CreateLogger<GrpcDispatcher>(), options.Value.MaxMessageBytes);
         CsiMethods.Map(dispatcher, identity, node);
-        var builder = ServerBuilder.Create(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k =>
+        _listener = await ModuleListener.StartAsync(loggerFactory, k =>
         {
             k.Limits.MaxRequestBodySize = options.Value.MaxMessageBytes + GrpcFraming.PrefixLength;
             k.ListenUnixSocket(path, listen =>
@@ -46,11 +45,7 @@ internal sealed partial class CsiServer(
                 listen.Protocols = HttpProtocols.Http2;
                 listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next));
             });
-        });
-        var app = builder.Build();
-        app.Run(dispatcher.HandleAsync);
-        await app.StartAsync(cancellationToken);
-        _app = app;
+        }, app => app.Run(dispatcher.HandleAsync), cancellationToken);
         SocketPath = path;
         if (!OperatingSystem.IsWindows())
         {
@@ -61,20 +56,14 @@ internal sealed partial class CsiServer(
         Log.Listening(_logger, path, node.NodeId);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _listener?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_listener is not null)
         {
-            await _app.DisposeAsync();
-            _app = null;
+            await _listener.DisposeAsync();
+            _listener = null;
         }
 
         if (SocketPath is not null)

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ internal sealed partial class HealthServer(
 {
     private readonly IReadinessCheck[] _checks = [.. checks];
     private readonly ILogger _logger = loggerFactory.CreateLogger<HealthServer>();
-    private WebApplication? _app;
+    private ModuleListener? _listener;
 
     /// <summary>The address actually bound (useful when the port was 0).</summary>
     public Uri? Address { get; private set; }
@@ -26,35 +25,21 @@ internal sealed partial class HealthServer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpoint = ListenAddress.Parse(options.Value.HealthListen);
-        var builder = ServerBuilder.Create(loggerFactory);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
-        var app = builder.Build();
-        app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
-            ? Results.Text("stopping\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("ok\n"));
-        app.MapGet("/readyz", Ready);
-        app.MapGet("/metrics", Metrics);
-        await app.StartAsync(cancellationToken);
-        _app = app;
-        Address = new Uri(app.Urls.First());
+        _listener = await ModuleListener.StartAsync(loggerFactory, k => k.Listen(endpoint), app =>
+        {
+            app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
+                ? Results.Text("stopping\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok\n"));
+            app.MapGet("/readyz", Ready);
+            app.MapGet("/metrics", Metrics);
+        }, cancellationToken);
+        Address = new Uri(_listener.Urls.First());
         Log.Listening(_logger, Address);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _listener?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _listener?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private IResult Ready()
     {

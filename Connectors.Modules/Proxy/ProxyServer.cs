@@ -20,7 +20,7 @@ internal sealed partial class ProxyServer(
     ILoggerFactory loggerFactory) : IHostedService, IReadinessCheck, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ProxyServer>();
-    private WebApplication? _app;
+    private ModuleListener? _listener;
 
     /// <summary>The address actually bound (useful when the port was 0).</summary>
     public Uri? Address { get; private set; }
@@ -32,8 +32,7 @@ internal sealed partial class ProxyServer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpoint = ListenAddress.Parse(options.Value.Listen);
-        var builder = ServerBuilder.Create(loggerFactory);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        _listener = await ModuleListener.StartAsync(loggerFactory, kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.KeepAliveTimeout = options.Value.IdleTimeout;
@@ -45,30 +44,14 @@ internal sealed partial class ProxyServer(
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(connectMiddleware.Wrap);
             });
-        });
-        var app = builder.Build();
-        app.Run(pipeline.HandleAsync);
-        await app.StartAsync(cancellationToken);
-        _app = app;
-        Address = new Uri(app.Urls.First());
+        }, app => app.Run(pipeline.HandleAsync), cancellationToken);
+        Address = new Uri(_listener.Urls.First());
         Log.Listening(_logger, Address);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _listener?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _listener?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static partial class Log
     {
