@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 
 namespace Connectors.Host.Cli;
 
@@ -51,10 +50,8 @@ internal static class ConnectorsCommandLine
         error ??= parse.InvocationConfiguration.Error;
         error.WriteLine("connectors: " + reason);
         error.WriteLine();
-        var help = new HelpAction();
         var helpParse = parse.CommandResult.Command.Parse(["--help"]);
         var config = new InvocationConfiguration { Output = error, Error = error };
-        _ = help;
         helpParse.Invoke(config);
         return 2;
     }

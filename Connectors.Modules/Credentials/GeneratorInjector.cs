@@ -23,7 +23,9 @@ internal static class GeneratorInjector
             var value = renderer.Render($"{authType.Name}.generator.{header.Name}", header.Value, data, out var error);
             if (value is null)
             {
-                return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: {error}");
+                // The message reaches the client (a 502 body): no Secret value may survive in it.
+                var safe = data.Values.Where(v => v.Length > 0).Aggregate(error ?? string.Empty, (text, value) => text.Replace(value, "[redacted]", StringComparison.Ordinal));
+                return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: {safe}");
             }
 
             values.Add((header.Name, value));

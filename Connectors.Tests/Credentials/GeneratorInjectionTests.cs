@@ -58,6 +58,22 @@ public sealed class GeneratorInjectionTests
     }
 
     [Test]
+    public void Inject_TemplateFailsWithTheSecret_MessageDoesNotCarryIt()
+    {
+        var authType = GitHubPat();
+        authType.Generator!.Headers![0].Value = "{{ fail .Secret.StringData.token }}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://github.com/");
+
+        var result = Injection.Inject(request, Opaque("ghp_secret"), authType);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(InjectionOutcome.InvalidSecret));
+            Assert.That(result.Message, Does.Contain("[redacted]").And.Not.Contain("ghp_secret"));
+        }
+    }
+
+    [Test]
     public void Inject_RegoGenerator_IsUnsupportedWithAClearMessage()
     {
         var authType = new AuthType { Name = "custom", SecretType = "example.com/oauth2", Generator = new AuthGenerator { Rego = "package proxy" } };
