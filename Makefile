@@ -32,9 +32,10 @@ run: build
 	@echo "Stop with Ctrl-C."
 	$(BIN) run --role all --embedded --apply manifests/connectorclasses --apply examples/quickstart --health-listen 127.0.0.1:9090 --log-format text
 
-## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients)
-e2e: build
-	bash e2e/run.sh
+## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients), run against the
+## trimmed self-contained build the image ships
+e2e: build publish
+	CONNECTORS_BIN=$(CURDIR)/$(OUT)/$(RID)/connectors bash e2e/run.sh
 
 bench:
 	$(DOTNET) run -c Release --project bench/Connectors.Bench -- --filter '*'

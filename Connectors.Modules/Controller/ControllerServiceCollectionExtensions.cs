@@ -16,8 +16,8 @@ public static class ControllerServiceCollectionExtensions
     {
         services.AddOptions<ControllerOptions>()
             .Configure<IConfiguration>((options, configuration) => ControllerOptionsBinder.Bind(configuration, options))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControllerOptions>, ControllerOptionsValidator>());
         services.AddProbes();
         services.AddKube();
         services.AddKubeCache<Connector>();

@@ -5,6 +5,7 @@ using Connectors.Modules.Templates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Csi;
 
@@ -28,8 +29,8 @@ public static class CsiServiceCollectionExtensions
                 }
             })
             .Validate(o => IsEndpoint(o.Endpoint), "Csi:Endpoint must be unix:///absolute/path")
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsiOptions>, CsiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddTemplates();
         AddKubernetes(services);

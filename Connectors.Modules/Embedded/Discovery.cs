@@ -62,7 +62,7 @@ internal static class Discovery
         var resources = new JsonArray();
         foreach (var type in types)
         {
-            var resource = new JsonObject
+            JsonNode resource = new JsonObject
             {
                 ["name"] = type.Plural,
                 ["singularName"] = type.Singular,
@@ -83,12 +83,12 @@ internal static class Discovery
             resources.Add(resource);
             if (type.HasStatus)
             {
-                resources.Add(Subresource(type, "status", null, type.Kind, ["get", "patch", "update"]));
+                resources.Add((JsonNode)Subresource(type, "status", null, type.Kind, ["get", "patch", "update"]));
             }
 
             foreach (var (name, kind, verbs) in type.Subresources)
             {
-                resources.Add(Subresource(type, name, ResourceRegistry.Authentication, kind, verbs));
+                resources.Add((JsonNode)Subresource(type, name, ResourceRegistry.Authentication, kind, verbs));
             }
         }
 

@@ -11,7 +11,7 @@ internal static class EmbeddedJson
     public static readonly JsonSerializerOptions Options = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = EmbeddedJsonContext.Default,
     };
 
     public static readonly JsonTypeInfo<JsonNode> Node = (JsonTypeInfo<JsonNode>)Options.GetTypeInfo(typeof(JsonNode));

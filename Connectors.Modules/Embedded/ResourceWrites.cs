@@ -133,7 +133,7 @@ internal sealed class ResourceWrites(ObjectStore store, TimeProvider time, TimeS
             var items = new JsonArray();
             foreach (var obj in store.List(type, ns).Where(o => filter(o.Node)).ToList())
             {
-                items.Add(options.DryRun ? obj.Clone() : DeleteOrMark(obj, options.Orphan).Result);
+                items.Add((JsonNode)(options.DryRun ? obj.Clone() : DeleteOrMark(obj, options.Orphan).Result));
             }
 
             return new JsonObject

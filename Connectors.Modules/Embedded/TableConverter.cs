@@ -18,7 +18,7 @@ internal static class TableConverter
         var definitions = new JsonArray();
         foreach (var column in withColumns ? columns : [])
         {
-            definitions.Add(new JsonObject
+            definitions.Add((JsonNode)new JsonObject
             {
                 ["name"] = column.Name,
                 ["type"] = column.Type,
@@ -31,7 +31,7 @@ internal static class TableConverter
         var rows = new JsonArray();
         foreach (var obj in objects)
         {
-            var row = new JsonObject { ["cells"] = new JsonArray([.. columns.Select(c => Cell(c, obj, now))]) };
+            JsonNode row = new JsonObject { ["cells"] = new JsonArray([.. columns.Select(c => Cell(c, obj, now))]) };
             switch (includeObject)
             {
                 case "None":

@@ -20,9 +20,9 @@ public static class KubeServiceCollectionExtensions
     {
         services.AddOptions<KubeOptions>()
             .Configure<IConfiguration>((options, configuration) => KubeOptionsBinder.Bind(configuration, options))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubeOptions>, KubeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubeOptions>, KubeOptionsAnnotationsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => KubeClientFactory.Create(
             sp.GetRequiredService<IOptions<KubeOptions>>().Value,

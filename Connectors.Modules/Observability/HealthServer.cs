@@ -25,14 +25,7 @@ internal sealed partial class HealthServer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpoint = ListenAddress.Parse(options.Value.HealthListen);
-        _listener = await ModuleListener.StartAsync(loggerFactory, k => k.Listen(endpoint), app =>
-        {
-            app.MapGet("/healthz", () => lifetime.ApplicationStopping.IsCancellationRequested
-                ? Results.Text("stopping\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ok\n"));
-            app.MapGet("/readyz", Ready);
-            app.MapGet("/metrics", Metrics);
-        }, cancellationToken);
+        _listener = await ModuleListener.StartAsync(loggerFactory, k => k.Listen(endpoint), app => app.Run(HandleAsync), cancellationToken);
         Address = new Uri(_listener.Urls.First());
         Log.Listening(_logger, Address);
     }
@@ -41,25 +34,51 @@ internal sealed partial class HealthServer(
 
     public ValueTask DisposeAsync() => _listener?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private IResult Ready()
+    private Task HandleAsync(HttpContext context)
     {
-        var waiting = _checks.Where(c => !c.IsReady).Select(c => c.Name).ToArray();
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
-            return Results.Text("stopping\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+            context.Response.Headers.Allow = "GET, HEAD";
+            return TextAsync(context, StatusCodes.Status405MethodNotAllowed, "method not allowed\n");
         }
 
-        return waiting.Length == 0
-            ? Results.Text("ok\n")
-            : Results.Text("waiting for: " + string.Join(", ", waiting) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        return request.Path.Value switch
+        {
+            "/healthz" => lifetime.ApplicationStopping.IsCancellationRequested
+                ? TextAsync(context, StatusCodes.Status503ServiceUnavailable, "stopping\n")
+                : TextAsync(context, StatusCodes.Status200OK, "ok\n"),
+            "/readyz" => ReadyAsync(context),
+            "/metrics" => MetricsAsync(context),
+            _ => TextAsync(context, StatusCodes.Status404NotFound, "not found: try /healthz, /readyz or /metrics\n"),
+        };
     }
 
-    private async Task Metrics(HttpContext context)
+    private Task ReadyAsync(HttpContext context)
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return TextAsync(context, StatusCodes.Status503ServiceUnavailable, "stopping\n");
+        }
+
+        var waiting = _checks.Where(c => !c.IsReady).Select(c => c.Name).ToArray();
+        return waiting.Length == 0
+            ? TextAsync(context, StatusCodes.Status200OK, "ok\n")
+            : TextAsync(context, StatusCodes.Status503ServiceUnavailable, "waiting for: " + string.Join(", ", waiting) + "\n");
+    }
+
+    private Task MetricsAsync(HttpContext context)
     {
         var text = new StringWriter(new StringBuilder(4096));
         PrometheusTextWriter.Write(text, collector.Snapshot());
-        context.Response.ContentType = PrometheusTextWriter.ContentType;
-        await context.Response.WriteAsync(text.ToString(), context.RequestAborted);
+        return TextAsync(context, StatusCodes.Status200OK, text.ToString(), PrometheusTextWriter.ContentType);
+    }
+
+    private static Task TextAsync(HttpContext context, int status, string body, string contentType = "text/plain; charset=utf-8")
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     private static partial class Log

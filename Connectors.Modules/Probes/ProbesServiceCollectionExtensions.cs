@@ -14,8 +14,9 @@ public static class ProbesServiceCollectionExtensions
     {
         services.AddOptions<ProbeOptions>()
             .Configure<IConfiguration>((options, configuration) => ProbeOptionsBinder.Bind(configuration, options))
-            .ValidateDataAnnotations()
+            .Validate(o => o.Timeout >= TimeSpan.FromMilliseconds(1) && o.Timeout <= TimeSpan.FromHours(1), "Probes:Timeout must be between 1ms and 1h")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))

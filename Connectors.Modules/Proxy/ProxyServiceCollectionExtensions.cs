@@ -46,8 +46,8 @@ public static class ProxyServiceCollectionExtensions
                     options.ComponentsNamespace = ns;
                 }
             })
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
         services.AddCredentials();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AccessReviewer>();

@@ -8,7 +8,9 @@ internal static class HandlebarsHelpers
 {
     public static IHandlebars CreateEnvironment()
     {
-        var hbs = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false });
+        var configuration = new HandlebarsConfiguration { NoEscape = true, ThrowOnUnresolvedBindingExpression = false };
+        configuration.FormatterProviders.Add(new HandlebarsBoolFormatter());
+        var hbs = Handlebars.Create(configuration);
         Register(hbs, "b64enc", a => Convert.ToBase64String(Encoding.UTF8.GetBytes(Text(a, 0))));
         Register(hbs, "b64dec", a => Encoding.UTF8.GetString(Convert.FromBase64String(Text(a, 0))));
         Register(hbs, "urlquery", a => GoEscapes.QueryEscape(string.Concat(a.Select(x => Text([x], 0)))));

@@ -28,6 +28,7 @@ public sealed class HandlebarsTemplateTests
     [TestCase("{{trimPrefix \"https://\" \"https://x.io\"}}|{{trimSuffix \".git\" \"r.git\"}}|{{urlquery \"a/b c\"}}", "x.io|r|a%2Fb+c")]
     [TestCase("{{upper \"a\"}}{{lower \"B\"}}{{quote \"q\"}}{{default \"d\" missing}}", "Ab\"q\"d")]
     [TestCase("{{#with (urlParse \"https://h:1/p\")}}{{host}} {{path}}{{/with}}", "h:1 /p")]
+    [TestCase("{{eq \"a\" \"a\"}} {{eq \"a\" \"b\"}}", "true false")]
     public void Render_Helpers_Work(string text, string expected)
     {
         var result = Render(text);

@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 kubectl=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
-bin=Connectors.Host/bin/Release/net10.0/connectors
+bin=${BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 [ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench-ca -days 1 \
   -keyout "$tmp/ca.key" -out "$tmp/ca.crt" 2>/dev/null
@@ -34,7 +34,9 @@ driver=$!
 pids+=($driver)
 for _ in $(seq 1 150); do "$bin" csi info --endpoint "unix://$sock" 2>/dev/null | grep -q ready=true && break; sleep 0.1; done
 sleep 5
-echo "idle RSS of the csi-node role (synced caches, no call yet): $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$driver/status)"
+echo "idle RSS of the csi-node role (synced caches, no call yet): $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$driver/status)" \
+  "($(awk '/RssAnon|RssFile|RssShmem/ {printf "%s %.1f MiB ", $1, $2/1024}' /proc/$driver/status); threads $(awk '/Threads/ {print $2}' /proc/$driver/status))"
+[ -z "${SMAPS:-}" ] || cp /proc/$driver/smaps "$SMAPS"
 /usr/bin/python3 bench/csi/bench.py --proto Connectors.Modules/Csi/csi.proto --socket "$sock" --work "$tmp/pods" \
   --kubeconfig "$tmp/kubeconfig" --n "${1:-500}"
 echo "RSS of the csi-node role after the run: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$driver/status)"

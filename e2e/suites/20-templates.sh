@@ -10,7 +10,7 @@ start=$(date +%s)
 
 mkdir -p "$tmp/gopath/src" && ln -s "$PWD/e2e/oracle/gotmpl/types" "$tmp/gopath/src/connectorsoracle"
 GO111MODULE=off GOPATH="$tmp/gopath:/usr/share/gocode" GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/gotmpl" e2e/oracle/gotmpl/main.go
-bin=Connectors.Host/bin/Release/net10.0/connectors
+bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 if [ ! -x "$bin" ]; then
   dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 fi
@@ -36,3 +36,23 @@ for i in bad:
 print(f"built-in classes golden: {len(cases) - len(bad)}/{len(cases)} identical to Go, no errors")
 sys.exit(1 if bad else 0)
 PY
+
+# Handlebars through the binary under test (make e2e: the trimmed build the image ships, where reflection-driven
+# binding would break first): paths, blocks, @index, lookups and the registered helpers, against fixed outputs.
+cat > "$tmp/hbs-data.json" <<'JSON'
+{"connector":{"metadata":{"name":"gitlab","namespace":"team-a"},"spec":{"address":"https://gitlab.example.com/"},
+ "status":{"proxyAddress":"http://c-gitlab.team-a.svc"}},"context":{"token":"tok"},
+ "repos":[{"name":"one","private":true},{"name":"two","private":false}],"port":8080,"ratio":0.5,"tags":["a","b"]}
+JSON
+hbs_check() {
+  local template=$1 want=$2 got
+  got=$(printf '%s' "$template" | "$bin" template render --engine handlebars --template - --data "$tmp/hbs-data.json")
+  if [ "$got" != "$want" ]; then echo "handlebars: $template"; echo " want: $want"; echo "  got: $got"; exit 1; fi
+}
+hbs_check '{{connector.metadata.namespace}}/{{connector.metadata.name}} {{port}} {{ratio}}' 'team-a/gitlab 8080 0.5'
+hbs_check '{{#each repos}}{{@index}}:{{name}}{{#if private}}*{{else}}-{{/if}} {{/each}}' '0:one* 1:two- '
+hbs_check '{{#with connector.spec}}{{#with (urlParse address)}}{{scheme}}|{{host}}|{{path}}{{/with}}{{/with}}' 'https|gitlab.example.com|/'
+hbs_check '{{lookup tags 1}} {{join "," tags}} {{#each tags}}[{{this}}]{{/each}}' 'b a,b [a][b]'
+hbs_check '{{b64enc (printf "%s:%s" "" context.token)}} {{upper (trimPrefix "http://" connector.status.proxyAddress)}}' 'OnRvaw== C-GITLAB.TEAM-A.SVC'
+hbs_check '{{#if missing}}x{{else}}{{default "d" missing}}{{/if}} {{#unless repos}}none{{/unless}}{{eq port "8080"}}' 'd true'
+echo "handlebars: 6/6 templates as expected"

@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 start=$(date +%s)
 kubectl=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
-bin=Connectors.Host/bin/Release/net10.0/connectors
+bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 if [ ! -x "$bin" ]; then
   dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 fi

@@ -26,7 +26,7 @@ missing=()
 for tool in git curl openssl nginx fcgiwrap htpasswd /usr/bin/python3 "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [ -x /usr/lib/git-core/git-http-backend ] || missing+=(git-http-backend)
 if [ ${#missing[@]} -gt 0 ]; then echo "FAIL: 40-proxy needs: ${missing[*]} (set KUBECTL to another kubectl >= 1.27 if needed)" >&2; exit 1; fi
-bin=Connectors.Host/bin/Release/net10.0/connectors
+bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 if [ ! -x "$bin" ]; then
   dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 fi

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 run_pid="" api_pid=""
-bin=$PWD/Connectors.Host/bin/Release/net10.0/connectors
+bin=${CONNECTORS_BIN:-$PWD/Connectors.Host/bin/Release/net10.0/connectors}
 kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 cleanup() {
   for vol in "$tmp"/pods/*/vol; do [ -d "$vol" ] && "$bin" csi unpublish --endpoint "unix://$tmp/csi.sock" --target "$vol" >/dev/null 2>&1 || true; done

@@ -4,7 +4,7 @@
 # kubeconfigs and rejected credentials fail with one line and exit code 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin="${CONNECTORS:-$(ls -t Connectors.Host/bin/*/net10.0/connectors 2>/dev/null | head -1)}"
+bin="${CONNECTORS_BIN:-${CONNECTORS:-$(ls -t Connectors.Host/bin/*/net10.0/connectors 2>/dev/null | head -1)}}"
 [ -x "$bin" ] || { echo "connectors binary not found; run make build" >&2; exit 1; }
 tmp="$(mktemp -d)"
 pid=""
