@@ -7,6 +7,8 @@
 # interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
 # Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
+#              BIN=out/linux-x64/connectors (binary to measure), PROFILE=FILE (perf record the proxy during its wrk run;
+#              with PERF_STAT=1, perf stat of task clock and context switches instead),
 #              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it).
 # Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md).
 set -euo pipefail
@@ -25,8 +27,8 @@ cleanup() {
 trap cleanup EXIT
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 b64() { base64 -w0; }
-bin=Connectors.Host/bin/Release/net10.0/connectors
-dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+bin=${BIN:-Connectors.Host/bin/Release/net10.0/connectors}   # BIN=out/linux-x64/connectors: the trimmed build
+[ -n "${BIN:-}" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 
 origin_port=$(port) tls_port=$(port) front_port=$(port) proxy_port=$(port) health_port=$(port) squid_port=$(port)
 secret_token=bench-upstream-token
@@ -134,8 +136,18 @@ run_wrk() { # label url pids header...
   wrk -t1 -c"$connections" -d"${WARMUP:-10s}" "${args[@]}" "$url" >/dev/null   # warm-up (lets tiered JIT settle)
   local cpu_before cpu_after
   cpu_before=$(cpu_ticks $pids)
+  local perf_pid=""
+  if [ -n "${PROFILE:-}" ] && [ "$pids" = "$proxy_pid" ]; then   # PROFILE=FILE: perf record the proxy (DOTNET_PerfMapEnabled=1 for names)
+    if [ -n "${PERF_STAT:-}" ]; then
+      perf stat -e task-clock,context-switches,raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvmsg -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    else
+      perf record -F 499 -g -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    fi
+    perf_pid=$!
+  fi
   wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
   cpu_after=$(cpu_ticks $pids)
+  [ -z "$perf_pid" ] || wait "$perf_pid" || true
   local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$tmp/wrk.txt")
@@ -152,8 +164,10 @@ echo "| target | req/s | p50 | p99 | non-2xx | CPU µs/request (proxy only) |"
 echo "|---|---|---|---|---|---|"
 origin_pids="$(cat "$tmp/origin.pid") $(pgrep -P "$(cat "$tmp/origin.pid")" | tr '\n' ' ')"
 front_pids="$(cat "$tmp/front.pid") $(pgrep -P "$(cat "$tmp/front.pid")" | tr '\n' ' ')"
-run_wrk direct "http://127.0.0.1:$origin_port/" "$origin_pids"
-run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
+if [ -z "${PROXY_ONLY:-}" ]; then   # PROXY_ONLY=1: only the connectors row (quick A/B runs; not for docs tables)
+  run_wrk direct "http://127.0.0.1:$origin_port/" "$origin_pids"
+  run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
+fi
 run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "$proxy_pid" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
 
 fi

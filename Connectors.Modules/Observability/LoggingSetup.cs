@@ -44,7 +44,7 @@ public static class LoggingSetup
             ? (Serilog.Formatting.ITextFormatter)new CompactJsonFormatter()
             : new MessageTemplateTextFormatter(TextTemplate);
         configuration = sink is null
-            ? configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
+            ? configuration.WriteTo.Sink(new StderrSink(formatter))
             : configuration.WriteTo.Sink(new TextWriterSink(formatter, sink));
         return configuration.CreateLogger();
     }

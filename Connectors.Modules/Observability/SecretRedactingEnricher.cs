@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
 
@@ -12,12 +13,15 @@ internal sealed class SecretRedactingEnricher : ILogEventEnricher
     private static readonly string[] SensitiveNames = ["token", "password", "secret", "authorization", "cookie", "credential", "privatekey"];
     private static readonly ScalarValue Redacted = new("[redacted]");
 
+    // Property names come from message templates, so there are few; the answer per name is kept (bounded anyway).
+    private static readonly ConcurrentDictionary<string, bool> Answers = new(StringComparer.Ordinal);
+
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         List<string>? sensitive = null;
         foreach (var name in logEvent.Properties.Keys)
         {
-            if (IsSensitive(name))
+            if (IsSensitiveCached(name))
             {
                 (sensitive ??= []).Add(name);
             }
@@ -32,6 +36,22 @@ internal sealed class SecretRedactingEnricher : ILogEventEnricher
         {
             logEvent.AddOrUpdateProperty(new LogEventProperty(name, Redacted));
         }
+    }
+
+    private static bool IsSensitiveCached(string propertyName)
+    {
+        if (Answers.TryGetValue(propertyName, out var answer))
+        {
+            return answer;
+        }
+
+        answer = IsSensitive(propertyName);
+        if (Answers.Count < 4096)
+        {
+            Answers.TryAdd(propertyName, answer);
+        }
+
+        return answer;
     }
 
     internal static bool IsSensitive(string propertyName)

@@ -213,7 +213,8 @@ lines=$(wc -l < "$tmp/api.jsonl")
 if grep -qF "$token" "$tmp/api.jsonl"; then fail "a client token reached the upstream"; fi
 ok "client Authorization replaced, never forwarded"
 
-# No token, password or credential in any log line.
+# No token, password or credential in any log line (information lines reach stderr within 50 ms).
+sleep 0.2
 for secret in "$token" "$intruder" "$cluster_token" gitpass "$(printf ':%s' "$token" | b64)"; do
   if grep -qF -- "$secret" "$tmp/proxy.log"; then fail "a credential appears in the proxy log"; fi
 done

@@ -234,6 +234,7 @@ for f in context.token connector.status.proxyAddress http.proxy https.proxy cont
 done
 ok "(c) custom class configuration mounted with the built-in files: $(ls -A "$vol" | grep -v '^\.\.' | tr '\n' ' ')"
 
+sleep 0.2   # information lines reach stderr within 50 ms
 grep -q -- "$pat" "$tmp/run.log" && fail "the PAT appears in the connectors log"
 grep -q -- "$cluster_token" "$tmp/run.log" && fail "the cluster token appears in the connectors log"
 ok "no credential in the connectors log"
