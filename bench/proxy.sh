@@ -3,6 +3,7 @@
 #   direct       wrk -> origin
 #   nginx        wrk -> nginx reverse proxy (own process) adding Authorization: Bearer, keep-alive upstream
 #   connectors   wrk -> `connectors run --role proxy --embedded` (reverse, host form, token review cached)
+#   floor        wrk -> the same process's /healthz: Kestrel answering alone, the least any Kestrel-based proxy costs
 # then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
 # interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
@@ -129,6 +130,16 @@ cpu_ticks() { # pids... -> utime+stime in clock ticks
   for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
   echo $total
 }
+start_profile() { # PROFILE=FILE: perf record the proxy while it is measured (DOTNET_PerfMapEnabled=1 for names)
+  [ -n "${PROFILE:-}" ] || return 0
+  if [ -n "${PERF_STAT:-}" ]; then
+    perf stat -e task-clock,context-switches,raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_write \
+      -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+  else
+    perf record -F 499 -g -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+  fi
+  echo $!
+}
 run_wrk() { # label url pids header...
   local label=$1 url=$2 pids=$3; shift 3
   local args=()
@@ -137,17 +148,10 @@ run_wrk() { # label url pids header...
   local cpu_before cpu_after
   cpu_before=$(cpu_ticks $pids)
   local perf_pid=""
-  if [ -n "${PROFILE:-}" ] && [ "$pids" = "$proxy_pid" ]; then   # PROFILE=FILE: perf record the proxy (DOTNET_PerfMapEnabled=1 for names)
-    if [ -n "${PERF_STAT:-}" ]; then
-      perf stat -e task-clock,context-switches,raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_write,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvmsg -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
-    else
-      perf record -F 499 -g -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
-    fi
-    perf_pid=$!
-  fi
+  [ "$pids" != "$proxy_pid" ] || perf_pid=$(start_profile)
   wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
   cpu_after=$(cpu_ticks $pids)
-  [ -z "$perf_pid" ] || wait "$perf_pid" || true
+  [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
   local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$tmp/wrk.txt")
@@ -169,18 +173,25 @@ if [ -z "${PROXY_ONLY:-}" ]; then   # PROXY_ONLY=1: only the connectors row (qui
   run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
 fi
 run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "$proxy_pid" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
+if [ -z "${PROXY_ONLY:-}" ]; then   # the platform's floor: the same process's Kestrel answering by itself, no proxying
+  run_wrk "Kestrel alone: the proxy process's /healthz (no upstream)" "http://127.0.0.1:$health_port/healthz" "$proxy_pid"
+fi
 
 fi
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status"; }
 if [[ $sections == *download* ]]; then
 echo
-echo "## ${download_mib} MiB download (curl -o /dev/null), proxy RSS sampled every 100 ms"
+echo "## ${download_mib} MiB download (curl -o /dev/null): direct, through nginx, through this proxy; proxy RSS sampled every 100 ms"
 echo "| path | bytes | seconds | MiB/s | proxy RSS before / max (MiB) |"
 echo "|---|---|---|---|---|"
-for path in direct proxy direct proxy; do
+for path in direct nginx proxy direct nginx proxy; do
   before=$(rss_kib) max=$before
-  if [ $path = direct ]; then url="http://127.0.0.1:$origin_port/big"; hdr=(); else url="http://127.0.0.1:$proxy_port/big"; hdr=(-H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token"); fi
+  case $path in
+    direct) url="http://127.0.0.1:$origin_port/big"; hdr=() ;;
+    nginx) url="http://127.0.0.1:$front_port/big"; hdr=() ;;
+    proxy) url="http://127.0.0.1:$proxy_port/big"; hdr=(-H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token") ;;
+  esac
   curl -s -o /dev/null -w '%{time_total} %{speed_download} %{size_download}\n' "${hdr[@]}" "$url" > "$tmp/curl.txt" &
   curl_pid=$!
   while kill -0 $curl_pid 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$max" ] && max=$r; sleep 0.1; done
@@ -211,12 +222,16 @@ for _ in $(seq 100); do [ -s "$tmp/squid.pid" ] && break; sleep 0.05; done
 sleep 0.3
 echo "| proxy | req/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
-run_load() { # label proxy-url ca
+run_load() { # label proxy-url ca [profile]
+  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
+  local perf_pid=""
+  [ -z "${4:-}" ] || perf_pid=$(start_profile)
   "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
+  [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")" \
     "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")"
 }
 run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
 run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
-run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt"
+run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt" profile
 fi

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -115,21 +114,27 @@ internal sealed partial class Forwarder
             await context.Response.StartAsync(cancellationToken);
         }
 
+        // Upstream bytes are read straight into the response pipe's memory: one copy less than a buffer in between.
         long total = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        var writer = context.Response.BodyWriter;
+        await using (var source = await response.Content.ReadAsStreamAsync(cancellationToken))
         {
-            await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while (true)
             {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                var read = await source.ReadAsync(writer.GetMemory(BufferSize), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(read);
                 total += read;
+                var flushed = await writer.FlushAsync(cancellationToken);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (response.TrailingHeaders.NonValidated.Count > 0 && context.Response.SupportsTrailers())
