@@ -1,6 +1,4 @@
 using Connectors.Modules.Observability;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,7 +43,7 @@ internal sealed partial class CsiServer(
                 listen.Protocols = HttpProtocols.Http2;
                 listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next));
             });
-        }, app => app.Run(dispatcher.HandleAsync), cancellationToken);
+        }, dispatcher.HandleAsync, cancellationToken);
         SocketPath = path;
         if (!OperatingSystem.IsWindows())
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ internal sealed partial class HealthServer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var endpoint = ListenAddress.Parse(options.Value.HealthListen);
-        _listener = await ModuleListener.StartAsync(loggerFactory, k => k.Listen(endpoint), app => app.Run(HandleAsync), cancellationToken);
+        _listener = await ModuleListener.StartAsync(loggerFactory, k => k.Listen(endpoint), HandleAsync, cancellationToken);
         Address = new Uri(_listener.Urls.First());
         Log.Listening(_logger, Address);
     }

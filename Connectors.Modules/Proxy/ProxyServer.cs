@@ -1,6 +1,4 @@
 using Connectors.Modules.Observability;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,7 +42,7 @@ internal sealed partial class ProxyServer(
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(connectMiddleware.Wrap);
             });
-        }, app => app.Run(pipeline.HandleAsync), cancellationToken);
+        }, pipeline.HandleAsync, cancellationToken);
         Address = new Uri(_listener.Urls.First());
         Log.Listening(_logger, Address);
     }
