@@ -12,7 +12,7 @@ internal static class ConnectorConditions
         ConditionTypes.LivenessReady,
         ConditionTypes.AuthReady,
         ConditionTypes.ProxyServiceReady,
-    ]);
+    ], optional: [ConditionTypes.CACertReady]);
 
     public static readonly LivingConditionSet ConnectorClass = new([ConditionTypes.ApiReady, ConditionTypes.ProxyReady]);
 

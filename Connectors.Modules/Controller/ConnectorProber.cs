@@ -5,14 +5,15 @@ namespace Connectors.Modules.Controller;
 
 /// <summary>
 /// Runs a Connector's liveness and auth probes as its class declares them and turns each result into the
-/// condition the original writes; at most <see cref="ControllerOptions.ProbeConcurrency"/> probes run at once.
+/// condition the original writes (TLS trusts the system CAs plus the Connector's own, when it names some); at most <see cref="ControllerOptions.ProbeConcurrency"/> probes run at once.
 /// </summary>
 internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, ControllerMetrics metrics, ControllerOptions options, Func<string, string, Service?>? findService = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.ProbeConcurrency);
 
     /// <summary><c>LivenessReady</c>: True/NonLivenessProbe without a probe, True on 2xx, False/ConnectionFailed otherwise.</summary>
-    public async Task<ConditionState> LivenessAsync(Connector connector, ConnectorClass connectorClass, Secret? secret, CancellationToken cancellationToken)
+    public async Task<ConditionState> LivenessAsync(
+        Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
     {
         var spec = connectorClass.Spec.LivenessProbe;
         if (spec is null || (spec.Http is null && spec.Api is null))
@@ -26,7 +27,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
             return ConditionState.False(ConditionReasons.Unsupported, "livenessProbe.http.response.cel is not supported by this implementation");
         }
 
-        var result = await RunAsync("liveness", spec, connector, connectorClass, secret, cancellationToken);
+        var result = await RunAsync("liveness", spec, connector, connectorClass, secret, trusted, cancellationToken);
         return result.Outcome switch
         {
             ProbeOutcome.Succeeded => ConditionState.True(),
@@ -37,7 +38,8 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
     }
 
     /// <summary><c>AuthReady</c>: True/NonAuthProbe without a probe for the auth type, True on 2xx, False/AuthenticationFailed otherwise.</summary>
-    public async Task<ConditionState> AuthAsync(Connector connector, ConnectorClass connectorClass, Secret? secret, CancellationToken cancellationToken)
+    public async Task<ConditionState> AuthAsync(
+        Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
     {
         var authName = connector.Spec.Auth?.Name;
         var spec = connectorClass.Spec.AuthProbes?.FirstOrDefault(p => p.AuthName == authName)?.Probe;
@@ -52,7 +54,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
             return ConditionState.False(ConditionReasons.Unsupported, $"authProbes \"{authName}\" http.response.cel is not supported by this implementation");
         }
 
-        var result = await RunAsync("auth", spec, connector, connectorClass, secret, cancellationToken);
+        var result = await RunAsync("auth", spec, connector, connectorClass, secret, trusted, cancellationToken);
         return result.Outcome switch
         {
             ProbeOutcome.Succeeded => ConditionState.True(),
@@ -82,7 +84,8 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
     /// <summary>Whether the probe's success needs a CEL expression (not evaluated here: reported, never ignored).</summary>
     public static bool UsesCel(Probe spec) => spec.Http?.Response?.Cel is { Length: > 0 };
 
-    private async Task<ProbeResult> RunAsync(string kind, Probe spec, Connector connector, ConnectorClass connectorClass, Secret? secret, CancellationToken cancellationToken)
+    private async Task<ProbeResult> RunAsync(
+        string kind, Probe spec, Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
     {
         var className = connectorClass.Metadata.Name ?? string.Empty;
         var (request, error) = spec.Http is not null
@@ -97,7 +100,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await probe.ProbeAsync(request, cancellationToken);
+            var result = await probe.ProbeAsync(request with { TrustedCas = trusted }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

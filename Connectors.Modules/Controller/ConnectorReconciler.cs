@@ -6,12 +6,13 @@ namespace Connectors.Modules.Controller;
 
 /// <summary>
 /// Reconciles one Connector in the original's order: class, Secret, liveness probe, auth probe, proxy Service;
-/// then <c>Ready</c>, and a status patch only when something changed. Requeues itself for the next re-probe.
+/// then <c>Ready</c> (and <c>CACertReady</c> when its flag is on), and a status patch only when something changed. Requeues itself for the next re-probe.
 /// </summary>
 internal sealed partial class ConnectorReconciler(
     ControllerCaches caches,
     KubeClient client,
     ConnectorProber prober,
+    CaCertCheck caCerts,
     ProxyServiceEnsurer services,
     EventRecorder events,
     ControllerOptions options,
@@ -34,16 +35,22 @@ internal sealed partial class ConnectorReconciler(
 
         var states = new Dictionary<string, ConditionState>(StringComparer.Ordinal);
         var (connectorClass, proxyUrl) = (FindClass(connector, states), (string?)null);
+        var (caState, trusted) = caCerts.Check(connector);
+        if (caCerts.ConditionEnabled)
+        {
+            states[ConditionTypes.CACertReady] = caState;
+        }
+
         if (connectorClass is not null)
         {
             var secret = CheckSecret(connector, connectorClass, states);
-            var liveness = await prober.LivenessAsync(connector, connectorClass, secret, cancellationToken);
+            var liveness = await prober.LivenessAsync(connector, connectorClass, secret, trusted, cancellationToken);
             states[ConditionTypes.LivenessReady] = liveness;
             states[ConditionTypes.AuthReady] = !states[ConditionTypes.SecretReady].IsTrue
                 ? ConnectorConditions.Waiting(ConditionTypes.SecretReady)
                 : liveness.Status == ConditionStatus.False
                     ? ConnectorConditions.Waiting(ConditionTypes.LivenessReady)
-                    : await prober.AuthAsync(connector, connectorClass, secret, cancellationToken);
+                    : await prober.AuthAsync(connector, connectorClass, secret, trusted, cancellationToken);
             (states[ConditionTypes.ProxyServiceReady], proxyUrl) = await services.EnsureAsync(connector, connectorClass, cancellationToken);
         }
 

@@ -24,13 +24,23 @@ public static class ControllerServiceCollectionExtensions
         services.AddKubeCache<ConnectorClass>();
         services.AddKubeCache<Secret>();
         services.AddKubeCache<Service>();
+        // Only connectors-config in the components namespace (the feature flags): the controller's RBAC reads
+        // ConfigMaps there and nowhere else. Registered before AddKubeCache, which keeps the first options.
+        services.TryAddSingleton(sp => new ResourceCacheOptions<ConfigMap>
+        {
+            Namespace = sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ComponentsNamespace,
+            FieldSelector = "metadata.name=" + WellKnown.ConfigMapName,
+        });
+        services.AddKubeCache<ConfigMap>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value);
         services.TryAddSingleton(sp => new ControllerCaches(
             sp.GetRequiredService<ResourceCache<Connector>>(),
             sp.GetRequiredService<ResourceCache<ConnectorClass>>(),
             sp.GetRequiredService<ResourceCache<Secret>>(),
-            sp.GetRequiredService<ResourceCache<Service>>()));
+            sp.GetRequiredService<ResourceCache<Service>>(),
+            sp.GetRequiredService<ResourceCache<ConfigMap>>()));
+        services.TryAddSingleton<CaCertCheck>();
         services.TryAddSingleton<ControllerMetrics>();
         services.TryAddSingleton<EventRecorder>();
         services.TryAddSingleton(sp => new ConnectorProber(

@@ -6,7 +6,7 @@ namespace Connectors.Modules.Controller;
 /// <summary>
 /// What queues what: a Connector's own spec changes, a referenced Secret changing (via the by-Secret index, so a
 /// rotated credential is probed at once), its class changing or appearing, the proxy or API Service of a class
-/// appearing or going, and its <c>c-&lt;name&gt;</c> Service being changed or deleted. Status-only changes (the
+/// appearing or going, its <c>c-&lt;name&gt;</c> Service being changed or deleted, and the feature flags changing. Status-only changes (the
 /// controller's own writes) queue nothing, so status patches cannot loop.
 /// </summary>
 internal static class ControllerTriggers
@@ -85,6 +85,25 @@ internal static class ControllerTriggers
             }
         });
         caches.Services.OnDelete(s => AddByService(s, owner: true));
+
+        // A feature flag (connectors-config) changing: every Connector, so CACertReady appears or goes at once.
+        void AddAll()
+        {
+            foreach (var connector in caches.Connectors.List())
+            {
+                AddConnector(connector);
+            }
+        }
+
+        caches.Flags.OnAdd(_ => AddAll());
+        caches.Flags.OnUpdate((old, now) =>
+        {
+            if (!SameMap(old.Data, now.Data))
+            {
+                AddAll();
+            }
+        });
+        caches.Flags.OnDelete(_ => AddAll());
     }
 
     private static bool Changed<T>(T old, T now, Func<T, string> spec)

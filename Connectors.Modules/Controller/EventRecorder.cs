@@ -23,11 +23,19 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
                 continue;
             }
 
-            var reason = string.IsNullOrEmpty(condition.Reason) ? condition.Type + condition.Status : condition.Reason;
+            var reason = EventReason(condition);
             var message = $"{condition.Type} is {condition.Status}" + (string.IsNullOrEmpty(condition.Message) ? string.Empty : ": " + condition.Message);
             await RecordAsync(subject, condition.Status == ConditionStatus.False ? "Warning" : "Normal", reason, message, cancellationToken);
         }
     }
+
+    /// <summary>The condition's reason, except the original's own event reasons for a CA bundle that cannot be loaded.</summary>
+    internal static string EventReason(Condition condition) => (condition.Type, condition.Status, condition.Reason) switch
+    {
+        (ConditionTypes.CACertReady, ConditionStatus.False, ConditionReasons.SecretNotFound) => "CACertSecretNotFound",
+        (ConditionTypes.CACertReady, ConditionStatus.False, ConditionReasons.InvalidPem) => "InvalidCACert",
+        _ => string.IsNullOrEmpty(condition.Reason) ? condition.Type + condition.Status : condition.Reason,
+    };
 
     public async Task RecordAsync(IKubeObject subject, string type, string reason, string message, CancellationToken cancellationToken)
     {

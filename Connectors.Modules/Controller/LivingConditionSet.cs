@@ -6,10 +6,14 @@ namespace Connectors.Modules.Controller;
 /// A Knative "living condition set": a happy condition (<c>Ready</c>) that is True only when every dependent
 /// condition of Error severity is True, False when any is False (taking the first False one's reason and
 /// message), Unknown otherwise. Conditions of <c>Info</c> or <c>Warning</c> severity never count.
-/// <c>lastTransitionTime</c> changes only when a condition's status changes.
+/// <c>lastTransitionTime</c> changes only when a condition's status changes. <paramref name="optional"/> types are
+/// written after the happy one only while a state is given for them, and removed otherwise (a feature-flagged
+/// condition such as <c>CACertReady</c>); they never count towards the happy condition.
 /// </summary>
-internal sealed class LivingConditionSet(IReadOnlyList<string> dependents, string happy = ConditionTypes.Ready)
+internal sealed class LivingConditionSet(IReadOnlyList<string> dependents, string happy = ConditionTypes.Ready, IReadOnlyList<string>? optional = null)
 {
+    private readonly IReadOnlyList<string> _optional = optional ?? [];
+
     /// <summary>The condition types this set writes, dependents in order then the happy one.</summary>
     public IReadOnlyList<string> Types { get; } = [.. dependents, happy];
 
@@ -27,9 +31,17 @@ internal sealed class LivingConditionSet(IReadOnlyList<string> dependents, strin
         }
 
         result.Add(Build(existing, happy, Aggregate(result), now));
+        foreach (var type in _optional)
+        {
+            if (states.TryGetValue(type, out var state))
+            {
+                result.Add(Build(existing, type, state, now));
+            }
+        }
+
         if (existing is not null)
         {
-            result.AddRange(existing.Where(c => !Types.Contains(c.Type)));
+            result.AddRange(existing.Where(c => !Types.Contains(c.Type) && !_optional.Contains(c.Type)));
         }
 
         return result;

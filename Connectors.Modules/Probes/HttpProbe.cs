@@ -4,10 +4,11 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Modules.Probes;
 
 /// <summary>
-/// Sends HTTP probes: TLS with the system CA pool, redirects followed unless the probe disables them, success on
+/// Sends HTTP probes: TLS with the system CA pool (plus the Connector's own CAs when it names some), redirects followed unless the probe disables them, success on
 /// any 2xx, a per-request timeout. Logs say which URL answered what; header values never reach a log.
 /// </summary>
-internal sealed partial class HttpProbe(IHttpClientFactory clients, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
+internal sealed partial class HttpProbe(
+    IHttpClientFactory clients, ProbeTrustClients trustClients, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
 {
     public const string RedirectingClient = "connectors-probe";
     public const string DirectClient = "connectors-probe-direct";
@@ -17,12 +18,17 @@ internal sealed partial class HttpProbe(IHttpClientFactory clients, IOptions<Pro
     {
         ArgumentNullException.ThrowIfNull(request);
         using var message = Build(request);
-        var client = clients.CreateClient(request.FollowRedirects ? RedirectingClient : DirectClient);
+        HttpMessageInvoker client = request.TrustedCas is { } bundle
+            ? trustClients.For(bundle, request.FollowRedirects)
+            : clients.CreateClient(request.FollowRedirects ? RedirectingClient : DirectClient);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         try
         {
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // Headers are enough: a probe never buffers the tool's body (an HttpClient would unless told so).
+            using var response = client is HttpClient httpClient
+                ? await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                : await client.SendAsync(message, timeout.Token);
             var code = (int)response.StatusCode;
             Log.Answered(logger, request.Method, request.LogUrl, code);
             return code is >= 200 and < 300

@@ -7,6 +7,9 @@ namespace Connectors.Modules.Probes;
 /// <param name="FollowRedirects">Follow 3xx answers (Go's default, up to 10); false reports the 3xx itself.</param>
 public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers, bool FollowRedirects)
 {
+    /// <summary>CAs trusted besides the system's (the Connector's <c>caCertSecretRef</c>); null = system CAs only.</summary>
+    public Model.CaBundle? TrustedCas { get; init; }
+
     /// <summary>The URL without user info, as messages show it.</summary>
     public string DisplayUrl => Url.UserInfo.Length == 0 ? Url.OriginalString : Url.OriginalString.Replace(Url.UserInfo + "@", string.Empty, StringComparison.Ordinal);
 

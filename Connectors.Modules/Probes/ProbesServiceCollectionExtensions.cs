@@ -1,4 +1,3 @@
-using System.Net;
 using Connectors.Modules.Templates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,26 +18,15 @@ public static class ProbesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))
+            .ConfigurePrimaryHttpMessageHandler(sp => ProbeTrustClients.CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))
             .RemoveAllLoggers(); // the factory's request logs would carry URLs with queries; HttpProbe logs without them
         services.AddHttpClient(HttpProbe.DirectClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => CreateHandler(0))
+            .ConfigurePrimaryHttpMessageHandler(() => ProbeTrustClients.CreateHandler(0))
             .RemoveAllLoggers();
+        services.TryAddSingleton<ProbeTrustClients>();
         services.TryAddSingleton<IProbe, HttpProbe>();
         services.TryAddSingleton<ProbeBuilder>();
         services.AddTemplates();
         return services;
     }
-
-    // System CA pool (the default), no proxy from the environment: a probe goes straight to the tool.
-    private static SocketsHttpHandler CreateHandler(int maxRedirects) => new()
-    {
-        AllowAutoRedirect = maxRedirects > 0,
-        MaxAutomaticRedirections = Math.Max(1, maxRedirects),
-        UseProxy = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ConnectTimeout = Timeout.InfiniteTimeSpan,
-    };
 }

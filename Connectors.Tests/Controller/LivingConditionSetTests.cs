@@ -82,6 +82,31 @@ public sealed class LivingConditionSetTests
         Assert.That(conditions.Last().Type, Is.EqualTo("Custom"));
     }
 
+    [Test]
+    public void Apply_OptionalType_WrittenAfterReadyWhileGivenRemovedOtherwiseNeverCounted()
+    {
+        var set = new LivingConditionSet([ConditionTypes.SecretReady], optional: [ConditionTypes.CACertReady]);
+        var states = new Dictionary<string, ConditionState>
+        {
+            [ConditionTypes.SecretReady] = ConditionState.True(),
+            [ConditionTypes.CACertReady] = new(ConditionStatus.False, ConditionReasons.SecretNotFound, "missing", "Info"),
+        };
+        var on = set.Apply(null, states, T0);
+        states.Remove(ConditionTypes.CACertReady);
+        var off = set.Apply(on, states, T0.AddMinutes(1));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(on.Select(c => (c.Type, c.Status)), Is.EqualTo(new[]
+            {
+                (ConditionTypes.SecretReady, ConditionStatus.True),
+                (ConditionTypes.Ready, ConditionStatus.True),
+                (ConditionTypes.CACertReady, ConditionStatus.False),
+            }));
+            Assert.That(on[^1].Severity, Is.EqualTo("Info"));
+            Assert.That(off.Select(c => c.Type), Is.EqualTo(new[] { ConditionTypes.SecretReady, ConditionTypes.Ready }));
+        }
+    }
+
     private static Dictionary<string, ConditionState> States(ConditionState secret, ConditionState auth) => new()
     {
         [ConditionTypes.SecretReady] = secret,

@@ -64,7 +64,7 @@ public sealed class ReconcileLoopTests
         using var prober = new ConnectorProber(HttpProbeTests.NewProbe(), new ProbeBuilder(new TemplateEngine()), metrics, new ControllerOptions { ProbeConcurrency = 3 });
         var connectorClass = Fixtures.GitClass();
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            prober.LivenessAsync(Fixtures.GitConnector("ns", $"c{i}", tool.BaseAddress.ToString()), connectorClass, null, cancellationToken)));
+            prober.LivenessAsync(Fixtures.GitConnector("ns", $"c{i}", tool.BaseAddress.ToString()), connectorClass, null, null, cancellationToken)));
         using (Assert.EnterMultipleScope())
         {
             Assert.That(results.All(r => r.IsTrue), Is.True);

@@ -1,0 +1,41 @@
+using Connectors.Modules.Model;
+
+namespace Connectors.Modules.Controller;
+
+/// <summary>
+/// A Connector's own CAs (<c>spec.caCertSecretRef</c>): the bundle its probes trust besides the system CAs, and,
+/// when flag <c>enable-custom-ca-certs</c> is <c>true</c> in ConfigMap <c>connectors-config</c>, the
+/// <c>CACertReady</c> condition (severity Info: it never makes the Connector not Ready).
+/// </summary>
+internal sealed class CaCertCheck(ControllerCaches caches, ControllerOptions options)
+{
+    public const string Flag = "enable-custom-ca-certs";
+    private const string InfoSeverity = "Info";
+
+    /// <summary>Whether <c>CACertReady</c> is written (flag on); when off the condition is removed.</summary>
+    public bool ConditionEnabled =>
+        caches.Flags.Get(options.ComponentsNamespace, WellKnown.ConfigMapName)?.Data is { } data
+        && data.TryGetValue(Flag, out var value)
+        && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The condition and the bundle (null = system CAs only: no reference, or a Secret that cannot be used).</summary>
+    public (ConditionState State, CaBundle? Bundle) Check(Connector connector)
+    {
+        if (connector.Spec.CaCertSecretRef?.Name is not { Length: > 0 } name)
+        {
+            return (Info(ConditionStatus.True, ConditionReasons.NoCACert, "no spec.caCertSecretRef: the system CAs only"), null);
+        }
+
+        var secret = caches.Secrets.Get(connector.Metadata.Namespace, name);
+        if (secret is null)
+        {
+            return (Info(ConditionStatus.False, ConditionReasons.SecretNotFound, $"CA certificate secret \"{name}\" not found in namespace \"{connector.Metadata.Namespace}\""), null);
+        }
+
+        return CaBundle.TryRead(secret, out var bundle, out var problem)
+            ? (Info(ConditionStatus.True, ConditionReasons.Valid, $"CA certificate loaded from secret \"{name}\""), bundle)
+            : (Info(ConditionStatus.False, ConditionReasons.InvalidPem, $"Secret \"{name}\" contains invalid PEM data: {problem}"), null);
+    }
+
+    private static ConditionState Info(string status, string reason, string message) => new(status, reason, message, InfoSeverity);
+}

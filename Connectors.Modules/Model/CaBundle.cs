@@ -1,0 +1,123 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Connectors.Modules.Model;
+
+/// <summary>
+/// The CA certificates a Connector trusts in addition to the system's (<c>spec.caCertSecretRef</c>): read from the
+/// Secret's keys ending in <c>.crt</c> or <c>.pem</c>, or whose value holds a PEM certificate; other keys are
+/// ignored. Probes and the proxy check a tool's certificate against the system CAs first and, only on a chain
+/// error, against a chain rooted in this bundle.
+/// </summary>
+public sealed class CaBundle
+{
+    private const string PemHeader = "-----BEGIN CERTIFICATE-----";
+
+    private CaBundle(X509Certificate2Collection certificates)
+    {
+        Certificates = certificates;
+        Key = string.Join(',', certificates.Select(c => c.Thumbprint).Order(StringComparer.Ordinal));
+    }
+
+    public X509Certificate2Collection Certificates { get; }
+
+    /// <summary>Identifies the set of certificates (sorted SHA-1 thumbprints), for caching one client per bundle.</summary>
+    public string Key { get; }
+
+    /// <summary>Reads the bundle; null when the Secret has no usable certificate (<see cref="TryRead"/> says why).</summary>
+    public static CaBundle? FromSecret(Secret secret) => TryRead(secret, out var bundle, out _) ? bundle : null;
+
+    /// <summary>
+    /// Reads every candidate key of <paramref name="secret"/>. Fails when there is no candidate, when a candidate
+    /// does not parse as PEM certificates, or when none yields a certificate.
+    /// </summary>
+    public static bool TryRead(Secret secret, out CaBundle? bundle, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        bundle = null;
+        var certificates = new X509Certificate2Collection();
+        var candidates = 0;
+        foreach (var (key, text) in Values(secret))
+        {
+            if (!key.EndsWith(".crt", StringComparison.Ordinal) && !key.EndsWith(".pem", StringComparison.Ordinal)
+                && !text.Contains(PemHeader, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            candidates++;
+            try
+            {
+                var before = certificates.Count;
+                certificates.ImportFromPem(text);
+                if (certificates.Count == before)
+                {
+                    problem = $"key \"{key}\" holds no PEM certificate";
+                    return false;
+                }
+            }
+            catch (CryptographicException)
+            {
+                problem = $"key \"{key}\" is not valid PEM certificate data";
+                return false;
+            }
+        }
+
+        if (candidates == 0)
+        {
+            problem = "no key ending in .crt or .pem and no PEM certificate value";
+            return false;
+        }
+
+        bundle = new CaBundle(certificates);
+        problem = null;
+        return true;
+    }
+
+    /// <summary>A TLS validation callback: system trust first; on a chain error only, a chain rooted in this bundle.</summary>
+    public bool Validate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || Certificates.Count == 0)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.CustomTrustStore.AddRange(Certificates);
+        if (chain is not null)
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return custom.Build(leaf);
+    }
+
+    private static IEnumerable<(string Key, string Text)> Values(Secret secret)
+    {
+        foreach (var (key, bytes) in secret.Data ?? [])
+        {
+            yield return (key, Encoding.UTF8.GetString(bytes));
+        }
+
+        foreach (var (key, text) in secret.StringData ?? [])
+        {
+            if (secret.Data?.ContainsKey(key) != true)
+            {
+                yield return (key, text);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using Connectors.Modules.Model;
+using Microsoft.Extensions.Options;
+
+namespace Connectors.Modules.Probes;
+
+/// <summary>
+/// Connection pools for probes of tools with a private CA (<c>spec.caCertSecretRef</c>): one per distinct bundle and
+/// redirect mode, trusting the system CAs and the bundle. Probes without a bundle use the named factory clients.
+/// </summary>
+internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDisposable
+{
+    private const int MaxBundles = 256;
+    private readonly ConcurrentDictionary<(string Key, bool FollowRedirects), HttpMessageInvoker> _clients = new();
+
+    public HttpMessageInvoker For(CaBundle bundle, bool followRedirects)
+    {
+        if (_clients.TryGetValue((bundle.Key, followRedirects), out var client))
+        {
+            return client;
+        }
+
+        if (_clients.Count >= MaxBundles)
+        {
+            // Bundles come from Secrets; a flood of distinct ones must not pin pools forever.
+            Clear();
+        }
+
+        var created = new HttpMessageInvoker(
+            CreateHandler(followRedirects ? options.Value.MaxRedirects : 0, (_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors)),
+            disposeHandler: true);
+        if (_clients.TryAdd((bundle.Key, followRedirects), created))
+        {
+            return created;
+        }
+
+        created.Dispose();
+        return _clients[(bundle.Key, followRedirects)];
+    }
+
+    public void Dispose() => Clear();
+
+    /// <summary>No proxy from the environment (a probe goes straight to the tool), no cookies, no decompression.</summary>
+    internal static SocketsHttpHandler CreateHandler(int maxRedirects, RemoteCertificateValidationCallback? validation = null) => new()
+    {
+        AllowAutoRedirect = maxRedirects > 0,
+        MaxAutomaticRedirections = Math.Max(1, maxRedirects),
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        ConnectTimeout = Timeout.InfiniteTimeSpan,
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = validation },
+    };
+
+    private void Clear()
+    {
+        foreach (var key in _clients.Keys)
+        {
+            if (_clients.TryRemove(key, out var client))
+            {
+                client.Dispose();
+            }
+        }
+    }
+}
