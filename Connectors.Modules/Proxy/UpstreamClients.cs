@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Connectors.Modules.Model;
 using Microsoft.Extensions.Options;
 
@@ -28,23 +25,18 @@ internal sealed class UpstreamClients : IDisposable
     }
 
     /// <summary>
-    /// The invoker for a Connector whose <c>caCertSecretRef</c> Secret is <paramref name="caSecret"/> (key <c>ca.crt</c>;
-    /// null = system CAs only). Resolved once per Secret object: the watch cache hands out a new one on change.
+    /// The invoker for a Connector whose <c>caCertSecretRef</c> Secret is <paramref name="caSecret"/> (null = system
+    /// CAs only; a Secret without a usable certificate also means system CAs only, and the controller's
+    /// <c>CACertReady</c> says why). Resolved once per Secret object: the watch cache hands out a new one on change.
     /// </summary>
     public HttpMessageInvoker For(Secret? caSecret) =>
-        caSecret is null ? _default : _bySecret.GetValue(caSecret, secret => For(ReadBundle(secret)));
+        caSecret is null ? _default : _bySecret.GetValue(caSecret, secret => For(CaBundle.FromSecret(secret)));
 
-    /// <summary>The invoker for a PEM CA bundle (null or empty = system CAs only).</summary>
-    public HttpMessageInvoker For(string? caBundlePem)
-    {
-        if (string.IsNullOrWhiteSpace(caBundlePem))
-        {
-            return _default;
-        }
-
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(caBundlePem)));
-        return _withBundle.GetOrAdd(key, static (_, state) => CreateForBundle(state.Owner, state.Pem), (Owner: this, Pem: caBundlePem));
-    }
+    /// <summary>The invoker trusting the system CAs and <paramref name="bundle"/> (null = system CAs only).</summary>
+    public HttpMessageInvoker For(CaBundle? bundle) =>
+        bundle is null
+            ? _default
+            : _withBundle.GetOrAdd(bundle.Key, static (_, state) => state.Owner.Create(state.Bundle), (Owner: this, Bundle: bundle));
 
     public void Dispose()
     {
@@ -54,9 +46,6 @@ internal sealed class UpstreamClients : IDisposable
             invoker.Dispose();
         }
     }
-
-    private static string? ReadBundle(Secret secret) =>
-        secret.Data?.TryGetValue("ca.crt", out var bytes) == true ? Encoding.UTF8.GetString(bytes) : secret.StringData?.GetValueOrDefault("ca.crt");
 
     private SocketsHttpHandler CreateHandler(RemoteCertificateValidationCallback? validation) => new()
     {
@@ -72,40 +61,6 @@ internal sealed class UpstreamClients : IDisposable
         SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = validation },
     };
 
-    private static HttpMessageInvoker CreateForBundle(UpstreamClients owner, string pem)
-    {
-        var bundle = new X509Certificate2Collection();
-        bundle.ImportFromPem(pem);
-        var handler = owner.CreateHandler((_, certificate, chain, errors) => Validate(bundle, certificate, chain, errors));
-        return new HttpMessageInvoker(handler, disposeHandler: true);
-    }
-
-    /// <summary>System trust first; on a chain error only, a second chain rooted in the Connector's bundle.</summary>
-    internal static bool Validate(X509Certificate2Collection bundle, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || bundle.Count == 0)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.CustomTrustStore.AddRange(bundle);
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
-    }
+    private HttpMessageInvoker Create(CaBundle bundle) =>
+        new(CreateHandler((_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors)), disposeHandler: true);
 }
