@@ -44,6 +44,20 @@ internal sealed class ConnectorAddresses
         return false;
     }
 
+    /// <summary>Whether <paramref name="target"/> has the scheme, host and port of one of the addresses, whatever its path.</summary>
+    public bool MatchesOrigin(Uri target)
+    {
+        foreach (var address in All)
+        {
+            if (SameOrigin(address, target.Scheme, target.Host, target.Port))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a CONNECT authority (always https) is the origin of one of the addresses.</summary>
     public bool MatchesTunnel(string host, int port)
     {

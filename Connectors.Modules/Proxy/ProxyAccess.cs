@@ -49,6 +49,29 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         return await AuthorizeAsync(credential.Connectors[0], first!, null, credential.Token, cancellationToken);
     }
 
+    /// <summary>
+    /// Forward mode, allowed but matching no address: may the request go on without any credential? Only when it
+    /// stays on the origin of a listed Connector (another path of the same tool), or when blind tunnels are allowed;
+    /// otherwise the proxy would relay authorized clients to any host, as a CONNECT to a foreign host is refused.
+    /// </summary>
+    public bool MayPassThrough(ProxyCredential credential, Uri target)
+    {
+        if (options.Value.AllowBlindTunnels)
+        {
+            return true;
+        }
+
+        foreach (var key in credential.Connectors)
+        {
+            if (directory.GetConnector(key.Namespace, key.Name) is { } connector && ConnectorAddresses.Of(connector).MatchesOrigin(target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The Connector's class, when it exists.</summary>
     public ConnectorClass? ClassOf(Connector connector) =>
         connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;

@@ -113,6 +113,12 @@ internal sealed partial class ProxyPipeline(
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
         }
 
+        if (check.Connector is null && route.Tunnel is null && !access.MayPassThrough(credential, target))
+        {
+            return await RefuseAsync(context, check.Authorized, check.Subject, StatusCodes.Status403Forbidden,
+                $"request to {target.Scheme}://{target.Authority} is not allowed: it matches no address of connector(s) {credential}", null, cancellationToken);
+        }
+
         return await sender.SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
     }
 

@@ -69,6 +69,37 @@ public sealed class ForwardProxyTests
         }
     }
 
+    [TestCase(false, 403)]
+    [TestCase(true, 200)]
+    [CancelAfter(20_000)]
+    public async Task AbsoluteForm_ForeignOrigin_RefusedUnlessBlindTunnelsAllowed(bool allowBlind, int expected, CancellationToken cancellationToken)
+    {
+        await using var tool = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("tool", ctx.RequestAborted), cancellationToken);
+        await using var foreign = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("foreign", ctx.RequestAborted), cancellationToken);
+        await using var proxy = await ProxyHarness.StartAsync(cancellationToken, new Dictionary<string, string?> { ["Proxy:AllowBlindTunnels"] = allowBlind ? "true" : "false" });
+        proxy.AddConnector("team", "api", tool.BaseAddress + "v1", Secrets.Bearer("api-token", "real-secret-token"));
+        proxy.Reviews.AddToken(Token, User);
+        proxy.Reviews.Grant(User, "team", "api");
+        using var client = ClientVia(proxy, "team/api", Token);
+
+        using var response = await client.GetAsync(new Uri(foreign.BaseAddress, "/internal"), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(expected));
+            if (allowBlind)
+            {
+                Assert.That(foreign.Seen.Single().Headers.ContainsKey("Authorization"), Is.False);
+            }
+            else
+            {
+                Assert.That(body, Does.Contain("is not allowed: it matches no address of connector(s) team/api"));
+                Assert.That(foreign.Seen, Is.Empty, "nothing reached the foreign host");
+            }
+        }
+    }
+
     [Test, CancelAfter(20_000)]
     public async Task AbsoluteForm_BadTokenUnknownConnectorDenied_407_404_403(CancellationToken cancellationToken)
     {
