@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Connectors.Host.Roles;
 using Connectors.Modules.Observability;
 using Microsoft.Extensions.Configuration;
@@ -55,7 +56,25 @@ internal static class RunCommand
 
             // Two flags may feed one key (a role alias of a common flag): a given value wins over defaults.
             var settings = flags.GroupBy(f => f.Flag.ConfigKey, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Select(f => parse.GetValue(f.Option)).LastOrDefault(v => v is not null) ?? g.First().Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
-            return await RunAsync(parse, roles, settings, (embedded, flags), cancellationToken);
+            // SIGTERM and SIGINT stop the run from the first moment: before the generic host exists (embedded API,
+            // --apply) nothing else would see them, and the runtime does not end the process by itself then.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            try
+            {
+                return await RunAsync(parse, roles, settings, (embedded, flags), stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
         });
         return command;
     }
@@ -106,15 +125,17 @@ internal static class RunCommand
             role.AddServices(builder.Services, builder.Configuration);
         }
 
+        IHostApplicationLifetime? lifetime = null;
         try
         {
             using var host = builder.Build();
+            lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             await host.RunAsync(cancellationToken);
             return 0;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || lifetime?.ApplicationStopping.IsCancellationRequested == true)
         {
-            // Stopped while still starting: as clean as a stop after the start.
+            // Stopped (SIGTERM, SIGINT) while still starting: as clean as a stop after the start.
             return 0;
         }
         catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)

@@ -5,7 +5,8 @@ namespace Connectors.Modules.Controller;
 /// <summary>
 /// A Connector's own CAs (<c>spec.caCertSecretRef</c>): the bundle its probes trust besides the system CAs, and,
 /// when flag <c>enable-custom-ca-certs</c> is <c>true</c> in ConfigMap <c>connectors-config</c>, the
-/// <c>CACertReady</c> condition (severity Info: it never makes the Connector not Ready).
+/// <c>CACertReady</c> condition (severity Info: it never makes the Connector not Ready) and the cluster-wide pool:
+/// Secrets of the components namespace labelled <c>connectors.cpaas.io/ca-cert: "true"</c>, trusted for every Connector.
 /// </summary>
 internal sealed class CaCertCheck(ControllerCaches caches, ControllerOptions options)
 {
@@ -18,8 +19,19 @@ internal sealed class CaCertCheck(ControllerCaches caches, ControllerOptions opt
         && data.TryGetValue(Flag, out var value)
         && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The condition and the bundle (null = system CAs only: no reference, or a Secret that cannot be used).</summary>
+    /// <summary>
+    /// The condition (about the Connector's own reference) and the bundle its probes trust besides the system CAs:
+    /// its own certificates, plus the pool when the flag is on (null = system CAs only).
+    /// </summary>
     public (ConditionState State, CaBundle? Bundle) Check(Connector connector)
+    {
+        var (state, own) = CheckOwn(connector);
+        return ConditionEnabled
+            ? (state, CaBundle.Combine([CaBundle.Pool(caches.Secrets.List(options.ComponentsNamespace)), own]))
+            : (state, own);
+    }
+
+    private (ConditionState State, CaBundle? Bundle) CheckOwn(Connector connector)
     {
         if (connector.Spec.CaCertSecretRef?.Name is not { Length: > 0 } name)
         {

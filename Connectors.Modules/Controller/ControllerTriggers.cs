@@ -33,6 +33,14 @@ internal static class ControllerTriggers
             }
         }
 
+        void AddAll()
+        {
+            foreach (var connector in caches.Connectors.List())
+            {
+                AddConnector(connector);
+            }
+        }
+
         // A c-<name> Service appearing is (almost always) the controller's own create: only a change or a delete
         // of it queues its Connector, or every Connector would be probed twice on its first reconcile.
         void AddByService(Service s, bool owner)
@@ -67,15 +75,35 @@ internal static class ControllerTriggers
             }
         });
         caches.Classes.OnDelete(c => AddClass(c.Metadata.Name!));
-        caches.Secrets.OnAdd(AddBySecret);
-        caches.Secrets.OnUpdate((old, now) =>
+        // A Secret of the cluster-wide CA pool (components namespace, labelled) changes what every Connector trusts.
+        bool InPool(Secret s) => s.Metadata.Namespace == componentsNamespace && CaBundle.IsPoolMember(s);
+        caches.Secrets.OnAdd(s =>
         {
-            if (Changed(old, now, Fingerprint))
+            AddBySecret(s);
+            if (InPool(s))
             {
-                AddBySecret(now);
+                AddAll();
             }
         });
-        caches.Secrets.OnDelete(AddBySecret);
+        caches.Secrets.OnUpdate((old, now) =>
+        {
+            if (Changed(old, now, Fingerprint) || !SameMap(old.Metadata.Labels, now.Metadata.Labels))
+            {
+                AddBySecret(now);
+                if (InPool(old) || InPool(now))
+                {
+                    AddAll();
+                }
+            }
+        });
+        caches.Secrets.OnDelete(s =>
+        {
+            AddBySecret(s);
+            if (InPool(s))
+            {
+                AddAll();
+            }
+        });
         caches.Services.OnAdd(s => AddByService(s, owner: false));
         caches.Services.OnUpdate((old, now) =>
         {
@@ -87,14 +115,6 @@ internal static class ControllerTriggers
         caches.Services.OnDelete(s => AddByService(s, owner: true));
 
         // A feature flag (connectors-config) changing: every Connector, so CACertReady appears or goes at once.
-        void AddAll()
-        {
-            foreach (var connector in caches.Connectors.List())
-            {
-                AddConnector(connector);
-            }
-        }
-
         caches.Flags.OnAdd(_ => AddAll());
         caches.Flags.OnUpdate((old, now) =>
         {

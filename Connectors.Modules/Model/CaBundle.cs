@@ -26,6 +26,36 @@ public sealed class CaBundle
     /// <summary>Identifies the set of certificates (sorted SHA-1 thumbprints), for caching one client per bundle.</summary>
     public string Key { get; }
 
+    /// <summary>
+    /// Whether <paramref name="secret"/> belongs to the cluster-wide pool (flag <c>enable-custom-ca-certs</c>): a
+    /// Secret of the components namespace labelled <c>connectors.cpaas.io/ca-cert: "true"</c>.
+    /// </summary>
+    public static bool IsPoolMember(Secret secret) =>
+        string.Equals(secret?.Metadata.Labels?.GetValueOrDefault(WellKnown.CaCertLabel), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The pool from the components namespace's Secrets: every labelled, readable one (null = none).</summary>
+    public static CaBundle? Pool(IEnumerable<Secret> componentsSecrets) =>
+        Combine(componentsSecrets.Where(IsPoolMember).Select(FromSecret));
+
+    /// <summary>One bundle with the certificates of all <paramref name="parts"/>, each once (null = none).</summary>
+    public static CaBundle? Combine(IEnumerable<CaBundle?> parts)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var certificates = new X509Certificate2Collection();
+        foreach (var part in parts)
+        {
+            foreach (var certificate in part?.Certificates ?? [])
+            {
+                if (seen.Add(certificate.Thumbprint))
+                {
+                    certificates.Add(certificate);
+                }
+            }
+        }
+
+        return certificates.Count == 0 ? null : new CaBundle(certificates);
+    }
+
     /// <summary>Reads the bundle; null when the Secret has no usable certificate (<see cref="TryRead"/> says why).</summary>
     public static CaBundle? FromSecret(Secret secret) => TryRead(secret, out var bundle, out _) ? bundle : null;
 

@@ -14,5 +14,8 @@ internal interface IConnectorDirectory
 
     Secret? GetSecret(string ns, string name);
 
+    /// <summary>The Secrets of <paramref name="ns"/> (the components namespace's CA pool is read from them).</summary>
+    IReadOnlyList<Secret> ListSecrets(string ns);
+
     ConfigMap? GetConfigMap(string ns, string name);
 }

@@ -16,5 +16,7 @@ internal sealed class KubeConnectorDirectory(
 
     public Secret? GetSecret(string ns, string name) => secrets.Get(ns, name);
 
+    public IReadOnlyList<Secret> ListSecrets(string ns) => secrets.List(ns);
+
     public ConfigMap? GetConfigMap(string ns, string name) => configMaps.Get(ns, name);
 }

@@ -55,6 +55,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<UpstreamClients>();
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddSingleton<ProxyCertificateAuthority>();
+        services.TryAddSingleton<ProxyCaPool>();
         services.TryAddSingleton<AccessLog>();
         // Registered before the listener: hosted services stop in reverse order, so the log drains last.
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());

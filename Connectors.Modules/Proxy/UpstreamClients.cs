@@ -17,6 +17,7 @@ internal sealed class UpstreamClients : IDisposable
     private readonly HttpMessageInvoker _default;
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _withBundle = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<Secret, HttpMessageInvoker> _bySecret = new();
+    private readonly ConditionalWeakTable<Secret, StrongBox<(CaBundle? Pool, HttpMessageInvoker? Invoker)>> _withPool = new();
 
     public UpstreamClients(IOptions<ProxyOptions> options)
     {
@@ -31,6 +32,33 @@ internal sealed class UpstreamClients : IDisposable
     /// </summary>
     public HttpMessageInvoker For(Secret? caSecret) =>
         caSecret is null ? _default : _bySecret.GetValue(caSecret, secret => For(CaBundle.FromSecret(secret)));
+
+    /// <summary>
+    /// The invoker for a Connector's own CA Secret (may be null) plus the cluster-wide <paramref name="pool"/> (may be
+    /// null). The combination is kept per Secret object and pool, so a request does not merge bundles.
+    /// </summary>
+    public HttpMessageInvoker For(Secret? caSecret, CaBundle? pool)
+    {
+        if (pool is null)
+        {
+            return For(caSecret);
+        }
+
+        if (caSecret is null)
+        {
+            return For(pool);
+        }
+
+        var entry = _withPool.GetOrCreateValue(caSecret);
+        var current = entry.Value;
+        if (current.Pool != pool || current.Invoker is null)
+        {
+            current = (pool, For(CaBundle.Combine([pool, CaBundle.FromSecret(caSecret)])));
+            entry.Value = current;
+        }
+
+        return current.Invoker;
+    }
 
     /// <summary>The invoker trusting the system CAs and <paramref name="bundle"/> (null = system CAs only).</summary>
     public HttpMessageInvoker For(CaBundle? bundle) =>

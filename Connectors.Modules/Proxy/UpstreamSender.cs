@@ -8,13 +8,14 @@ namespace Connectors.Modules.Proxy;
 /// <summary>
 /// The last step of the pipeline: builds the upstream request, injects the allowed Connector's credential from its
 /// Secret (read from the watch cache on every request, so a rotation is used at once), picks the upstream
-/// connection pool for the Connector's CA bundle, and forwards.
+/// connection pool for the Connector's CA bundle (plus the cluster-wide CA pool while its flag is on), and forwards.
 /// </summary>
 internal sealed partial class UpstreamSender(
     IConnectorDirectory directory,
     ProxyAccess access,
     CredentialInjection injection,
     UpstreamClients clients,
+    ProxyCaPool caPool,
     ILogger<UpstreamSender> logger)
 {
     public async Task<Exchange> SendAsync(
@@ -35,7 +36,7 @@ internal sealed partial class UpstreamSender(
             caBundle = ReadCaBundle(connector, key);
         }
 
-        var invoker = clients.For(caBundle);
+        var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
         var result = await Forwarder.SendAsync(invoker, request, body, context, rewrite, cancellationToken);
         return new Exchange(key.ToString(), check.Subject, result, null);
     }

@@ -70,11 +70,7 @@ public sealed class CaCertReconcileTests
         }
 
         await _bed.WaitForConditionAsync(ns, "missing", ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
-        await _bed.Controller.CreateAsync(new ConfigMap
-        {
-            Metadata = new ObjectMeta { Name = WellKnown.ConfigMapName, Namespace = WellKnown.DefaultComponentsNamespace },
-            Data = new() { ["enable-custom-ca-certs"] = "true" },
-        }, cancellationToken);
+        await SetFlagAsync(true, cancellationToken);
 
         var plain = await _bed.WaitForConditionAsync(ns, "plain", ConditionTypes.CACertReady, ConditionStatus.True, cancellationToken);
         var good = await _bed.WaitForConditionAsync(ns, "good", ConditionTypes.CACertReady, ConditionStatus.True, cancellationToken);
@@ -93,9 +89,46 @@ public sealed class CaCertReconcileTests
             Assert.That(events.Select(e => (e.Type, e.Reason, e.InvolvedObject!.Name)), Is.EquivalentTo(new[] { ("Warning", "CACertSecretNotFound", "missing"), ("Warning", "InvalidCACert", "bad") }));
         }
 
-        await _bed.Controller.UpdateAsync<ConfigMap>(WellKnown.DefaultComponentsNamespace, WellKnown.ConfigMapName, c => c.Data!["enable-custom-ca-certs"] = "false", cancellationToken);
+        await SetFlagAsync(false, cancellationToken);
         var off = await _bed.Controller.WaitForAsync<Connector>(ns, "good", c => Find(c.Status?.Conditions, ConditionTypes.CACertReady) is null, cancellationToken);
         Assert.That(Find(off.Status!.Conditions, ConditionTypes.Ready)!.Status, Is.EqualTo(ConditionStatus.True));
+    }
+
+    [Test, CancelAfter(40_000)]
+    public async Task ReconcileAsync_LabelledPoolSecret_TrustedForEveryConnectorOnlyWhileFlagOn(CancellationToken cancellationToken)
+    {
+        var address = _tlsTool.BaseAddress.ToString().TrimEnd('/');
+        var (ns, _) = await _bed.GitConnectorAsync("pooled", cancellationToken, changeConnector: c => c.Spec.Address = address);
+        var pool = Secrets.Of("corporate-ca", "Opaque", ("corporate.pem", _toolCa.CaPem)).WithNamespace(WellKnown.DefaultComponentsNamespace);
+        pool.Metadata.Labels = new() { [WellKnown.CaCertLabel] = "true" };
+        await _bed.Controller.CreateAsync(pool, cancellationToken);
+        await _bed.WaitForConditionAsync(ns, "pooled", ConditionTypes.LivenessReady, ConditionStatus.False, cancellationToken);
+
+        await SetFlagAsync(true, cancellationToken);
+        var trusted = await _bed.WaitForConditionAsync(ns, "pooled", ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        await SetFlagAsync(false, cancellationToken);
+        await _bed.WaitForConditionAsync(ns, "pooled", ConditionTypes.LivenessReady, ConditionStatus.False, cancellationToken);
+        await _bed.Controller.Client.DeleteAsync<Secret>(WellKnown.DefaultComponentsNamespace, "corporate-ca", cancellationToken);
+
+        Assert.That(Summary(trusted), Is.EqualTo((ConditionReasons.NoCACert, "no spec.caCertSecretRef: the system CAs only", "Info")),
+            "the pool is not the Connector's own reference");
+    }
+
+    private async Task SetFlagAsync(bool on, CancellationToken cancellationToken)
+    {
+        var value = on ? "true" : "false";
+        if ((await _bed.Controller.Client.GetAsync<ConfigMap>(WellKnown.DefaultComponentsNamespace, WellKnown.ConfigMapName, cancellationToken)).IsOk)
+        {
+            await _bed.Controller.UpdateAsync<ConfigMap>(WellKnown.DefaultComponentsNamespace, WellKnown.ConfigMapName, c => c.Data!["enable-custom-ca-certs"] = value, cancellationToken);
+        }
+        else
+        {
+            await _bed.Controller.CreateAsync(new ConfigMap
+            {
+                Metadata = new ObjectMeta { Name = WellKnown.ConfigMapName, Namespace = WellKnown.DefaultComponentsNamespace },
+                Data = new() { ["enable-custom-ca-certs"] = value },
+            }, cancellationToken);
+        }
     }
 
     private static (string? Reason, string? Message, string? Severity) Summary(Connector connector)

@@ -289,7 +289,9 @@ public sealed class ConnectorReconcilerTests
         while (warning is null)
         {
             var events = (await _bed.Controller.Client.ListAsync<Modules.Model.Event>(ns, null, cancellationToken)).GetValueOrThrow();
-            warning = events.Items.FirstOrDefault(e => e.Reason == ConditionReasons.AuthenticationFailed && e.InvolvedObject?.Name == "noisy");
+            // Ready turning False records an event with the same reason: pick AuthReady's own.
+            warning = events.Items.FirstOrDefault(e => e.Reason == ConditionReasons.AuthenticationFailed && e.InvolvedObject?.Name == "noisy"
+                && e.Message?.StartsWith("AuthReady ", StringComparison.Ordinal) == true);
             await Task.Delay(50, cancellationToken);
         }
 

@@ -29,6 +29,27 @@ public sealed class RunProcessTests
         }
     }
 
+    [TestCase(0)]
+    [TestCase(150)]
+    [TestCase(400)]
+    [CancelAfter(60_000)]
+    public async Task RunProxy_SigtermWhileStarting_ExitsZero(int delayMs, CancellationToken cancellationToken)
+    {
+        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig",
+            Path.Combine(Path.GetTempPath(), $"connectors-run-{Guid.NewGuid():N}", "kubeconfig"),
+            "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--log-format", "json");
+        while (!process.Stderr.Contains("Embedded Kubernetes API listening", StringComparison.Ordinal) && !process.HasExited)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        await Task.Delay(delayMs, cancellationToken);
+        process.Terminate();
+        var code = await process.WaitAsync(cancellationToken);
+
+        Assert.That(code, Is.Zero, process.Stderr);
+    }
+
     private static async Task<HttpStatusCode> PollAsync(ConnectorsProcess process, HttpClient http, string path, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)

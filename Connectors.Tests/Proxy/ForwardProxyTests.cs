@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Connectors.Modules.Model;
 using Connectors.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
@@ -152,6 +153,38 @@ public sealed class ForwardProxyTests
             Assert.That(bodies, Is.All.EqualTo("secure /api/v1/pods"));
             Assert.That(seen.Select(s => s.Headers["Authorization"]), Is.All.EqualTo("Bearer cluster-token"));
             Assert.That(proxy.Logs, Does.Contain("team/k8s").And.Not.Contain(Token).And.Not.Contain("cluster-token"));
+        }
+    }
+
+    [TestCase(false, 502)]
+    [TestCase(true, 200)]
+    [CancelAfter(30_000)]
+    public async Task Connect_PrivateCaInTheLabelledPool_TrustedOnlyWithTheFlag(bool flag, int expected, CancellationToken cancellationToken)
+    {
+        using var upstreamCa = new TestCertificates("pool CA");
+        using var proxyCa = new TestCertificates("proxy CA");
+        await using var origin = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("pooled", ctx.RequestAborted), cancellationToken, upstreamCa.Server());
+        await using var proxy = await ProxyHarness.StartAsync(cancellationToken);
+        proxy.Directory.Put(proxyCa.ProxyCaSecret());
+        proxy.Directory.Put(new ConfigMap
+        {
+            Metadata = new ObjectMeta { Name = WellKnown.ConfigMapName, Namespace = WellKnown.DefaultComponentsNamespace },
+            Data = new() { ["enable-custom-ca-certs"] = flag ? "true" : "false" },
+        });
+        var pool = Secrets.Of("corporate-ca", "Opaque", ("ca.crt", upstreamCa.CaPem)).WithNamespace(WellKnown.DefaultComponentsNamespace);
+        pool.Metadata.Labels = new() { [WellKnown.CaCertLabel] = "true" };
+        proxy.Directory.Put(pool);
+        proxy.AddConnector("team", "k8s", origin.BaseAddress.ToString(), Secrets.Bearer("k8s-token", "cluster-token"));
+        proxy.Reviews.AddToken(Token, User);
+        proxy.Reviews.Grant(User, "team", "k8s");
+        using var client = ClientVia(proxy, "team/k8s", Token, [proxyCa.Ca]);
+
+        using var response = await client.GetAsync(new Uri(origin.BaseAddress, "/api"), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(expected));
+            Assert.That(origin.Seen.Select(s => s.Headers["Authorization"]), Is.All.EqualTo("Bearer cluster-token"));
         }
     }
 

@@ -18,6 +18,8 @@ internal sealed class InMemoryConnectorDirectory : IConnectorDirectory
 
     public Secret? GetSecret(string ns, string name) => _secrets.GetValueOrDefault(ns + "/" + name);
 
+    public IReadOnlyList<Secret> ListSecrets(string ns) => [.. _secrets.Values.Where(s => s.Metadata.Namespace == ns)];
+
     public ConfigMap? GetConfigMap(string ns, string name) => _configMaps.GetValueOrDefault(ns + "/" + name);
 
     public void Put(Connector connector) => _connectors[connector.Metadata.Namespace + "/" + connector.Metadata.Name] = connector;
