@@ -21,7 +21,7 @@ internal sealed class ProxyRole : IRole
         new("--proxy-deny-ttl", DurationSection + ":DenyTtl", "How long a denied token review is reused (Go duration or seconds)", "30s"),
         new("--proxy-review-cache-size", "Proxy:ReviewCacheSize", "Most token review results kept", "10000"),
         new("--proxy-allow-blind-tunnels", "Proxy:AllowBlindTunnels",
-            "CONNECT to a host no listed Connector matches becomes a plain tunnel without credentials instead of 403 (true|false)", "false"),
+            "Forward requests and CONNECTs to an origin no listed Connector has pass without credentials (CONNECT as a plain tunnel) instead of 403 (true|false)", "false"),
         new("--proxy-access-log", "Proxy:AccessLog", "Write one access-log line per request (true|false)", "true"),
         new("--proxy-connect-timeout", DurationSection + ":ConnectTimeout", "Upper bound for opening an upstream connection (Go duration or seconds)", "10s"),
         new("--proxy-idle-timeout", DurationSection + ":IdleTimeout", "Idle client connections are closed after this (Go duration or seconds)", "2m"),

@@ -23,7 +23,8 @@ public sealed class ProxyOptions
 
     /// <summary>
     /// Whether a CONNECT to a host that matches no listed Connector becomes a blind TCP tunnel (no interception,
-    /// no credential) instead of 403 (<c>--proxy-allow-blind-tunnels</c>). Defaults to false.
+    /// no credential), and an absolute-form request to such an origin is forwarded without credential, instead of
+    /// 403 (<c>--proxy-allow-blind-tunnels</c>). Defaults to false.
     /// </summary>
     public bool AllowBlindTunnels { get; set; }
 
