@@ -126,8 +126,26 @@ internal static class CsiCommand
         }
         catch (HttpRequestException e)
         {
-            await error.WriteLineAsync($"connectors: cannot reach the CSI driver at unix://{client.SocketPath}: {e.Message}");
+            await error.WriteLineAsync($"connectors: cannot reach the CSI driver at unix://{client.SocketPath}: {Reason(client.SocketPath, e)}");
             return 1;
         }
+    }
+
+    /// <summary>Why the socket did not answer, in the user's terms (not the loopback HTTP address the client uses inside).</summary>
+    private static string Reason(string socketPath, HttpRequestException e)
+    {
+        if (!File.Exists(socketPath))
+        {
+            return "no such socket (is `connectors run --role csi-node` running with this --csi-endpoint?)";
+        }
+
+        return e.InnerException is System.Net.Sockets.SocketException socket
+            ? socket.SocketErrorCode switch
+            {
+                System.Net.Sockets.SocketError.ConnectionRefused => "connection refused (a stale socket: is the driver running?)",
+                System.Net.Sockets.SocketError.AccessDenied => "permission denied",
+                _ => socket.Message,
+            }
+            : e.Message;
     }
 }

@@ -63,4 +63,27 @@ public sealed class CommandLineTests
             Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace");
         }
     }
+
+    [TestCase(false, "no such socket (is `connectors run --role csi-node` running with this --csi-endpoint?)")]
+    [TestCase(true, "connection refused (a stale socket: is the driver running?)")]
+    [CancelAfter(30_000)]
+    public async Task CsiInfo_NoDriverBehindTheSocket_ExitsOneWithTheReasonInUserTerms(bool staleSocket, string reason, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"connectors-csi-{Guid.NewGuid():N}.sock");
+        using var stale = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        if (staleSocket)
+        {
+            stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));   // bound, never listening: what a crashed driver leaves
+        }
+
+        try
+        {
+            var (code, _, stderr) = await ConnectorsProcess.RunAsync(["csi", "info", "--endpoint", "unix://" + path], cancellationToken);
+            Assert.That((code, stderr.Trim()), Is.EqualTo((1, $"connectors: cannot reach the CSI driver at unix://{path}: {reason}")));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
