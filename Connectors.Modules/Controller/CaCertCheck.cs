@@ -10,14 +10,11 @@ namespace Connectors.Modules.Controller;
 /// </summary>
 internal sealed class CaCertCheck(ControllerCaches caches, ControllerOptions options)
 {
-    public const string Flag = "enable-custom-ca-certs";
     private const string InfoSeverity = "Info";
 
     /// <summary>Whether <c>CACertReady</c> is written (flag on); when off the condition is removed.</summary>
     public bool ConditionEnabled =>
-        caches.Flags.Get(options.ComponentsNamespace, WellKnown.ConfigMapName)?.Data is { } data
-        && data.TryGetValue(Flag, out var value)
-        && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        FeatureFlags.IsEnabled(caches.Flags.Get(options.ComponentsNamespace, WellKnown.ConfigMapName), FeatureFlags.CustomCaCerts);
 
     /// <summary>
     /// The condition (about the Connector's own reference) and the bundle its probes trust besides the system CAs:

@@ -24,14 +24,7 @@ public static class ControllerServiceCollectionExtensions
         services.AddKubeCache<ConnectorClass>();
         services.AddKubeCache<Secret>();
         services.AddKubeCache<Service>();
-        // Only connectors-config in the components namespace (the feature flags): the controller's RBAC reads
-        // ConfigMaps there and nowhere else. Registered before AddKubeCache, which keeps the first options.
-        services.TryAddSingleton(sp => new ResourceCacheOptions<ConfigMap>
-        {
-            Namespace = sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ComponentsNamespace,
-            FieldSelector = "metadata.name=" + WellKnown.ConfigMapName,
-        });
-        services.AddKubeCache<ConfigMap>();
+        services.AddFeatureFlagsCache(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value.ComponentsNamespace);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ControllerOptions>>().Value);
         services.TryAddSingleton(sp => new ControllerCaches(

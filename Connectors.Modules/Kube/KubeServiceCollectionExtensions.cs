@@ -34,6 +34,21 @@ public static class KubeServiceCollectionExtensions
     }
 
     /// <summary>
+    /// The watch cache of the feature flags: only ConfigMap <c>connectors-config</c> of the components namespace (the
+    /// roles' RBAC reads ConfigMaps there and nowhere else). The first registration wins, so a process running several
+    /// roles watches it once.
+    /// </summary>
+    public static IServiceCollection AddFeatureFlagsCache(this IServiceCollection services, Func<IServiceProvider, string> componentsNamespace)
+    {
+        services.TryAddSingleton(sp => new ResourceCacheOptions<ConfigMap>
+        {
+            Namespace = componentsNamespace(sp),
+            FieldSelector = "metadata.name=" + WellKnown.ConfigMapName,
+        });
+        return services.AddKubeCache<ConfigMap>();
+    }
+
+    /// <summary>
     /// Registers a <see cref="ResourceCache{T}"/> singleton, runs it as a hosted service, and adds it to the
     /// <c>/readyz</c> checks. The Connector cache gets the <see cref="KubeIndexes"/> indexes by default.
     /// </summary>

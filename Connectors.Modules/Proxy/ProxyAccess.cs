@@ -9,8 +9,6 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer reviewer, IOptions<ProxyOptions> options)
 {
-    private const string ProxyPermissionsFlag = "enable-connector-proxy-permissions";
-
     /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
     public async ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
     {
@@ -77,9 +75,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;
 
     private bool ProxyPermissionsEnabled =>
-        directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName)?.Data is { } data
-        && data.TryGetValue(ProxyPermissionsFlag, out var value)
-        && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        FeatureFlags.IsEnabled(directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName), FeatureFlags.ProxyPermissions);
 
     private async ValueTask<AccessCheck> AuthorizeAsync(ConnectorKey key, Connector checkedConnector, Connector? inject, string token, CancellationToken cancellationToken)
     {

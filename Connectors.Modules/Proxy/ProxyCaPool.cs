@@ -10,8 +10,6 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed class ProxyCaPool(IConnectorDirectory directory, IOptions<ProxyOptions> options, TimeProvider timeProvider)
 {
-    public const string Flag = "enable-custom-ca-certs";
-
     /// <summary>How long a read pool is used before the flag and the labelled Secrets are read again.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
@@ -37,10 +35,9 @@ internal sealed class ProxyCaPool(IConnectorDirectory directory, IOptions<ProxyO
     private CaBundle? Read()
     {
         var ns = options.Value.ComponentsNamespace;
-        var enabled = directory.GetConfigMap(ns, WellKnown.ConfigMapName)?.Data is { } data
-            && data.TryGetValue(Flag, out var value)
-            && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-        return enabled ? CaBundle.Pool(directory.ListSecrets(ns)) : null;
+        return FeatureFlags.IsEnabled(directory.GetConfigMap(ns, WellKnown.ConfigMapName), FeatureFlags.CustomCaCerts)
+            ? CaBundle.Pool(directory.ListSecrets(ns))
+            : null;
     }
 
     private sealed record Snapshot(CaBundle? Pool, long ReadAt);

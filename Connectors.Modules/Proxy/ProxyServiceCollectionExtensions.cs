@@ -21,14 +21,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddKubeCache<Connector>();
         services.AddKubeCache<ConnectorClass>();
         services.AddKubeCache<Secret>();
-        // Only connectors-config in the components namespace: the proxy's RBAC reads ConfigMaps there and nowhere else.
-        // Registered first so AddKubeCache keeps these options (the namespace comes from configuration).
-        services.TryAddSingleton(sp => new ResourceCacheOptions<ConfigMap>
-        {
-            Namespace = sp.GetRequiredService<IOptions<ProxyOptions>>().Value.ComponentsNamespace,
-            FieldSelector = "metadata.name=" + WellKnown.ConfigMapName,
-        });
-        services.AddKubeCache<ConfigMap>();
+        services.AddFeatureFlagsCache(sp => sp.GetRequiredService<IOptions<ProxyOptions>>().Value.ComponentsNamespace);
         services.TryAddSingleton<IConnectorDirectory, KubeConnectorDirectory>();
         services.TryAddSingleton<IAccessReviewClient, KubeAccessReviewClient>();
         return services.AddProxyCore();

@@ -23,7 +23,7 @@ public sealed class ProxyCaPoolTests
         directory.Put(new ConfigMap
         {
             Metadata = new ObjectMeta { Name = WellKnown.ConfigMapName, Namespace = WellKnown.DefaultComponentsNamespace },
-            Data = new() { [ProxyCaPool.Flag] = "true" },
+            Data = new() { [FeatureFlags.CustomCaCerts] = "true" },
         });
         var cached = pool.Current;
         clock.Advance(ProxyCaPool.RefreshInterval);
