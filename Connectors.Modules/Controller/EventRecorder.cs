@@ -6,11 +6,20 @@ namespace Connectors.Modules.Controller;
 
 /// <summary>
 /// Records core/v1 Events on Connectors and ConnectorClasses when a condition changes status, so
-/// <c>kubectl describe</c> shows the history. Best effort: a failed write is logged, never retried.
+/// <c>kubectl describe</c> shows the history. An Event identical to one recorded before (same object, type, reason
+/// and message) is counted on that Event (<c>count</c>, <c>lastTimestamp</c>) instead of added again, as client-go's
+/// correlator does, so a flapping tool shows <c>x12 over 1h</c> rather than a wall of lines. Best effort: a failed
+/// write is logged, never retried.
 /// </summary>
 internal sealed partial class EventRecorder(KubeClient client, TimeProvider timeProvider, ILogger<EventRecorder> logger)
 {
     public const string Component = "connectors-controller";
+
+    /// <summary>How many distinct Events are remembered for counting (client-go keeps 4096).</summary>
+    internal const int MaxRemembered = 4096;
+
+    private readonly Dictionary<string, Recorded> _recorded = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>One Event per condition whose status changed (first appearance counts only when not True).</summary>
     public async Task RecordChangesAsync(IKubeObject subject, IReadOnlyList<Condition>? before, IReadOnlyList<Condition> after, CancellationToken cancellationToken)
@@ -42,6 +51,13 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
         var now = timeProvider.GetUtcNow();
         var ns = string.IsNullOrEmpty(subject.Metadata.Namespace) ? "default" : subject.Metadata.Namespace;
         var name = subject.Metadata.Name!;
+        message = message.Length > 1024 ? message[..1024] : message;
+        var key = string.Join('\u001f', subject.Kind, ns, name, subject.Metadata.Uid, type, reason, message);
+        if (await CountAgainAsync(key, ns, now, cancellationToken))
+        {
+            return;
+        }
+
         var evt = new Event
         {
             Metadata = new ObjectMeta { Name = $"{name}.{now.ToUnixTimeMilliseconds():x}{Random.Shared.Next(0x1000):x3}", Namespace = ns },
@@ -56,7 +72,7 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
             },
             Type = type,
             Reason = reason,
-            Message = message.Length > 1024 ? message[..1024] : message,
+            Message = message,
             Count = 1,
             FirstTimestamp = now,
             LastTimestamp = now,
@@ -68,8 +84,58 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
         if (!result.IsOk)
         {
             Log.EventFailed(logger, subject.Kind ?? "object", ns + "/" + name, reason, result.Outcome, result.Message);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_recorded.Count >= MaxRemembered)
+            {
+                _recorded.Clear();
+            }
+
+            _recorded[key] = new Recorded(ns, evt.Metadata.Name!, 1);
         }
     }
+
+    /// <summary>Counts the Event on the one recorded before under <paramref name="key"/>; false when there is none (any more).</summary>
+    private async Task<bool> CountAgainAsync(string key, string ns, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Recorded? previous;
+        lock (_gate)
+        {
+            previous = _recorded.GetValueOrDefault(key);
+        }
+
+        if (previous is null)
+        {
+            return false;
+        }
+
+        var count = previous.Count + 1;
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["count"] = count,
+            ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var result = await client.PatchAsync<Event>(ns, previous.Name, patch, status: false, cancellationToken);
+        lock (_gate)
+        {
+            if (result.IsOk)
+            {
+                _recorded[key] = previous with { Count = count };
+            }
+            else
+            {
+                // Expired (events live an hour) or never readable: the next one is created anew.
+                _recorded.Remove(key);
+            }
+        }
+
+        return result.IsOk;
+    }
+
+    private sealed record Recorded(string Namespace, string Name, int Count);
 
     private static partial class Log
     {

@@ -75,6 +75,31 @@ public sealed class ConnectorReconcilerTests
         }
     }
 
+    [Test, CancelAfter(30_000)]
+    public async Task ReconcileAsync_SameFailureTwice_OneEventCountedTwice(CancellationToken cancellationToken)
+    {
+        var (ns, _) = await _bed.GitConnectorAsync("flapping", cancellationToken);
+        await _bed.WaitForConditionAsync(ns, "flapping", ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        for (var round = 0; round < 2; round++)
+        {
+            await _bed.Controller.UpdateAsync<Secret>(ns, "git-creds", s => s.Data!["password"] = "wrong"u8.ToArray(), cancellationToken);
+            await _bed.WaitForConditionAsync(ns, "flapping", ConditionTypes.AuthReady, ConditionStatus.False, cancellationToken);
+            await _bed.Controller.UpdateAsync<Secret>(ns, "git-creds", s => s.Data!["password"] = System.Text.Encoding.UTF8.GetBytes(Password), cancellationToken);
+            await _bed.WaitForConditionAsync(ns, "flapping", ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        }
+
+        List<Modules.Model.Event> failures;
+        do
+        {
+            await Task.Delay(50, cancellationToken);
+            var events = (await _bed.Controller.Client.ListAsync<Modules.Model.Event>(ns, null, cancellationToken)).GetValueOrThrow();
+            failures = [.. events.Items.Where(e => e.InvolvedObject?.Name == "flapping" && e.Message?.StartsWith("AuthReady is False", StringComparison.Ordinal) == true)];
+        }
+        while (failures.Count != 1 || failures[0].Count != 2);
+
+        Assert.That(failures[0].LastTimestamp, Is.GreaterThanOrEqualTo(failures[0].FirstTimestamp!.Value));
+    }
+
     [Test, CancelAfter(20_000)]
     public async Task ReconcileAsync_ClassDeleted_ConnectorClassNotFound(CancellationToken cancellationToken)
     {
