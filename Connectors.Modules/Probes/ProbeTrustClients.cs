@@ -24,8 +24,9 @@ internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDispo
 
         if (_clients.Count >= MaxBundles)
         {
-            // Bundles come from Secrets; a flood of distinct ones must not pin pools forever.
-            Clear();
+            // Bundles come from Secrets; a flood of distinct ones must not pin pools forever. The dropped pools are not
+            // disposed (a probe may be using one): their idle connections close after 30 s and the GC takes the rest.
+            _clients.Clear();
         }
 
         var created = new HttpMessageInvoker(
