@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -61,12 +62,22 @@ public sealed class CaBundle
 
     /// <summary>
     /// Reads every candidate key of <paramref name="secret"/>. Fails when there is no candidate, when a candidate
-    /// does not parse as PEM certificates, or when none yields a certificate.
+    /// does not parse as PEM certificates, or when none yields a certificate. The answer is kept per Secret object:
+    /// a watch cache never changes one in place (a change is a new object), so each version is parsed once however
+    /// many reconciles, pool refreshes and connection pools read it.
     /// </summary>
     public static bool TryRead(Secret secret, out CaBundle? bundle, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        bundle = null;
+        var read = Reads.GetValue(secret, Read);
+        (bundle, problem) = (read.Bundle, read.Problem);
+        return bundle is not null;
+    }
+
+    private static readonly ConditionalWeakTable<Secret, ReadResult> Reads = new();
+
+    private static ReadResult Read(Secret secret)
+    {
         var certificates = new X509Certificate2Collection();
         var candidates = 0;
         foreach (var (key, text) in Values(secret))
@@ -84,26 +95,18 @@ public sealed class CaBundle
                 certificates.ImportFromPem(text);
                 if (certificates.Count == before)
                 {
-                    problem = $"key \"{key}\" holds no PEM certificate";
-                    return false;
+                    return new ReadResult(null, $"key \"{key}\" holds no PEM certificate");
                 }
             }
             catch (CryptographicException)
             {
-                problem = $"key \"{key}\" is not valid PEM certificate data";
-                return false;
+                return new ReadResult(null, $"key \"{key}\" is not valid PEM certificate data");
             }
         }
 
-        if (candidates == 0)
-        {
-            problem = "no key ending in .crt or .pem and no PEM certificate value";
-            return false;
-        }
-
-        bundle = new CaBundle(certificates);
-        problem = null;
-        return true;
+        return candidates == 0
+            ? new ReadResult(null, "no key ending in .crt or .pem and no PEM certificate value")
+            : new ReadResult(new CaBundle(certificates), null);
     }
 
     /// <summary>A TLS validation callback: system trust first; on a chain error only, a chain rooted in this bundle.</summary>
@@ -150,4 +153,6 @@ public sealed class CaBundle
             }
         }
     }
+
+    private sealed record ReadResult(CaBundle? Bundle, string? Problem);
 }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Modules.Probes;
 
 /// <summary>
-/// Sends HTTP probes: TLS with the system CA pool (plus the Connector's own CAs when it names some), redirects followed unless the probe disables them, success on
-/// any 2xx, a per-request timeout. Logs say which URL answered what; header values never reach a log.
+/// Sends HTTP probes: TLS with the system CA pool (plus the Connector's own CAs when it names some), redirects
+/// followed unless the probe disables them, success on any 2xx, a per-request timeout. Logs say which URL answered what; header values never reach a log.
 /// </summary>
 internal sealed partial class HttpProbe(
     IHttpClientFactory clients, ProbeTrustClients trustClients, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
@@ -18,17 +18,14 @@ internal sealed partial class HttpProbe(
     {
         ArgumentNullException.ThrowIfNull(request);
         using var message = Build(request);
-        HttpMessageInvoker client = request.TrustedCas is { } bundle
+        var client = request.TrustedCas is { } bundle
             ? trustClients.For(bundle, request.FollowRedirects)
             : clients.CreateClient(request.FollowRedirects ? RedirectingClient : DirectClient);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         try
         {
-            // Headers are enough: a probe never buffers the tool's body (an HttpClient would unless told so).
-            using var response = client is HttpClient httpClient
-                ? await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
-                : await client.SendAsync(message, timeout.Token);
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
             Log.Answered(logger, request.Method, request.LogUrl, code);
             return code is >= 200 and < 300

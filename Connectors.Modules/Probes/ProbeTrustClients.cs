@@ -13,9 +13,9 @@ namespace Connectors.Modules.Probes;
 internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDisposable
 {
     private const int MaxBundles = 256;
-    private readonly ConcurrentDictionary<(string Key, bool FollowRedirects), HttpMessageInvoker> _clients = new();
+    private readonly ConcurrentDictionary<(string Key, bool FollowRedirects), HttpClient> _clients = new();
 
-    public HttpMessageInvoker For(CaBundle bundle, bool followRedirects)
+    public HttpClient For(CaBundle bundle, bool followRedirects)
     {
         if (_clients.TryGetValue((bundle.Key, followRedirects), out var client))
         {
@@ -29,9 +29,12 @@ internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDispo
             _clients.Clear();
         }
 
-        var created = new HttpMessageInvoker(
+        var created = new HttpClient(
             CreateHandler(followRedirects ? options.Value.MaxRedirects : 0, (_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors)),
-            disposeHandler: true);
+            disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // the probe's own deadline applies, as for the factory clients
+        };
         if (_clients.TryAdd((bundle.Key, followRedirects), created))
         {
             return created;

@@ -33,4 +33,23 @@ public sealed class CaBundleTests
         var read = CaBundle.TryRead(new Secret { Data = new() { [key] = Encoding.UTF8.GetBytes(value) } }, out var bundle, out var problem);
         Assert.That((read, bundle, problem), Is.EqualTo((false, (CaBundle?)null, expected)));
     }
+
+    [Test]
+    public void FromSecret_SameSecretObject_ParsedOnceNewObjectParsedAgain()
+    {
+        using var ca = new TestCertificates("memo");
+        var secret = Secrets.Of("ca", "Opaque", ("ca.crt", ca.CaPem));
+        var copy = Secrets.Of("ca", "Opaque", ("ca.crt", ca.CaPem));
+
+        var first = CaBundle.FromSecret(secret);
+        var again = CaBundle.FromSecret(secret);
+        var ofCopy = CaBundle.FromSecret(copy);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again, Is.SameAs(first));
+            Assert.That(ofCopy, Is.Not.SameAs(first));
+            Assert.That(ofCopy!.Key, Is.EqualTo(first!.Key));
+        }
+    }
 }
