@@ -30,12 +30,16 @@ internal sealed class ConnectorAddresses
 
     public static ConnectorAddresses Of(Connector connector) => Parsed.GetValue(connector, Parse);
 
-    /// <summary>Whether a full target URL may receive the credential.</summary>
-    public bool Matches(Uri target)
+    /// <summary>
+    /// Whether a full target URL may receive the credential. A path with an encoded slash (<c>%2F</c>) is under no
+    /// address that has a path prefix: a tool that decodes it could resolve the path outside the prefix.
+    /// </summary>
+    public bool Matches(Uri target, bool encodedSlash = false)
     {
         foreach (var address in All)
         {
-            if (SameOrigin(address, target.Scheme, target.Host, target.Port) && UnderPrefix(address, target.AbsolutePath))
+            if (SameOrigin(address, target.Scheme, target.Host, target.Port) && UnderPrefix(address, target.AbsolutePath)
+                && !(encodedSlash && PathPrefix(address).Length > 0))
             {
                 return true;
             }

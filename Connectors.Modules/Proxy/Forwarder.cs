@@ -73,7 +73,7 @@ internal sealed partial class Forwarder
 
     /// <summary>Sends <paramref name="request"/> and relays the response; upstream failures become 502/504 answers.</summary>
     public static async Task<ForwardResult> SendAsync(
-        HttpMessageInvoker invoker, HttpRequestMessage request, RequestBodyContent? body, HttpContext context, LocationRewrite? rewrite, CancellationToken cancellationToken)
+        HttpMessageInvoker invoker, HttpRequestMessage request, RequestBodyContent? body, HttpContext context, ReverseRewrite? rewrite, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -148,7 +148,7 @@ internal sealed partial class Forwarder
         return total;
     }
 
-    private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target, LocationRewrite? rewrite)
+    private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target, ReverseRewrite? rewrite)
     {
         var upgrade = response.StatusCode == HttpStatusCode.SwitchingProtocols;
         var connection = response.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var listed) ? new StringValues([.. listed]) : StringValues.Empty;
@@ -158,7 +158,7 @@ internal sealed partial class Forwarder
     }
 
     private static void CopyHeaders(
-        System.Net.Http.Headers.HttpHeaders headers, HttpResponse target, LocationRewrite? rewrite, bool upgrade, StringValues connection, bool checkListed)
+        System.Net.Http.Headers.HttpHeaders headers, HttpResponse target, ReverseRewrite? rewrite, bool upgrade, StringValues connection, bool checkListed)
     {
         foreach (var (name, values) in headers.NonValidated)
         {
@@ -171,6 +171,19 @@ internal sealed partial class Forwarder
             if (rewrite is not null && name.Equals(HeaderNames.Location, StringComparison.OrdinalIgnoreCase))
             {
                 target.Headers.Location = rewrite.Rewrite(values.ToString());
+                continue;
+            }
+
+            if (rewrite is not null && name.Equals(HeaderNames.SetCookie, StringComparison.OrdinalIgnoreCase))
+            {
+                var cookies = new string[values.Count];
+                var i = 0;
+                foreach (var value in values)
+                {
+                    cookies[i++] = rewrite.RewriteCookie(value);
+                }
+
+                target.Headers.SetCookie = new StringValues(cookies);
                 continue;
             }
 

@@ -1,13 +1,19 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Connectors.Modules.Proxy;
 
 /// <summary>
 /// Per-Connector proxy metrics (meter <c>Connectors.Proxy</c>): requests by status class, body bytes each way,
-/// request duration, and authentication/authorization failures by reason.
+/// request duration, and authentication/authorization failures by reason. The <c>connector</c> label names only
+/// Connectors that exist: anything else a client can make up counts under <see cref="Unknown"/>, so unauthenticated
+/// traffic cannot grow the number of series.
 /// </summary>
 internal sealed class ProxyMetrics : IDisposable
 {
+    /// <summary>The label of requests that name no existing Connector.</summary>
+    public const string Unknown = "unknown";
+
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
     private readonly Meter _meter = new("Connectors.Proxy");
@@ -17,8 +23,14 @@ internal sealed class ProxyMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _authFailures;
 
-    public ProxyMetrics()
+    // Label strings of existing Connectors, so a cached request allocates none; bounded by the Connectors there are.
+    private readonly ConcurrentDictionary<ConnectorKey, string> _labels = new();
+
+    private readonly IConnectorDirectory _directory;
+
+    public ProxyMetrics(IConnectorDirectory directory)
     {
+        _directory = directory;
         _requests = _meter.CreateCounter<long>("connectors.proxy.requests", null, "Requests served, by Connector and status class.");
         _bytesIn = _meter.CreateCounter<long>("connectors.proxy.request.body", "By", "Request body bytes sent upstream.");
         _bytesOut = _meter.CreateCounter<long>("connectors.proxy.response.body", "By", "Response body bytes sent to clients.");
@@ -29,7 +41,7 @@ internal sealed class ProxyMetrics : IDisposable
 
     public void Record(Exchange exchange, TimeSpan elapsed)
     {
-        var connector = new KeyValuePair<string, object?>("connector", exchange.Connector);
+        var connector = new KeyValuePair<string, object?>("connector", LabelOf(exchange.Key));
         var status = exchange.Result.Status;
         var statusClass = status is >= 100 and < 600 ? StatusClasses[(status / 100) - 1] : "other";
         _requests.Add(1, connector, new KeyValuePair<string, object?>("code", statusClass));
@@ -51,4 +63,20 @@ internal sealed class ProxyMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private string LabelOf(ConnectorKey? key)
+    {
+        if (key is not { } k || _directory.GetConnector(k.Namespace, k.Name) is null)
+        {
+            return Unknown;
+        }
+
+        if (_labels.Count > 4096)
+        {
+            // Connectors come and go; a fresh map now and then keeps deleted ones from piling up.
+            _labels.Clear();
+        }
+
+        return _labels.GetOrAdd(k, static k => k.ToString());
+    }
 }

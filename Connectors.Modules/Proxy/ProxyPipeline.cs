@@ -53,13 +53,20 @@ internal sealed partial class ProxyPipeline(
             return await RefuseAsync(context, null, null, StatusCodes.Status400BadRequest, "CONNECT must be the first request on a connection", null, cancellationToken);
         }
 
+        if (EchoesRequest(context.Request.Method))
+        {
+            // TRACE (RFC 9110 9.3.8) and TRACK send the request back as the body: with a credential injected, the
+            // workload would read it. Refused in every mode, before any credential is looked at.
+            return await RefuseAsync(context, null, null, StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} is not allowed through the proxy", null, cancellationToken);
+        }
+
         var tunnel = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(TunnelTarget.ItemKey, out var item) == true ? item as TunnelTarget : null;
         var route = RequestRouter.Route(RequestRouter.RawTarget(context), context.Request.Headers.Host.ToString(), context.Request.Scheme, tunnel);
         return route.Kind switch
         {
             RouteKind.Reverse => await ReverseAsync(context, route, cancellationToken),
             RouteKind.Forward => await ForwardAsync(context, route, cancellationToken),
-            _ => await RefuseAsync(context, null, null, StatusCodes.Status404NotFound, route.Error!, null, cancellationToken),
+            _ => await RefuseAsync(context, null, null, route.Status, route.Error!, null, cancellationToken),
         };
     }
 
@@ -82,13 +89,20 @@ internal sealed partial class ProxyPipeline(
 
         var addresses = ConnectorAddresses.Of(check.Connector!);
         var address = addresses.Primary;
-        if (address is null || !Uri.TryCreate(addresses.PrimaryBase + route.PathAndQuery, UriKind.Absolute, out var upstream))
+        if (address is null || UpstreamUri.Create(addresses.PrimaryBase!, ReverseRest(address, route.PathAndQuery)) is not { } upstream)
         {
             return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
                 $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
         }
 
-        return await sender.SendAsync(context, route.Connector, check, upstream, extractor, new LocationRewrite(address, route.ProxyBase!), cancellationToken);
+        if (route.EncodedSlash && ConnectorAddresses.PathPrefix(address).Length > 0)
+        {
+            // Under a path prefix a tool that decodes %2F could resolve the path outside the prefix.
+            return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status400BadRequest,
+                $"an encoded slash (%2F) in the path is not allowed for connector \"{route.Connector}\", whose address has a path prefix", null, cancellationToken);
+        }
+
+        return await sender.SendAsync(context, route.Connector, check, upstream, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), cancellationToken);
     }
 
     private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
@@ -107,7 +121,8 @@ internal sealed partial class ProxyPipeline(
         }
 
         var target = route.Target!;
-        var check = await access.CheckForwardAsync(credential, a => a.Matches(target), cancellationToken);
+        var encodedSlash = route.EncodedSlash;
+        var check = await access.CheckForwardAsync(credential, a => a.Matches(target, encodedSlash), cancellationToken);
         if (!check.IsAllowed)
         {
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
@@ -121,6 +136,13 @@ internal sealed partial class ProxyPipeline(
 
         return await sender.SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
     }
+
+    private static bool EchoesRequest(string method) =>
+        HttpMethods.IsTrace(method) || method.Equals("TRACK", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The rest of the request-target after the Connector's address; a root address gets a leading slash.</summary>
+    private static string ReverseRest(Uri address, string pathAndQuery) =>
+        pathAndQuery.StartsWith('/') || ConnectorAddresses.PathPrefix(address).Length > 0 ? pathAndQuery : "/" + pathAndQuery;
 
     private static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
     {

@@ -9,28 +9,35 @@ internal enum RouteKind
     /// <summary>Absolute-form request-target, or a request inside an intercepted CONNECT tunnel.</summary>
     Forward,
 
-    /// <summary>Neither: answered 404 (or 400) with <see cref="ProxyRoute.Error"/>.</summary>
+    /// <summary>Neither, or a request-target the proxy refuses: answered <see cref="ProxyRoute.Status"/> with <see cref="ProxyRoute.Error"/>.</summary>
     Invalid,
 }
 
 /// <summary>
-/// The routing result. Reverse: the Connector, the rest of the raw path and query to append to its address, and the
-/// proxy base URL a <c>Location</c> on the Connector's address is rewritten to. Forward: the target URL.
+/// The routing result. Reverse: the Connector, the rest of the raw path and query to append to its address, the
+/// proxy base URL a <c>Location</c> on the Connector's address is rewritten to, and the path a cookie of the tool is
+/// scoped to (the path form's <c>/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;</c>, "" in the host form). Forward: the
+/// target URL, built verbatim from the checked raw path. <see cref="EncodedSlash"/>: the path holds <c>%2F</c>, which
+/// is refused under an address with a path prefix.
 /// </summary>
 internal readonly record struct ProxyRoute(
     RouteKind Kind,
     ConnectorKey Connector,
     string PathAndQuery,
     string? ProxyBase,
+    string CookieBase,
     Uri? Target,
     TunnelTarget? Tunnel,
-    string? Error)
+    bool EncodedSlash,
+    string? Error,
+    int Status)
 {
-    public static ProxyRoute Reverse(ConnectorKey connector, string pathAndQuery, string proxyBase) =>
-        new(RouteKind.Reverse, connector, pathAndQuery, proxyBase, null, null, null);
+    public static ProxyRoute Reverse(ConnectorKey connector, string pathAndQuery, string proxyBase, string cookieBase, bool encodedSlash) =>
+        new(RouteKind.Reverse, connector, pathAndQuery, proxyBase, cookieBase, null, null, encodedSlash, null, 0);
 
-    public static ProxyRoute Forward(Uri target, TunnelTarget? tunnel) =>
-        new(RouteKind.Forward, default, string.Empty, null, target, tunnel, null);
+    public static ProxyRoute Forward(Uri target, TunnelTarget? tunnel, bool encodedSlash) =>
+        new(RouteKind.Forward, default, string.Empty, null, string.Empty, target, tunnel, encodedSlash, null, 0);
 
-    public static ProxyRoute Invalid(string error) => new(RouteKind.Invalid, default, string.Empty, null, null, null, error);
+    public static ProxyRoute Invalid(string error, int status = 400) =>
+        new(RouteKind.Invalid, default, string.Empty, null, string.Empty, null, null, false, error, status);
 }

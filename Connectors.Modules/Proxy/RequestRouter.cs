@@ -20,38 +20,76 @@ internal static class RequestRouter
                 return ProxyRoute.Invalid("inside a CONNECT tunnel the request-target must be origin-form");
             }
 
-            return Uri.TryCreate($"https://{tunnel.Authority}{rawTarget}", UriKind.Absolute, out var inTunnel)
-                ? ProxyRoute.Forward(inTunnel, tunnel)
-                : ProxyRoute.Invalid("invalid request-target");
+            return Checked(rawTarget, out var slash, out var refused) is false
+                ? refused
+                : UpstreamUri.Create("https://" + tunnel.Authority, rawTarget) is { } inTunnel
+                    ? ProxyRoute.Forward(inTunnel, tunnel, slash)
+                    : ProxyRoute.Invalid("invalid request-target");
         }
 
         if (!rawTarget.StartsWith('/'))
         {
-            if (!Uri.TryCreate(rawTarget, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
-            {
-                return ProxyRoute.Invalid("the request-target must be a path or an absolute http(s) URL");
-            }
+            return RouteAbsolute(rawTarget, scheme);
+        }
 
-            if (TryConnectorHost(target.Host, out var addressed))
-            {
-                return ProxyRoute.Reverse(addressed, target.PathAndQuery, $"{scheme}://{target.Authority}");
-            }
-
-            return ProxyRoute.Forward(target, null);
+        if (Checked(rawTarget, out var encodedSlash, out var invalid) is false)
+        {
+            return invalid;
         }
 
         if (host is not null && TryConnectorHost(StripPort(host), out var byHost))
         {
-            return ProxyRoute.Reverse(byHost, rawTarget, $"{scheme}://{host}");
+            return ProxyRoute.Reverse(byHost, rawTarget, $"{scheme}://{host}", string.Empty, encodedSlash);
         }
 
         if (rawTarget.StartsWith(PathPrefix, StringComparison.Ordinal) && TryConnectorPath(rawTarget, out var byPath, out var rest))
         {
-            return ProxyRoute.Reverse(byPath, rest, $"{scheme}://{host}{PathPrefix}{byPath.Namespace}/connectors/{byPath.Name}");
+            var basePath = $"{PathPrefix}{byPath.Namespace}/connectors/{byPath.Name}";
+            return ProxyRoute.Reverse(byPath, rest, $"{scheme}://{host}{basePath}", basePath, encodedSlash);
         }
 
         return ProxyRoute.Invalid(
-            "no Connector addressed: use Host c-<name>.<namespace>.svc, the path /namespaces/<namespace>/connectors/<name>/..., or this proxy as an HTTP proxy");
+            "no Connector addressed: use Host c-<name>.<namespace>.svc, the path /namespaces/<namespace>/connectors/<name>/..., or this proxy as an HTTP proxy",
+            404);
+    }
+
+    private static ProxyRoute RouteAbsolute(string rawTarget, string scheme)
+    {
+        if (!Uri.TryCreate(rawTarget, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        {
+            return ProxyRoute.Invalid("the request-target must be a path or an absolute http(s) URL");
+        }
+
+        if (parsed.UserInfo.Length > 0)
+        {
+            // RFC 9110 4.2.4: userinfo in an http(s) URI is deprecated; a recipient should treat it as an error.
+            return ProxyRoute.Invalid("the request-target must not carry userinfo (user@host)");
+        }
+
+        var pathAndQuery = UpstreamUri.PathAndQueryOfAbsolute(rawTarget);
+        if (Checked(pathAndQuery, out var encodedSlash, out var invalid) is false)
+        {
+            return invalid;
+        }
+
+        if (TryConnectorHost(parsed.Host, out var addressed))
+        {
+            return ProxyRoute.Reverse(addressed, pathAndQuery, $"{scheme}://{parsed.Authority}", string.Empty, encodedSlash);
+        }
+
+        var origin = parsed.GetLeftPart(UriPartial.Authority);
+        return UpstreamUri.Create(origin, pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery) is { } target
+            ? ProxyRoute.Forward(target, null, encodedSlash)
+            : ProxyRoute.Invalid("invalid request-target");
+    }
+
+    /// <summary>Applies <see cref="PathRule"/> to the path of <paramref name="pathAndQuery"/>; false with a 400 route when refused.</summary>
+    private static bool Checked(string pathAndQuery, out bool encodedSlash, out ProxyRoute refused)
+    {
+        var verdict = PathRule.Check(UpstreamUri.PathOf(pathAndQuery), out var reason);
+        encodedSlash = verdict == PathVerdict.EncodedSlash;
+        refused = verdict == PathVerdict.Refused ? ProxyRoute.Invalid(reason!) : default;
+        return verdict != PathVerdict.Refused;
     }
 
     /// <summary>Reads <c>c-&lt;name&gt;.&lt;ns&gt;.svc</c> or <c>c-&lt;name&gt;.&lt;ns&gt;.svc.cluster.local</c> (case-insensitive).</summary>

@@ -19,7 +19,7 @@ internal sealed partial class UpstreamSender(
     ILogger<UpstreamSender> logger)
 {
     public async Task<Exchange> SendAsync(
-        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, LocationRewrite? rewrite, CancellationToken cancellationToken)
+        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CancellationToken cancellationToken)
     {
         using var request = Forwarder.CreateRequest(context, upstream, strip, out var body);
         Secret? caBundle = null;
@@ -38,7 +38,7 @@ internal sealed partial class UpstreamSender(
 
         var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
         var result = await Forwarder.SendAsync(invoker, request, body, context, rewrite, cancellationToken);
-        return new Exchange(key.ToString(), check.Subject, result, null);
+        return new Exchange(key, check.Subject, result, null);
     }
 
     private InjectionResult Inject(HttpRequestMessage request, Connector connector, ConnectorKey key)

@@ -48,7 +48,7 @@ public sealed class ConnectorAddressesTests
     [Test]
     public void LocationRewrite_OnlyConnectorAddress_Rewritten()
     {
-        var rewrite = new LocationRewrite(new Uri("https://git.example/gitlab"), "http://c-git.team.svc");
+        var rewrite = new ReverseRewrite(new Uri("https://git.example/gitlab"), "http://c-git.team.svc", string.Empty);
 
         using (Assert.EnterMultipleScope())
         {

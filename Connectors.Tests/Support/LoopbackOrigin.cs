@@ -48,7 +48,8 @@ internal sealed class LoopbackOrigin : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Host.Value ?? string.Empty,
                 context.Request.Path.Value + context.Request.QueryString.Value,
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty));
             await next(context);
         });
         app.Run(handler);
@@ -60,5 +61,5 @@ internal sealed class LoopbackOrigin : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     /// <summary>The head of one request as the origin saw it.</summary>
-    public sealed record SeenRequest(string Method, string Host, string PathAndQuery, IReadOnlyDictionary<string, string> Headers);
+    public sealed record SeenRequest(string Method, string Host, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string RawTarget);
 }
