@@ -39,6 +39,16 @@ public sealed class KubeClient : IDisposable
 
     internal KubeTransport Transport => _transport;
 
+    /// <summary>Whether the API server answers; see <see cref="KubeReachability"/>.</summary>
+    public KubeReachability Reachability => _transport.Reachability;
+
+    /// <summary>Asks <c>/readyz</c> past the rate limit within <paramref name="timeout"/>; any HTTP answer counts as reachable.</summary>
+    public async Task<bool> ProbeReachableAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var response = await _transport.SendAsync(HttpMethod.Get, "/readyz", null, null, timeout, limited: false, cancellationToken);
+        return response.TransportError is null;
+    }
+
     public Task<KubeResult<T>> GetAsync<T>(string? ns, string name, CancellationToken cancellationToken)
         where T : class, IKubeObject
     {
@@ -118,7 +128,7 @@ public sealed class KubeClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(mergePatch);
         var body = System.Text.Encoding.UTF8.GetBytes(mergePatch.ToJsonString());
-        return SendRawAsync<T>(HttpMethod.Patch, KubeResource.Of<T>().PathFor(ns, name, status ? "status" : null), body, MergePatch, cancellationToken);
+        return SendRawAsync<T>(HttpMethod.Patch, KubeResource.Of<T>().PathFor(ns, name, status ? "status" : null), body, MergePatch, limited: true, cancellationToken);
     }
 
     /// <summary>Deletes the object (background propagation). The value is the API's Status, or a success Status when it returned the object.</summary>
@@ -132,19 +142,30 @@ public sealed class KubeClient : IDisposable
     }
 
     /// <summary>Asks the API who a bearer token belongs to (authentication.k8s.io TokenReview).</summary>
-    public Task<KubeResult<TokenReview>> ReviewTokenAsync(string token, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
+    public Task<KubeResult<TokenReview>> ReviewTokenAsync(string token, IReadOnlyList<string> audiences, CancellationToken cancellationToken) =>
+        ReviewTokenAsync(token, audiences, limited: true, cancellationToken);
+
+    /// <summary>
+    /// TokenReview; <paramref name="limited"/> false skips the client-side rate limit (the proxy does so for tokens it
+    /// verified locally, which only the API server can mint).
+    /// </summary>
+    public Task<KubeResult<TokenReview>> ReviewTokenAsync(string token, IReadOnlyList<string> audiences, bool limited, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(audiences);
         var review = new TokenReview { Spec = new TokenReviewSpec { Token = token, Audiences = audiences.Count == 0 ? null : [.. audiences] } };
-        return SendAsync(HttpMethod.Post, KubeResource.Of<TokenReview>().PathFor(null), review, null, cancellationToken);
+        return SendAsync(HttpMethod.Post, KubeResource.Of<TokenReview>().PathFor(null), review, null, limited, cancellationToken);
     }
 
     /// <summary>Asks the API whether a user may do something (authorization.k8s.io SubjectAccessReview).</summary>
-    public Task<KubeResult<SubjectAccessReview>> ReviewAccessAsync(SubjectAccessReview review, CancellationToken cancellationToken)
+    public Task<KubeResult<SubjectAccessReview>> ReviewAccessAsync(SubjectAccessReview review, CancellationToken cancellationToken) =>
+        ReviewAccessAsync(review, limited: true, cancellationToken);
+
+    /// <summary>SubjectAccessReview; <paramref name="limited"/> as for <see cref="ReviewTokenAsync(string, IReadOnlyList{string}, bool, CancellationToken)"/>.</summary>
+    public Task<KubeResult<SubjectAccessReview>> ReviewAccessAsync(SubjectAccessReview review, bool limited, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(review);
-        return SendAsync(HttpMethod.Post, KubeResource.Of<SubjectAccessReview>().PathFor(null), review, null, cancellationToken);
+        return SendAsync(HttpMethod.Post, KubeResource.Of<SubjectAccessReview>().PathFor(null), review, null, limited, cancellationToken);
     }
 
     /// <summary>Requests a token for a ServiceAccount (<c>serviceaccounts/&lt;sa&gt;/token</c>).</summary>
@@ -171,12 +192,17 @@ public sealed class KubeClient : IDisposable
         obj.Metadata.Name is { Length: > 0 } name ? name : throw new ArgumentException($"{obj.Kind} has no metadata.name", nameof(obj));
 
     private Task<KubeResult<T>> SendAsync<T>(HttpMethod method, string path, T? body, string? contentType, CancellationToken cancellationToken)
-        where T : class => SendRawAsync<T>(method, path, body is null ? null : ModelJson.SerializeToUtf8Bytes(body), contentType, cancellationToken);
+        where T : class => SendAsync(method, path, body, contentType, limited: true, cancellationToken);
 
-    private async Task<KubeResult<T>> SendRawAsync<T>(HttpMethod method, string path, byte[]? body, string? contentType, CancellationToken cancellationToken)
+    private Task<KubeResult<T>> SendAsync<T>(HttpMethod method, string path, T? body, string? contentType, bool limited, CancellationToken cancellationToken)
+        where T : class => SendRawAsync<T>(method, path, body is null ? null : ModelJson.SerializeToUtf8Bytes(body), contentType, limited, cancellationToken);
+
+    private async Task<KubeResult<T>> SendRawAsync<T>(HttpMethod method, string path, byte[]? body, string? contentType, bool limited, CancellationToken cancellationToken)
         where T : class
     {
-        var response = await _transport.SendAsync(method, path, body, contentType, cancellationToken);
+        var response = limited
+            ? await _transport.SendAsync(method, path, body, contentType, cancellationToken)
+            : await _transport.SendAsync(method, path, body, contentType, _transport.RequestTimeout, limited: false, cancellationToken);
         return response.ToResult(body => ModelJson.Deserialize<T>(body.AsSpan()));
     }
 }

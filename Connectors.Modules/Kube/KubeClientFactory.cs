@@ -15,7 +15,7 @@ internal static class KubeClientFactory
     public static KubeClient Create(KubeClientConfig config, KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         var limiter = new KubeRateLimiter(options.Qps, options.Burst, timeProvider);
-        var transport = new KubeTransport(config, KubeHttpHandler.Create(config), limiter, options.RequestTimeout, loggerFactory.CreateLogger<KubeClient>());
+        var transport = new KubeTransport(config, KubeHttpHandler.Create(config), limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>());
         return new KubeClient(transport);
     }
 

@@ -30,6 +30,13 @@ public static class KubeServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<LeaderElector>();
         services.AddHostedService<KubeStartupCheck>();
+        if (!services.Any(d => d.ServiceType == typeof(KubeReachabilityService)))
+        {
+            services.AddSingleton<KubeReachabilityService>();
+            services.AddHostedService(sp => sp.GetRequiredService<KubeReachabilityService>());
+            services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<KubeReachabilityService>());
+        }
+
         return services;
     }
 

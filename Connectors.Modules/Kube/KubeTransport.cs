@@ -16,8 +16,9 @@ internal sealed partial class KubeTransport : IDisposable
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
 
-    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, ILogger logger)
+    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
+        Reachability = new KubeReachability(timeProvider);
         Config = config;
         _http = new HttpClient(handler) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
@@ -28,24 +29,39 @@ internal sealed partial class KubeTransport : IDisposable
 
     public KubeClientConfig Config { get; }
 
+    /// <summary>Upper bound of one non-watch request.</summary>
+    public TimeSpan RequestTimeout => _timeout;
+
+    /// <summary>Whether the server answered the last request.</summary>
+    public KubeReachability Reachability { get; }
+
     /// <summary>Sends a request and reads the whole answer.</summary>
-    public async Task<KubeResponse> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, CancellationToken cancellationToken)
+    public Task<KubeResponse> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, CancellationToken cancellationToken) =>
+        SendAsync(method, pathAndQuery, body, contentType, _timeout, limited: true, cancellationToken);
+
+    /// <summary>Sends a request bounded by <paramref name="timeout"/>; <paramref name="limited"/> false skips the rate limit (health probes).</summary>
+    public async Task<KubeResponse> SendAsync(
+        HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, TimeSpan timeout, bool limited, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
         try
         {
-            using var response = await SendCoreAsync(method, pathAndQuery, body, contentType, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            using var response = await SendCoreAsync(method, pathAndQuery, body, contentType, HttpCompletionOption.ResponseContentRead, limited, bounded.Token);
+            var bytes = await response.Content.ReadAsByteArrayAsync(bounded.Token);
             return new KubeResponse(response.StatusCode, bytes, response.Headers.RetryAfter?.Delta);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return KubeResponse.Failed($"{method} {Describe(pathAndQuery)}: no answer within {_timeout.TotalSeconds:0} s");
+            var problem = $"{method} {Describe(pathAndQuery)}: no answer within {timeout.TotalSeconds:0.#} s";
+            Reachability.ReportFailure(problem);
+            return KubeResponse.Failed(problem);
         }
         catch (HttpRequestException e)
         {
-            return KubeResponse.Failed($"{method} {Describe(pathAndQuery)}: {TransportMessage(e)}");
+            var problem = $"{method} {Describe(pathAndQuery)}: {TransportMessage(e)}";
+            Reachability.ReportFailure(problem);
+            return KubeResponse.Failed(problem);
         }
     }
 
@@ -55,7 +71,7 @@ internal sealed partial class KubeTransport : IDisposable
     {
         try
         {
-            return await SendCoreAsync(HttpMethod.Get, pathAndQuery, null, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await SendCoreAsync(HttpMethod.Get, pathAndQuery, null, null, HttpCompletionOption.ResponseHeadersRead, limited: true, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -72,14 +88,20 @@ internal sealed partial class KubeTransport : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        Reachability.Dispose();
         (Config.Credentials as IDisposable)?.Dispose();
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(
+        HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, HttpCompletionOption completion, bool limited, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            await _limiter.WaitAsync(cancellationToken);
+            if (limited)
+            {
+                await _limiter.WaitAsync(cancellationToken);
+            }
+
             using var request = new HttpRequestMessage(method, pathAndQuery);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body is not null)
@@ -106,6 +128,7 @@ internal sealed partial class KubeTransport : IDisposable
             }
 
             KubeMetrics.Request(method.Method, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
+            Reachability.ReportAnswer();
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Credentials is null or StaticCredentials)
             {
                 Log.Answered(_logger, method.Method, Describe(pathAndQuery), (int)response.StatusCode);

@@ -10,10 +10,24 @@ namespace Connectors.Modules.Proxy;
 /// Connector's proxy URL audience), then SubjectAccessReview <c>get connectors/&lt;name&gt;</c> and, with the
 /// <c>enable-connector-proxy-permissions</c> flag, <c>connectors/proxy</c>. Results are cached by token hash with
 /// the allow and deny TTLs; concurrent identical reviews share one API call.
+/// <para>
+/// Under attack: a token is first checked locally (<see cref="IssuerKeys"/>). A ServiceAccount token whose signature
+/// checks out is reviewed at once, past the client-side rate limit; a forged or expired one is refused without any
+/// API call; anything the proxy cannot verify (random strings, other issuers) waits for one of
+/// <see cref="ProxyOptions.UnverifiedReviews"/> review slots, and gets 503 after <see cref="ProxyOptions.UnverifiedReviewWait"/>.
+/// So made-up tokens cannot starve real ones. With the API server unreachable, new tokens get 503 at once (fail
+/// closed) while cached decisions keep being served.
+/// </para>
 /// </summary>
-internal sealed class AccessReviewer
+internal sealed class AccessReviewer : IDisposable
 {
+    /// <summary>A review still unanswered after this makes the API's reachability checked at once.</summary>
+    internal static readonly TimeSpan SuspectAfter = TimeSpan.FromSeconds(1);
+
     private readonly IAccessReviewClient _client;
+    private readonly IssuerKeys _issuerKeys;
+    private readonly SemaphoreSlim _unverified;
+    private readonly TimeProvider _timeProvider;
     private readonly ProxyOptions _options;
     private readonly ReviewCache<(string Hash, string Audience), TokenIdentity> _tokens;
     private readonly ReviewCache<(string Hash, string Ns, string Name, bool Proxy), AccessDecision> _decisions;
@@ -26,6 +40,9 @@ internal sealed class AccessReviewer
     {
         _client = client;
         _options = options.Value;
+        _timeProvider = timeProvider;
+        _issuerKeys = new IssuerKeys(client, timeProvider);
+        _unverified = new SemaphoreSlim(_options.UnverifiedReviews, _options.UnverifiedReviews);
         _tokens = new(_options.ReviewCacheSize, timeProvider);
         _decisions = new(_options.ReviewCacheSize, timeProvider);
         _decisionTtl = d => d.Outcome switch
@@ -73,15 +90,31 @@ internal sealed class AccessReviewer
     }
 
     /// <summary>Authenticates a token against the default audience and the given Connector proxy audiences.</summary>
-    public async ValueTask<TokenIdentity> AuthenticateAsync(string token, string hash, IReadOnlyList<string> audiences, CancellationToken cancellationToken)
+    public async ValueTask<TokenIdentity> AuthenticateAsync(string token, string hash, IReadOnlyList<string> audiences, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(token, hash, audiences, await _issuerKeys.CheckAsync(token, cancellationToken), cancellationToken);
+
+    public void Dispose()
     {
-        var identity = await AuthenticateOnceAsync(token, hash, [], cancellationToken);
+        _issuerKeys.Dispose();
+        _unverified.Dispose();
+    }
+
+    private async ValueTask<TokenIdentity> AuthenticateAsync(
+        string token, string hash, IReadOnlyList<string> audiences, TokenPrecheck precheck, CancellationToken cancellationToken)
+    {
+        if (precheck.Shape == TokenShape.Rejected)
+        {
+            return new TokenIdentity(null, precheck.Reason, false);
+        }
+
+        var verified = precheck.Shape == TokenShape.Verified;
+        var identity = await AuthenticateOnceAsync(token, hash, [], verified, cancellationToken);
         if (identity.IsAuthenticated || identity.Unavailable || audiences.Count == 0)
         {
             return identity;
         }
 
-        return await AuthenticateOnceAsync(token, hash, audiences, cancellationToken);
+        return await AuthenticateOnceAsync(token, hash, audiences, verified, cancellationToken);
     }
 
     /// <summary>The audiences a token for this Connector may carry: its proxy URL as status says, and the default host URL.</summary>
@@ -102,28 +135,83 @@ internal sealed class AccessReviewer
         return audiences;
     }
 
-    private ValueTask<TokenIdentity> AuthenticateOnceAsync(string token, string hash, IReadOnlyList<string> audiences, CancellationToken cancellationToken) =>
+    private ValueTask<TokenIdentity> AuthenticateOnceAsync(string token, string hash, IReadOnlyList<string> audiences, bool verified, CancellationToken cancellationToken) =>
         _tokens.GetOrReviewAsync(
             (hash, string.Join(' ', audiences)),
-            (Client: _client, Token: token, Audiences: audiences),
-            static async s =>
-            {
-                var call = await s.Client.ReviewTokenAsync(s.Token, s.Audiences, CancellationToken.None);
-                if (call.Value?.Status is not { } status)
-                {
-                    return new TokenIdentity(null, call.Error ?? "TokenReview returned no status", Unavailable: true);
-                }
-
-                return status.Authenticated == true && status.User is { } user
-                    ? new TokenIdentity(user, null, false)
-                    : new TokenIdentity(null, status.Error, false);
-            },
+            (Reviewer: this, Token: token, Audiences: audiences, Verified: verified),
+            static s => s.Reviewer.ReviewTokenAsync(s.Token, s.Audiences, s.Verified),
             _identityTtl,
             cancellationToken);
 
+    private async Task<TokenIdentity> ReviewTokenAsync(string token, IReadOnlyList<string> audiences, bool verified)
+    {
+        if (!verified && !await _unverified.WaitAsync(_options.UnverifiedReviewWait))
+        {
+            return new TokenIdentity(null, "too many tokens that cannot be verified locally are waiting for review; try again", Unavailable: true);
+        }
+
+        try
+        {
+            var call = await CallAsync((client, ct) => client.ReviewTokenAsync(token, audiences, verified, ct));
+            if (call.Value?.Status is not { } status)
+            {
+                return new TokenIdentity(null, call.Error ?? "TokenReview returned no status", Unavailable: true);
+            }
+
+            return status.Authenticated == true && status.User is { } user
+                ? new TokenIdentity(user, null, false)
+                : new TokenIdentity(null, status.Error, false);
+        }
+        finally
+        {
+            if (!verified)
+            {
+                _unverified.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One review call: refused at once while the API server is known unreachable; otherwise bounded by
+    /// <see cref="ProxyOptions.ReviewTimeout"/> and by the moment the server is found unreachable, and after
+    /// <see cref="SuspectAfter"/> without an answer the server's reachability is checked at once.
+    /// </summary>
+    private async Task<ReviewCall<T>> CallAsync<T>(Func<IAccessReviewClient, CancellationToken, Task<ReviewCall<T>>> call)
+        where T : class
+    {
+        if (_client.Unreachable is { } down)
+        {
+            return new(null, Unreachable(down));
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(_client.LostToken);
+        bounded.CancelAfter(_options.ReviewTimeout);
+        var pending = call(_client, bounded.Token);
+        try
+        {
+            try
+            {
+                return await pending.WaitAsync(SuspectAfter, _timeProvider);
+            }
+            catch (TimeoutException)
+            {
+                _client.Suspect();
+                return await pending;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return new(null, _client.Unreachable is { } lost ? Unreachable(lost) : $"the Kubernetes API did not answer within {_options.ReviewTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private static string Unreachable(string problem) =>
+        $"the Kubernetes API is unreachable ({problem}); new tokens cannot be checked until it answers";
+
     private async Task<AccessDecision> ReviewAsync(string token, string hash, string ns, string name, ConnectorStatus? status, bool proxyPermissions)
     {
-        var identity = await AuthenticateAsync(token, hash, ConnectorAudiences(ns, name, status), CancellationToken.None);
+        var precheck = await _issuerKeys.CheckAsync(token, CancellationToken.None);
+        var identity = await AuthenticateAsync(token, hash, ConnectorAudiences(ns, name, status), precheck, CancellationToken.None);
         if (identity.Unavailable)
         {
             return new(AccessOutcome.Unavailable, null, "token review failed: " + identity.Error);
@@ -131,19 +219,20 @@ internal sealed class AccessReviewer
 
         if (identity.User is not { } user)
         {
-            return new(AccessOutcome.Unauthenticated, null, "the token is not valid for this Connector");
+            return new(AccessOutcome.Unauthenticated, null, precheck.Reason ?? "the token is not valid for this Connector");
         }
 
-        var decision = await CheckAsync(user, ns, name, null);
+        var verified = precheck.Shape == TokenShape.Verified;
+        var decision = await CheckAsync(user, ns, name, null, verified);
         if (decision.IsAllowed && proxyPermissions)
         {
-            decision = await CheckAsync(user, ns, name, "proxy");
+            decision = await CheckAsync(user, ns, name, "proxy", verified);
         }
 
         return decision;
     }
 
-    private async Task<AccessDecision> CheckAsync(UserInfo user, string ns, string name, string? subresource)
+    private async Task<AccessDecision> CheckAsync(UserInfo user, string ns, string name, string? subresource, bool verified)
     {
         var review = new SubjectAccessReview
         {
@@ -164,7 +253,7 @@ internal sealed class AccessReviewer
                 },
             },
         };
-        var call = await _client.ReviewAccessAsync(review, CancellationToken.None);
+        var call = await CallAsync((client, ct) => client.ReviewAccessAsync(review, verified, ct));
         if (call.Value?.Status is not { } result)
         {
             return new(AccessOutcome.Unavailable, user.Username, "access review failed: " + call.Error);

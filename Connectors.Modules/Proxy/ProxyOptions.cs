@@ -17,6 +17,22 @@ public sealed class ProxyOptions
     /// <summary>How long a denied or failed token review is reused (<c>--proxy-deny-ttl</c>). Defaults to 30 seconds.</summary>
     public TimeSpan DenyTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Upper bound of one TokenReview or SubjectAccessReview (<c>Proxy:ReviewTimeout</c>); past it the request gets 503.
+    /// Defaults to 5 seconds. A stopped API server is usually noticed sooner (about 2 seconds).
+    /// </summary>
+    public TimeSpan ReviewTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Reviews at once of tokens the proxy cannot verify locally with the ServiceAccount issuer's keys (random strings,
+    /// other issuers) (<c>Proxy:UnverifiedReviews</c>). Defaults to 4. Verified ServiceAccount tokens never wait for these.
+    /// </summary>
+    [Range(1, 1024)]
+    public int UnverifiedReviews { get; set; } = 4;
+
+    /// <summary>How long an unverified token waits for a review slot before 503 (<c>Proxy:UnverifiedReviewWait</c>). Defaults to 1 second.</summary>
+    public TimeSpan UnverifiedReviewWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most review results kept (<c>--proxy-review-cache-size</c>). Defaults to 10000.</summary>
     [Range(16, 10_000_000)]
     public int ReviewCacheSize { get; set; } = 10_000;

@@ -24,7 +24,8 @@ public sealed class KubeServiceCollectionExtensionsTests
         using var host = BuildHost(api.KubeconfigPath, services => services.AddKubeCache<Connector>().AddKubeCache<Connector>());
         await host.StartAsync(cancellationToken);
         var cache = host.Services.GetRequiredService<ResourceCache<Connector>>();
-        var check = host.Services.GetServices<IReadinessCheck>().Single();
+        var checks = host.Services.GetServices<IReadinessCheck>().ToArray();
+        var check = checks.Single(c => c is ResourceCache<Connector>);
         await cache.WaitForSyncAsync(cancellationToken);
         var bySecret = cache.ByIndex(KubeIndexes.ConnectorsBySecret, "default/s");
         var client = host.Services.GetRequiredService<KubeClient>();
@@ -34,6 +35,8 @@ public sealed class KubeServiceCollectionExtensionsTests
         {
             Assert.That(check, Is.SameAs(cache));
             Assert.That(check.IsReady, Is.True);
+            Assert.That(checks.Select(c => c.Name), Is.EquivalentTo(new[] { check.Name, "kubernetes-api" }));
+            Assert.That(checks.All(c => c.IsReady), Is.True);
             Assert.That(bySecret.Single().Metadata.Name, Is.EqualTo("a"));
             Assert.That(client.Server, Is.EqualTo(api.BaseUrl));
             Assert.That(elector.Identity, Is.Not.Empty);

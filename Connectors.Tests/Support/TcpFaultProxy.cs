@@ -7,7 +7,8 @@ namespace Connectors.Tests.Support;
 /// <summary>
 /// A loopback TCP forwarder placed in front of a server (TLS passes through untouched) that a test can break:
 /// <see cref="Break"/> resets every open connection (a dropped watch stream), <see cref="Block"/> also refuses new
-/// ones until <see cref="Unblock"/> (an unreachable API server).
+/// ones until <see cref="Unblock"/> (an unreachable API server). <see cref="Stall"/> keeps accepting connections and
+/// reading from them but passes nothing on until <see cref="Resume"/>, as a server stopped with SIGSTOP looks.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly Task _accepting;
     private int _next;
     private volatile bool _blocked;
+    private TaskCompletionSource _running = Running();
 
     private TcpFaultProxy(IPEndPoint target)
     {
@@ -57,6 +59,12 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     }
 
     public void Unblock() => _blocked = false;
+
+    /// <summary>Bytes are held, in both directions and on every connection, until <see cref="Resume"/>.</summary>
+    public void Stall() => Interlocked.CompareExchange(ref _running, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), _running);
+
+    /// <summary>Held bytes flow again.</summary>
+    public void Resume() => Volatile.Read(ref _running).TrySetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -114,8 +122,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         {
             await upstream.ConnectAsync(_target, _stop.Token);
             _open[id] = (client, upstream);
-            var up = client.GetStream().CopyToAsync(upstream.GetStream(), _stop.Token);
-            var down = upstream.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
+            var up = PumpAsync(client.GetStream(), upstream.GetStream(), _stop.Token);
+            var down = PumpAsync(upstream.GetStream(), client.GetStream(), _stop.Token);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -127,6 +135,24 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             _open.TryRemove(id, out _);
             client.Dispose();
             upstream.Dispose();
+        }
+    }
+
+    private static TaskCompletionSource Running()
+    {
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        running.SetResult();
+        return running;
+    }
+
+    private async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await Volatile.Read(ref _running).Task.WaitAsync(cancellationToken);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
     }
 }

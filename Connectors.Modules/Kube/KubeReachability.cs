@@ -1,0 +1,105 @@
+namespace Connectors.Modules.Kube;
+
+/// <summary>
+/// Whether the API server answers, as the client last saw it. Every request reports its outcome (an HTTP answer of
+/// any status means reachable; a transport error or no answer in time means not); <see cref="KubeReachabilityService"/>
+/// also asks <c>/readyz</c> on a timer, at once when a caller suspects an outage, and every second while it lasts.
+/// Callers that must not hang on a stopped API server (the proxy's reviews) link <see cref="LostToken"/> into their
+/// calls: it is cancelled the moment the server is found unreachable.
+/// </summary>
+public sealed class KubeReachability : IDisposable
+{
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _suspected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _timeProvider;
+    private CancellationTokenSource _lost = new();
+    private string? _problem;
+    private DateTimeOffset _since;
+
+    internal KubeReachability(TimeProvider timeProvider) => _timeProvider = timeProvider;
+
+    /// <summary>False from the first failed request or probe until the next answer.</summary>
+    public bool IsReachable => Volatile.Read(ref _problem) is null;
+
+    /// <summary>Why the server is unreachable and since when, or null; never holds a credential.</summary>
+    public string? Problem => Volatile.Read(ref _problem) is { } problem
+        ? $"{problem} (unreachable for {(_timeProvider.GetUtcNow() - _since).TotalSeconds:0} s)"
+        : null;
+
+    /// <summary>Cancelled when the server is found unreachable; a fresh token after it answers again.</summary>
+    public CancellationToken LostToken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lost.Token;
+            }
+        }
+    }
+
+    /// <summary>A caller has waited unusually long for an answer: probe now instead of at the next tick.</summary>
+    public void Suspect() => Volatile.Read(ref _suspected).TrySetResult();
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _lost.Dispose();
+        }
+    }
+
+    /// <summary>Returns after <paramref name="timeout"/>, or earlier when <see cref="Suspect"/> is called.</summary>
+    internal async Task WaitForSuspicionAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signal = Volatile.Read(ref _suspected);
+        try
+        {
+            await signal.Task.WaitAsync(timeout, _timeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The regular tick.
+        }
+
+        if (signal.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _suspected, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), signal);
+        }
+    }
+
+    internal void ReportAnswer()
+    {
+        if (Volatile.Read(ref _problem) is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _problem = null;
+            if (_lost.IsCancellationRequested)
+            {
+                _lost.Dispose();
+                _lost = new CancellationTokenSource();
+            }
+        }
+    }
+
+    internal void ReportFailure(string problem)
+    {
+        CancellationTokenSource? cancel = null;
+        lock (_lock)
+        {
+            if (_problem is null)
+            {
+                _since = _timeProvider.GetUtcNow();
+                cancel = _lost;
+            }
+
+            _problem = problem;
+        }
+
+        cancel?.Cancel();
+    }
+}

@@ -1,0 +1,68 @@
+using Connectors.Modules.Kube;
+using Connectors.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Connectors.Tests.Kube;
+
+[TestFixture]
+public sealed class KubeReachabilityTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    [Test, CancelAfter(40_000)]
+    public async Task Service_ApiStalledThenResumed_UnreachableWithLostTokenThenBack(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        await using var proxy = TcpFaultProxy.Start(api.BaseUrl);
+        using var dir = new TempDirectory();
+        using var client = EmbeddedKube.ThroughProxy(api, proxy, dir);
+        using var service = new KubeReachabilityService(client, NullLogger<KubeReachabilityService>.Instance);
+        await service.StartAsync(cancellationToken);
+        var reachedFirst = await client.ProbeReachableAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        var lost = client.Reachability.LostToken;
+
+        proxy.Stall();
+        client.Reachability.Suspect();
+        var noticed = await EmbeddedKube.EventuallyAsync(() => !client.Reachability.IsReachable, Wait, cancellationToken);
+        var problem = client.Reachability.Problem;
+        var readyDuring = service.IsReady;
+        proxy.Resume();
+        var back = await EmbeddedKube.EventuallyAsync(() => client.Reachability.IsReachable, Wait, cancellationToken);
+        await service.StopAsync(cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reachedFirst, Is.True);
+            Assert.That(noticed, Is.True);
+            Assert.That(lost.IsCancellationRequested, Is.True);
+            Assert.That(problem, Does.Contain("no answer within"));
+            Assert.That(readyDuring, Is.False);
+            Assert.That(back, Is.True);
+            Assert.That(client.Reachability.LostToken.IsCancellationRequested, Is.False);
+            Assert.That(service.IsReady, Is.True);
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Request_ConnectionRefused_ReportedUnreachableAndNextAnswerClearsIt(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        await using var proxy = TcpFaultProxy.Start(api.BaseUrl);
+        using var dir = new TempDirectory();
+        using var client = EmbeddedKube.ThroughProxy(api, proxy, dir);
+
+        proxy.Block();
+        var refused = await client.GetRawAsync("/version", cancellationToken);
+        var problem = client.Reachability.Problem;
+        proxy.Unblock();
+        var answered = await client.GetRawAsync("/version", cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused.IsOk, Is.False);
+            Assert.That(problem, Does.Contain("cannot reach the Kubernetes API"));
+            Assert.That(answered.IsOk, Is.True);
+            Assert.That(client.Reachability.IsReachable, Is.True);
+        }
+    }
+}
