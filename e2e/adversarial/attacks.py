@@ -462,6 +462,8 @@ def foreign_target(c, url, host=None):
     r = request(ctx, "GET", wire(url), [fwd()], host=wire(host or url.split("/")[2].split("@")[-1]), timeout=8)
     c.no_leak_in(r)
     got = upstream()
+    if os.environ.get("ADV_DEBUG"):
+        print(f"     debug: {r.describe()}; upstream: {show(ctx, got) or 'nothing'}")
     c.credential_only_in_scope(got, "tool", "/prefix")
     c.that(not [e for e in got if e.get("origin") == "foreign"], f"the foreign origin was reached: {show(ctx, got)}")
 
