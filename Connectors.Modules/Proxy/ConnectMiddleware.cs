@@ -31,7 +31,8 @@ internal sealed partial class ConnectMiddleware(
     private async Task HandleAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-        timeout.CancelAfter(options.Value.IdleTimeout);
+        // A client that sends its first head slowly (slowloris) is cut off like Kestrel's own RequestHeadersTimeout.
+        timeout.CancelAfter(options.Value.HeadTimeout);
         ConnectHead? head;
         try
         {
@@ -82,6 +83,14 @@ internal sealed partial class ConnectMiddleware(
 
             if (looks == true && ConnectHead.FindEnd(buffer) is { } end)
             {
+                if (buffer.Slice(0, end).Length > ConnectHead.MaxLength)
+                {
+                    // The whole head may arrive in one read: its size is checked here too, not only while it grows.
+                    input.AdvanceTo(buffer.End);
+                    await RejectAsync(connection, StatusCodes.Status431RequestHeaderFieldsTooLarge, $"CONNECT head larger than {ConnectHead.MaxLength} bytes");
+                    throw new OperationCanceledException();
+                }
+
                 var (head, error) = ConnectHead.Parse(buffer.Slice(0, end));
                 input.AdvanceTo(end);
                 if (head is null)

@@ -47,6 +47,12 @@ public sealed class ProxyOptions
     /// <summary>Upper bound for opening an upstream connection (<c>--proxy-connect-timeout</c>). Defaults to 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest time a client may take to send a request head, CONNECT heads included (<c>Proxy:HeadTimeout</c>); slower
+    /// clients (slowloris) are disconnected. Defaults to 10 seconds.
+    /// </summary>
+    public TimeSpan HeadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Idle keep-alive connections from clients are closed after this (<c>--proxy-idle-timeout</c>). Defaults to 2 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -29,11 +29,15 @@ internal sealed partial class ProxyServer(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A bare LF ends a header line for Kestrel by default (RFC 9112 2.2 allows it), but not for every tool behind
+        // the proxy: a field hidden behind one is a way to smuggle a header past the proxy. Only CRLF is accepted.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
         var endpoint = ListenAddress.Parse(options.Value.Listen);
         _listener = await ModuleListener.StartAsync(loggerFactory, kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.KeepAliveTimeout = options.Value.IdleTimeout;
+            kestrel.Limits.RequestHeadersTimeout = options.Value.HeadTimeout;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.AllowSynchronousIO = false;

@@ -166,8 +166,13 @@ public sealed class AccessReviewerAttackTests
                 {
                     ["keys"] = new JsonArray(new JsonObject
                     {
-                        ["kty"] = "EC", ["crv"] = "P-256", ["kid"] = kid, ["alg"] = "ES256", ["use"] = "sig",
-                        ["x"] = Base64Url.EncodeToString(p.Q.X), ["y"] = Base64Url.EncodeToString(p.Q.Y),
+                        ["kty"] = "EC",
+                        ["crv"] = "P-256",
+                        ["kid"] = kid,
+                        ["alg"] = "ES256",
+                        ["use"] = "sig",
+                        ["x"] = Base64Url.EncodeToString(p.Q.X),
+                        ["y"] = Base64Url.EncodeToString(p.Q.Y),
                     }),
                 };
             }
@@ -179,8 +184,11 @@ public sealed class AccessReviewerAttackTests
             var header = Encode(new JsonObject { ["alg"] = "ES256", ["kid"] = kid });
             var payload = Encode(new JsonObject
             {
-                ["iss"] = "https://kubernetes.default.svc.cluster.local", ["sub"] = User, ["jti"] = Guid.NewGuid().ToString(),
-                ["iat"] = (now + lifetime - TimeSpan.FromMinutes(20)).ToUnixTimeSeconds(), ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
+                ["iss"] = "https://kubernetes.default.svc.cluster.local",
+                ["sub"] = User,
+                ["jti"] = Guid.NewGuid().ToString(),
+                ["iat"] = (now + lifetime - TimeSpan.FromMinutes(20)).ToUnixTimeSeconds(),
+                ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
             });
             var signature = _key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256);
             return header + "." + payload + "." + Base64Url.EncodeToString(signature);

@@ -171,6 +171,28 @@ public sealed class ProxySecurityTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task Head_BareLineFeedInAHeaderLine_400AndUpstreamGetsNothing(CancellationToken cancellationToken)
+    {
+        var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), string.Empty, cancellationToken);
+        await using var _ = proxy;
+        await using var __ = origin;
+        using var client = new TcpClient();
+        await client.ConnectAsync(proxy.Address.Host, proxy.Address.Port, cancellationToken);
+        var stream = client.GetStream();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"GET /namespaces/team/connectors/git/x HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {Token}\r\nX-A: a\nX-Smuggled: 1\r\nConnection: close\r\n\r\n"), cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var response = await reader.ReadToEndAsync(cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StatusOf(response), Is.EqualTo(400));
+            Assert.That(origin.Seen, Is.Empty);
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task Forward_UserinfoInTarget_400(CancellationToken cancellationToken)
     {
         var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), "/prefix", cancellationToken);
@@ -271,5 +293,60 @@ public sealed class ProxySecurityTests
             Assert.That(listener.Values, Does.Contain("unknown").And.Contain("team/git"));
             Assert.That(listener.Values.Where(v => v.StartsWith('n') && v.Contains("/c", StringComparison.Ordinal)), Is.Empty);
         }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Connect_OversizedHeadInOneWrite_431(CancellationToken cancellationToken)
+    {
+        var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), string.Empty, cancellationToken);
+        await using var _ = proxy;
+        await using var __ = origin;
+        var padding = new string('a', 100 * 1024);
+
+        var response = await RawAsync(proxy.Address,
+            $"CONNECT {origin.BaseAddress.Authority} HTTP/1.1\nHost: {origin.BaseAddress.Authority}\nProxy-Authorization: {ProxyAuth}\nX-Pad: {padding}\n", cancellationToken);
+
+        Assert.That(StatusOf(response), Is.EqualTo(431));
+    }
+
+    [TestCase("GET /namespaces/team/connectors/git/x HTTP/1.1\r\nHost: proxy\r\nX-Slow: ")]
+    [TestCase("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\nX-Slow: ")]
+    [Test, CancelAfter(20_000)]
+    public async Task Head_SentByteByByte_CutOffAtTheHeadTimeout(string start, CancellationToken cancellationToken)
+    {
+        await using var proxy = await ProxyHarness.StartAsync(cancellationToken, new Dictionary<string, string?> { ["Proxy:HeadTimeout"] = "00:00:01" });
+        using var client = new TcpClient();
+        await client.ConnectAsync(proxy.Address.Host, proxy.Address.Port, cancellationToken);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(start), cancellationToken);
+
+        // One byte every 200 ms: never a whole head. The proxy must close the connection (408 or a plain close).
+        var closed = false;
+        for (var i = 0; i < 40 && !closed; i++)
+        {
+            try
+            {
+                await stream.WriteAsync("a"u8.ToArray(), cancellationToken);
+                await Task.Delay(200, cancellationToken);
+                closed = client.Client.Poll(0, SelectMode.SelectRead) && (client.Available == 0 || await DrainAsync(stream, cancellationToken));
+            }
+            catch (IOException)
+            {
+                closed = true;
+            }
+        }
+
+        Assert.That(closed, Is.True);
+    }
+
+    private static async Task<bool> DrainAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        // Kestrel answers 408 before closing; read it and see the close behind it.
+        var buffer = new byte[4096];
+        while (await stream.ReadAsync(buffer, cancellationToken) > 0)
+        {
+        }
+
+        return true;
     }
 }
