@@ -128,6 +128,13 @@ internal sealed partial class ProxyPipeline(
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
         }
 
+        if (check.Connector is null && encodedSlash && access.MatchesAny(credential, target))
+        {
+            // The path is under a Connector's address prefix but for its %2F: the same refusal as in reverse mode.
+            return await RefuseAsync(context, check.Authorized, check.Subject, StatusCodes.Status400BadRequest,
+                "an encoded slash (%2F) in the path is not allowed under an address with a path prefix", null, cancellationToken);
+        }
+
         if (check.Connector is null && route.Tunnel is null && !access.MayPassThrough(credential, target))
         {
             return await RefuseAsync(context, check.Authorized, check.Subject, StatusCodes.Status403Forbidden,
