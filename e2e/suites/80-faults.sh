@@ -30,6 +30,8 @@ port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" --request-timeout=5s "$@"; }
 now() { date +%s.%N; }
 since() { /usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
+status_is() { [ "$(curl -s -o /dev/null -m 3 -w '%{http_code}' "$1")" = "$2" ]; }
+token_is() { [ "$(request "$1" | cut -d' ' -f1)" = "$2" ]; }
 wait_for() { # seconds description command...
   local limit=$1 what=$2; shift 2
   local end=$(( $(date +%s) + limit ))
@@ -56,8 +58,7 @@ PY
 pids+=($!)
 
 k create namespace connectors-system >/dev/null
-k apply -f manifests/crds >/dev/null
-k apply -f manifests/connectorclasses >/dev/null
+k apply -k manifests >/dev/null
 k create namespace team >/dev/null
 connector() { # name
   k apply -f - >/dev/null <<YAML
@@ -67,7 +68,7 @@ metadata: {name: $1, namespace: team}
 spec:
   connectorClassName: git
   address: http://127.0.0.1:$tool_port
-  auth: {name: basicAuth, secretRef: {name: git-creds}}
+  auth: {name: basicAuth, secretRef: {name: git-creds}, params: [{name: repository, value: team/repo.git}]}
 YAML
 }
 k apply -f - >/dev/null <<YAML
@@ -110,7 +111,7 @@ wait_for 30 "Connector tool Ready" ready tool
 cached=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace team --service-account builder --duration 1h)
 fresh=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace team --service-account builder --duration 1h)
 request() { # token -> "status seconds"
-  curl -s -o /dev/null -m 40 -w '%{http_code} %{time_total}' -H "Host: c-tool.team.svc" -u ":$1" "http://127.0.0.1:$proxy/repo.git/info/refs" || true
+  curl -s -o /dev/null -m 40 -w '%{http_code} %{time_total}\n' -H "Host: c-tool.team.svc" -u ":$1" "http://127.0.0.1:$proxy/repo.git/info/refs" || true
 }
 [ "$(request "$cached" | cut -d' ' -f1)" = 200 ] || fail "the first token is not served before the outage"
 ok "before the outage: Connector Ready, a token checked and cached by the proxy"
@@ -125,8 +126,8 @@ echo "$body" | grep -q "unreachable" || fail "503 without a clear reason: $body"
 read -r code seconds < <(request "$fresh")
 [ "$code" = 503 ] || fail "a new token, again: HTTP $code"
 later_503=$seconds
-wait_for 10 "proxy /readyz not 503 during the outage" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$proxy_health/readyz")" = 503
-wait_for 10 "controller /readyz not 503 during the outage" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$controller_health/readyz")" = 503
+wait_for 10 "proxy /readyz not 503 during the outage" status_is "http://127.0.0.1:$proxy_health/readyz" 503
+wait_for 10 "controller /readyz not 503 during the outage" status_is "http://127.0.0.1:$controller_health/readyz" 503
 ok "new token: 503 in ${first_503}s (then ${later_503}s) naming the unreachable API; proxy and controller /readyz 503"
 
 mkdir -p "$tmp/pod"
@@ -150,7 +151,7 @@ ok "cached token served $served times over ${outage}s of outage, refused 0 times
 
 kill -CONT "$api_pid"
 resumed=$(now)
-wait_for 5 "the new token is not served within 5 s of SIGCONT" test "$(request "$fresh" | cut -d' ' -f1)" = 200
+wait_for 5 "the new token is not served within 5 s of SIGCONT" token_is "$fresh" 200
 token_back=$(since "$resumed")
 wait_for 5 "proxy /readyz not 200 within 5 s" curl -fsS "http://127.0.0.1:$proxy_health/readyz"
 wait_for 5 "controller /readyz not 200 within 5 s" curl -fsS "http://127.0.0.1:$controller_health/readyz"
