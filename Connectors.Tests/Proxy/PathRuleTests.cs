@@ -97,3 +97,32 @@ public sealed class PathRuleTests
     public void PathAndQueryOfAbsolute_Target_RawRest(string target, string expected) =>
         Assert.That(UpstreamUri.PathAndQueryOfAbsolute(target), Is.EqualTo(expected));
 }
+
+[TestFixture]
+public sealed class RequestRouterPropertyTests
+{
+    private static readonly Gen<string> Targets = Gen.OneOf(
+        Gen.String[Gen.Char["/.%\\;?#@:abc2eEfF5C0"], 0, 40].Select(s => "/" + s),
+        Gen.String[Gen.Char["/.%\\;?#@:abc2eEfF5C0"], 0, 40].Select(s => "http://127.0.0.1:8080/" + s),
+        Gen.String[Gen.Char["/.%\\;?#@:abc2eEfF5C0["], 0, 40].Select(s => "http://" + s),
+        Gen.String[Gen.Char["/.%\\;?#@:abc2eEfF5C0"], 0, 40].Select(s => "/namespaces/team/connectors/git/" + s));
+
+    [Test]
+    public void Route_AnyTarget_NeverThrowsAndWhatPassesIsCleanAndVerbatim() =>
+        Targets.Sample(target =>
+        {
+            var route = RequestRouter.Route(target, "proxy", "http", null);
+            switch (route.Kind)
+            {
+                case RouteKind.Invalid:
+                    return route.Error is { Length: > 0 } && route.Status is 400 or 404;
+                case RouteKind.Forward:
+                    var sent = route.Target!.PathAndQuery;
+                    return PathRule.Check(UpstreamUri.PathOf(sent), out _) != PathVerdict.Refused
+                        && target.EndsWith(sent.TrimStart('/'), StringComparison.Ordinal);
+                default:
+                    return PathRule.Check(UpstreamUri.PathOf(route.PathAndQuery), out _) != PathVerdict.Refused
+                        && target.EndsWith(route.PathAndQuery, StringComparison.Ordinal);
+            }
+        }, iter: 20_000);
+}
