@@ -74,6 +74,7 @@ public sealed class CsiEmbeddedApiTests
             ["Kube:Kubeconfig"] = api.KubeconfigPath,
             ["Csi:Endpoint"] = "unix://" + directory.Combine("csi.sock"),
             ["Csi:Tmpfs"] = "false",
+            ["Csi:KubeletPodsDir"] = directory.Path,
             ["Components:Namespace"] = "connectors-system",
         });
         builder.Services.AddCsi();
