@@ -7,7 +7,8 @@ namespace Connectors.Tests.Support;
 /// <summary>
 /// A loopback TCP forwarder placed in front of a server (TLS passes through untouched) that a test can break:
 /// <see cref="Break"/> resets every open connection (a dropped watch stream), <see cref="Block"/> also refuses new
-/// ones until <see cref="Unblock"/> (an unreachable API server).
+/// ones until <see cref="Unblock"/> (an unreachable API server), <see cref="Stall"/> accepts new ones and never answers
+/// (an API server that hangs).
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -16,8 +17,11 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, (TcpClient Client, TcpClient Upstream)> _open = new();
     private readonly Task _accepting;
+    private readonly ConcurrentQueue<TcpClient> _held = new();
     private int _next;
+    private int _disposed;
     private volatile bool _blocked;
+    private volatile bool _stalled;
 
     private TcpFaultProxy(IPEndPoint target)
     {
@@ -56,13 +60,35 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         Break();
     }
 
-    public void Unblock() => _blocked = false;
+    /// <summary>Resets every open connection and holds new ones open without forwarding or answering a byte.</summary>
+    public void Stall()
+    {
+        _stalled = true;
+        Break();
+    }
 
+    public void Unblock()
+    {
+        _blocked = false;
+        _stalled = false;
+        while (_held.TryDequeue(out var client))
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Stops listening (new connections are refused) and resets every open one; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         Break();
+        Unblock();
         await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
@@ -84,6 +110,12 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             if (_blocked)
             {
                 Reset(client);
+                continue;
+            }
+
+            if (_stalled)
+            {
+                _held.Enqueue(client);
                 continue;
             }
 
