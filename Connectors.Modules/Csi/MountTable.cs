@@ -2,12 +2,10 @@ using System.Globalization;
 
 namespace Connectors.Modules.Csi;
 
-/// <summary>Reads <c>/proc/self/mountinfo</c>: whether a path is a mount point, and which mounts are stacked on it.</summary>
+/// <summary>Reads <c>/proc/self/mountinfo</c>: the mounts of this process, and which are stacked on a path.</summary>
 internal static class MountTable
 {
     private const string MountInfo = "/proc/self/mountinfo";
-
-    public static bool IsMountPoint(string path) => Read().Any(m => m.MountPoint == path);
 
     /// <summary>The mounts of this process's mount namespace; empty where there is no <c>/proc</c>.</summary>
     public static List<MountEntry> Read()

@@ -165,10 +165,11 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
 
         if (created)
         {
-            using var parent = TargetDirectory.Open(directory.Path, _root, create: false);
-            if (parent is not null)
+            // Opened again: after the unmount, the directory below the mount.
+            using var again = TargetDirectory.Open(directory.Path, _root, create: false);
+            if (again is not null)
             {
-                Directory.Delete(parent.EntryPath, recursive: true);
+                Directory.Delete(again.EntryPath, recursive: true);
             }
         }
         else if (TargetDirectory.Open(directory.Path, _root, create: false) is { } existing)
