@@ -75,6 +75,12 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             settings["Csi:Endpoint"] = "unix://" + Path.GetFullPath(Path.Combine(Path.GetDirectoryName(DefaultKubeconfig)!, "csi.sock"));
         }
 
+        if (roles.Any(r => r is CsiNodeRole) && !flags.Any(f => f.Flag.ConfigKey == "Csi:KubeletPodsDir" && parse.GetValue(f.Option) is not null))
+        {
+            // No kubelet here: `connectors csi publish --target DIR` names any directory (still without symbolic links).
+            settings["Csi:AnyTarget"] = "true";
+        }
+
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace));
         EmbeddedApiServer? server = null;
         try

@@ -16,6 +16,7 @@ internal sealed class CsiNodeRole : IRole
         new("--node-id", "Csi:NodeId", "Node id NodeGetInfo answers; $NODE_NAME when empty"),
         new("--csi-tmpfs", "Csi:Tmpfs", "Mount a tmpfs at each volume target: auto (when running as root), true or false", "auto"),
         new("--csi-max-volume-bytes", "Csi:MaxVolumeBytes", "Largest total size of one volume's files, in bytes", "8388608"),
+        new("--kubelet-pods-dir", "Csi:KubeletPodsDir", "kubelet's pods directory: every volume target must be a real directory below it, with no symbolic link (--embedded: any directory)", "/var/lib/kubelet/pods"),
         new("--csi-multi-connector", "Csi:MultiConnector", "Whether one volume may mount several connectors (enable-multi-connector)", "true"),
     ];
 

@@ -17,6 +17,11 @@ internal sealed class AtomicWriter(TimeProvider time)
     /// <summary>Whether <paramref name="target"/> already holds a published volume.</summary>
     public static bool HasData(string target) => new FileInfo(Path.Combine(target, DataLink)).LinkTarget is not null;
 
+    /// <summary>Empty, or holding only entries this writer makes (a <c>..data</c> link, <c>..</c> folders, links into <c>..data</c>).</summary>
+    public static bool IsVolumeOrEmpty(string target) => new DirectoryInfo(target).EnumerateFileSystemInfos().All(e =>
+        e.Name.StartsWith("..", StringComparison.Ordinal)
+        || e.LinkTarget?.StartsWith(DataLink + "/", StringComparison.Ordinal) == true);
+
     /// <summary>Replaces the content of <paramref name="target"/> (an existing directory) with <paramref name="files"/>.</summary>
     /// <exception cref="IOException">Nothing visible changed: the new folder was removed again.</exception>
     public void Write(string target, IReadOnlyDictionary<string, byte[]> files)

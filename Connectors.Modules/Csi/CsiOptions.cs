@@ -15,6 +15,21 @@ public sealed class CsiOptions
     public string? NodeId { get; set; }
 
     /// <summary>
+    /// kubelet's pods directory (its <c>--root-dir</c> followed by <c>/pods</c>). Every <c>target_path</c> must be a
+    /// real directory below it: no component below it may be a symbolic link (the directory itself may be reached
+    /// through one). Defaults to <c>/var/lib/kubelet/pods</c>.
+    /// </summary>
+    [Required]
+    public string KubeletPodsDir { get; set; } = "/var/lib/kubelet/pods";
+
+    /// <summary>
+    /// Accept a <c>target_path</c> anywhere (still a real directory, with no symbolic link from <c>/</c>): embedded
+    /// mode sets it, where no kubelet exists and <c>connectors csi publish --target DIR</c> names the directory.
+    /// Defaults to false.
+    /// </summary>
+    public bool AnyTarget { get; set; }
+
+    /// <summary>
     /// Mount a tmpfs at each target before writing: <c>auto</c> (default: when the process may mount, i.e. runs
     /// as root), <c>true</c> or <c>false</c>.
     /// </summary>
@@ -49,6 +64,13 @@ public sealed class CsiOptions
     /// zero asks every time. Denials are never reused.
     /// </summary>
     public TimeSpan AccessReviewCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Longest time one NodePublishVolume waits for the Kubernetes API (its SubjectAccessReviews and TokenRequest
+    /// together); past it the call answers UNAVAILABLE, well inside kubelet's own 2-minute limit, and kubelet retries.
+    /// Defaults to 20 seconds.
+    /// </summary>
+    public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The plugin version GetPluginInfo reports. Defaults to the assembly's informational version.</summary>
     public string? Version { get; set; }

@@ -34,6 +34,7 @@ internal sealed partial class CsiServer(
         }
 
         var dispatcher = new GrpcDispatcher(loggerFactory.CreateLogger<GrpcDispatcher>(), options.Value.MaxMessageBytes);
+        var connectionLogger = loggerFactory.CreateLogger<Http2AuthorityRewriter>();
         CsiMethods.Map(dispatcher, identity, node);
         _listener = await ModuleListener.StartAsync(loggerFactory, k =>
         {
@@ -41,7 +42,7 @@ internal sealed partial class CsiServer(
             k.ListenUnixSocket(path, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next));
+                listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next, connectionLogger));
             });
         }, dispatcher.HandleAsync, cancellationToken);
         SocketPath = path;

@@ -29,6 +29,10 @@ public static class CsiServiceCollectionExtensions
                 }
             })
             .Validate(o => IsEndpoint(o.Endpoint), "Csi:Endpoint must be unix:///absolute/path")
+            .Validate(o => VolumePaths.IsClean(o.KubeletPodsDir.TrimEnd('/')),
+                "Csi:KubeletPodsDir (--kubelet-pods-dir) must be an absolute directory other than /, without . or .. segments")
+            .Validate(o => o.ApiTimeout > TimeSpan.Zero && o.ApiTimeout <= TimeSpan.FromMinutes(2),
+                "Csi:ApiTimeout must be more than zero and at most 2 minutes (kubelet's limit for one NodePublishVolume)")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsiOptions>, CsiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Csi;
 
@@ -11,11 +12,28 @@ namespace Connectors.Modules.Csi;
 /// and get their <c>:authority</c> rewritten by <see cref="HpackAuthority"/>. Older grpc-go clients (kubelet before
 /// 1.26) send the socket path as <c>:authority</c>, which Kestrel would reset with PROTOCOL_ERROR. A connection
 /// that does not start with the HTTP/2 preface is passed through untouched.
+/// <para>
+/// Nothing is buffered without bound: a frame larger than <see cref="MaxFramePayload"/> (the SETTINGS_MAX_FRAME_SIZE
+/// Kestrel announces), a header block (HEADERS and its CONTINUATION frames) larger than
+/// <see cref="MaxHeaderBlockBytes"/> or with more than <see cref="MaxContinuationFrames"/> CONTINUATION frames, and any
+/// other frame in the middle of a header block (RFC 9113 §6.10) close the connection before more is read.
+/// </para>
 /// </summary>
-internal sealed class Http2AuthorityRewriter(PipeReader source)
+internal sealed partial class Http2AuthorityRewriter(PipeReader source)
 {
+    /// <summary>SETTINGS_MAX_FRAME_SIZE default (RFC 9113 §6.5.2), which Kestrel announces: a peer may not send more.</summary>
+    public const int MaxFramePayload = 16_384;
+
+    /// <summary>
+    /// Largest header block, in bytes of HEADERS and CONTINUATION payload: 32 KiB, Kestrel's default
+    /// MaxRequestHeadersTotalSize. A CSI call's headers are a few hundred bytes.
+    /// </summary>
+    public const int MaxHeaderBlockBytes = 32 * 1024;
+
+    /// <summary>Most CONTINUATION frames after one HEADERS frame; clients split a block only when it outgrows a frame.</summary>
+    public const int MaxContinuationFrames = 32;
+
     private const int FrameHeaderLength = 9;
-    private const int MaxFramePayload = 16_384;     // SETTINGS_MAX_FRAME_SIZE default, Kestrel's default too
     private const byte Headers = 0x1;
     private const byte Continuation = 0x9;
     private const byte EndStream = 0x1;
@@ -30,11 +48,14 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
     /// <summary>What Kestrel reads instead of the socket.</summary>
     public PipeReader Reader => _pipe.Reader;
 
-    public static async Task RunConnectionAsync(ConnectionContext context, ConnectionDelegate next)
+    /// <summary>Why the connection was closed, when the client broke a limit or the framing rules; null otherwise.</summary>
+    public string? Violation { get; private set; }
+
+    public static async Task RunConnectionAsync(ConnectionContext context, ConnectionDelegate next, ILogger logger)
     {
         var original = context.Transport;
         var rewriter = new Http2AuthorityRewriter(original.Input);
-        var pump = rewriter.PumpAsync();
+        var pump = PumpAndAbortAsync(rewriter, context, logger);
         context.Transport = new DuplexPipe(rewriter.Reader, original.Output);
         try
         {
@@ -48,7 +69,7 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
         }
     }
 
-    /// <summary>Copies frames from the socket to <see cref="Reader"/> until either side ends.</summary>
+    /// <summary>Copies frames from the socket to <see cref="Reader"/> until either side ends or the client breaks a limit.</summary>
     public async Task PumpAsync()
     {
         Exception? error = null;
@@ -64,6 +85,11 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
             await _pipe.Writer.WriteAsync(preface);
             await CopyFramesAsync();
         }
+        catch (Http2LimitException e)
+        {
+            Violation = e.Message;
+            error = new ConnectionAbortedException(e.Message);
+        }
         catch (Exception e) when (e is InvalidDataException or IOException or ConnectionResetException)
         {
             error = e;
@@ -78,11 +104,13 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
     {
         byte[]? pendingHeader = null;
         var pendingBlock = new ArrayBufferWriter<byte>();
+        int blockBytes = 0, continuations = 0;
         while (await ReadAsync(FrameHeaderLength) is { } header)
         {
             var length = (header[0] << 16) | (header[1] << 8) | header[2];
-            var payload = length == 0 ? [] : await ReadAsync(length) ?? throw new InvalidDataException("truncated HTTP/2 frame");
             var type = header[3];
+            CheckFrame(header, length, pendingHeader, ref blockBytes, ref continuations);
+            var payload = length == 0 ? [] : await ReadAsync(length) ?? throw new InvalidDataException("truncated HTTP/2 frame");
             if (type == Headers || (type == Continuation && pendingHeader is not null))
             {
                 var fragment = payload;
@@ -111,6 +139,42 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Checks a frame header before its payload is read: the frame size, and inside a header block (after a HEADERS
+    /// without END_HEADERS) that only CONTINUATION frames of the same stream follow, within the block limits.
+    /// </summary>
+    /// <exception cref="Http2LimitException">The connection is to be closed.</exception>
+    private static void CheckFrame(byte[] header, int length, byte[]? pendingHeader, ref int blockBytes, ref int continuations)
+    {
+        if (length > MaxFramePayload)
+        {
+            throw new Http2LimitException($"a frame of {length} bytes, more than SETTINGS_MAX_FRAME_SIZE {MaxFramePayload} (FRAME_SIZE_ERROR)");
+        }
+
+        var type = header[3];
+        if (pendingHeader is null)
+        {
+            (blockBytes, continuations) = type == Headers ? (length, 0) : (0, 0);
+            return;
+        }
+
+        if (type != Continuation || !header.AsSpan(5, 4).SequenceEqual(pendingHeader.AsSpan(5, 4)))
+        {
+            throw new Http2LimitException($"a frame of type {type} inside a header block, where only CONTINUATION frames of its stream may come (PROTOCOL_ERROR, RFC 9113 §6.10)");
+        }
+
+        blockBytes += length;
+        if (++continuations > MaxContinuationFrames)
+        {
+            throw new Http2LimitException($"a header block of more than {MaxContinuationFrames} CONTINUATION frames");
+        }
+
+        if (blockBytes > MaxHeaderBlockBytes)
+        {
+            throw new Http2LimitException($"a header block of more than {MaxHeaderBlockBytes} bytes");
         }
     }
 
@@ -215,10 +279,30 @@ internal sealed class Http2AuthorityRewriter(PipeReader source)
         }
     }
 
+    /// <summary>Runs the pump; when the client broke a limit, closes the connection at once (Kestrel would read no further anyway).</summary>
+    private static async Task PumpAndAbortAsync(Http2AuthorityRewriter rewriter, ConnectionContext context, ILogger logger)
+    {
+        await rewriter.PumpAsync();
+        if (rewriter.Violation is { } reason)
+        {
+            Log.Closed(logger, context.ConnectionId, reason);
+            context.Abort(new ConnectionAbortedException("HTTP/2 limit: " + reason));
+        }
+    }
+
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {
         public PipeReader Input { get; } = input;
 
         public PipeWriter Output { get; } = output;
+    }
+
+    /// <summary>A client broke a limit or the framing rules: the connection is closed.</summary>
+    private sealed class Http2LimitException(string message) : Exception(message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(7012, LogLevel.Warning, "Closed CSI connection {ConnectionId}: the client sent {Reason}")]
+        public static partial void Closed(ILogger logger, string connectionId, string reason);
     }
 }

@@ -12,6 +12,15 @@ internal interface ICsiKube
     /// <summary>Whether the caches have listed everything once; publish waits for this.</summary>
     bool HasSynced { get; }
 
+    /// <summary>Why the API server is known unreachable now, or null; a publish that needs it then answers UNAVAILABLE at once.</summary>
+    string? Unreachable { get; }
+
+    /// <summary>Cancelled the moment the API server is found unreachable, so a call under way stops waiting.</summary>
+    CancellationToken LostToken { get; }
+
+    /// <summary>A call is taking unusually long: have the API server's reachability checked now.</summary>
+    void Suspect();
+
     Connector? GetConnector(string ns, string name);
 
     ConnectorClass? GetConnectorClass(string name);

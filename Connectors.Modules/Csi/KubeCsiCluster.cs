@@ -12,6 +12,12 @@ internal sealed class KubeCsiCluster(
 {
     public bool HasSynced => connectors.HasSynced && classes.HasSynced && proxyCa.Cache.HasSynced;
 
+    public string? Unreachable => client.Reachability.Problem;
+
+    public CancellationToken LostToken => client.Reachability.LostToken;
+
+    public void Suspect() => client.Reachability.Suspect();
+
     public Connector? GetConnector(string ns, string name) => connectors.Get(ns, name);
 
     public ConnectorClass? GetConnectorClass(string name) => classes.Get(null, name);

@@ -1,29 +1,60 @@
+using System.Globalization;
+
 namespace Connectors.Modules.Csi;
 
-/// <summary>Reads <c>/proc/self/mountinfo</c> to tell whether a path is a mount point.</summary>
+/// <summary>Reads <c>/proc/self/mountinfo</c>: the mounts of this process, and which are stacked on a path.</summary>
 internal static class MountTable
 {
-    public static bool IsMountPoint(string path)
+    private const string MountInfo = "/proc/self/mountinfo";
+
+    /// <summary>The mounts of this process's mount namespace; empty where there is no <c>/proc</c>.</summary>
+    public static List<MountEntry> Read()
     {
-        const string MountInfo = "/proc/self/mountinfo";
+        var result = new List<MountEntry>();
         if (!File.Exists(MountInfo))
         {
-            return false;
+            return result;
         }
 
         foreach (var line in File.ReadLines(MountInfo))
         {
-            // Field 5 is the mount point, with space, tab, newline and backslash written as octal escapes.
-            var fields = line.Split(' ', 6);
-            if (fields.Length >= 5 && Unescape(fields[4]) == path)
+            // id parent major:minor root mount-point options [optional fields...] - fstype source super-options
+            var fields = line.Split(' ');
+            var separator = fields.Length > 6 ? Array.IndexOf(fields, "-", 6) : -1;
+            if (separator < 0 || separator + 2 >= fields.Length
+                || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent))
             {
-                return true;
+                continue;
             }
+
+            result.Add(new MountEntry(id, parent, Unescape(fields[4]), Unescape(fields[separator + 1]), Unescape(fields[separator + 2])));
         }
 
-        return false;
+        return result;
     }
 
+    /// <summary>
+    /// The mounts on <paramref name="path"/>, bottom first: each one stacked on the same point has the one below
+    /// as its parent, so the top is the one no other mount there sits on.
+    /// </summary>
+    public static List<MountEntry> StackAt(IReadOnlyList<MountEntry> mounts, string path)
+    {
+        var here = mounts.Where(m => m.MountPoint == path).ToList();
+        var ids = here.Select(m => m.Id).ToHashSet();
+        var stack = new List<MountEntry>(here.Count);
+        var current = here.FirstOrDefault(m => !ids.Contains(m.ParentId));
+        while (current is not null && stack.Count < here.Count)
+        {
+            stack.Add(current);
+            var below = current.Id;
+            current = here.FirstOrDefault(m => m.ParentId == below);
+        }
+
+        return stack;
+    }
+
+    /// <summary>Space, tab, newline and backslash are written as octal escapes (<c>\040</c>).</summary>
     private static string Unescape(string field) => !field.Contains('\\', StringComparison.Ordinal)
         ? field
         : field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)

@@ -26,8 +26,9 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
         }
         catch (RpcException e)
         {
-            // A failed re-publish keeps the previous files, so a target that still holds data was a re-publish.
-            republish = volume is not null && Directory.Exists(volume.TargetPath) && AtomicWriter.HasData(volume.TargetPath);
+            // A failed re-publish keeps the previous files, so a target that still holds data was a re-publish
+            // (a refused target is not looked into: it may lead elsewhere).
+            republish = volume is not null && e.Status != GrpcStatusCode.InvalidArgument && Directory.Exists(volume.TargetPath) && AtomicWriter.HasData(volume.TargetPath);
             metrics.Published(e.Status, republish, time.GetElapsedTime(started));
             Log.PublishFailed(logger, request.VolumeId, e.Status, e.Message);
             throw;
@@ -43,8 +44,12 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
     {
         try
         {
-            var target = VolumePaths.Check(request.VolumeId, request.TargetPath);
-            await publisher.UnpublishAsync(target, cancellationToken);
+            var target = VolumePaths.Check(request.VolumeId, request.TargetPath, options.Value);
+            if (await publisher.UnpublishAsync(target, cancellationToken) is { } foreign)
+            {
+                Log.LeftForeignMount(logger, request.VolumeId, foreign.ToString());
+            }
+
             metrics.Unpublished(GrpcStatusCode.OK);
             Log.Unpublished(logger, request.VolumeId);
             return new NodeUnpublishVolumeResponse();
@@ -74,6 +79,9 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
 
         [LoggerMessage(7103, LogLevel.Information, "Unpublished volume {VolumeId}")]
         public static partial void Unpublished(ILogger logger, string volumeId);
+
+        [LoggerMessage(7105, LogLevel.Warning, "Unpublish of volume {VolumeId}: the target is a {Mount} mount connectors-csi did not make; left it in place")]
+        public static partial void LeftForeignMount(ILogger logger, string volumeId, string mount);
 
         [LoggerMessage(7104, LogLevel.Warning, "Unpublish of volume {VolumeId} failed: {Status} {Reason}")]
         public static partial void UnpublishFailed(ILogger logger, string volumeId, GrpcStatusCode status, string reason);

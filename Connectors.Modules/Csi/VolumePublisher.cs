@@ -5,11 +5,14 @@ namespace Connectors.Modules.Csi;
 /// <summary>
 /// Publishes and unpublishes volumes on the node. Calls for the same target are serialised. Everything is
 /// rendered in memory first; a first publish that fails leaves no trace (folder, mount) it created, a
-/// re-publish that fails keeps the previous files. Both calls are idempotent.
+/// re-publish that fails keeps the previous files. Both calls are idempotent. The target is opened through
+/// <see cref="TargetDirectory"/> (no symbolic link below the root) and written through its handle; unpublish
+/// removes the driver's mounts only (<see cref="VolumeMounts"/>).
 /// </summary>
 internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writer, IOptions<CsiOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly string _root = VolumePaths.Root(options.Value);
 
     public bool UsesTmpfs { get; } = options.Value.Tmpfs switch
     {
@@ -26,19 +29,28 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var republish = Directory.Exists(target) && AtomicWriter.HasData(target);
-            var files = await renderer.RenderAsync(request, cancellationToken);
-            var (created, mounted) = republish ? (false, false) : Prepare(target);
-            try
+            // The target is checked before anything is asked of the API or rendered.
+            bool republish;
+            using (var existing = Open(target, create: false))
             {
-                AtomicWriter.RemoveLeftovers(target);
-                writer.Write(target, files);
-                return republish;
+                republish = existing is not null && AtomicWriter.HasData(existing.WorkPath);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+            var files = await renderer.RenderAsync(request, cancellationToken);
+            var (directory, created, mounted) = (republish ? Open(target, create: false) : null) is { } current ? (current, false, false) : Prepare(target);
+            using (directory)
             {
-                Undo(target, created, mounted);
-                throw new RpcException(GrpcStatusCode.Internal, $"could not write the volume at {target}: {e.Message}");
+                try
+                {
+                    AtomicWriter.RemoveLeftovers(directory.WorkPath);
+                    writer.Write(directory.WorkPath, files);
+                    return republish;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Undo(directory, created, mounted);
+                    throw new RpcException(GrpcStatusCode.Internal, $"could not write the volume at {target}: {e.Message.Replace(directory.WorkPath, target, StringComparison.Ordinal)}");
+                }
             }
         }
         finally
@@ -47,34 +59,36 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         }
     }
 
-    public async Task UnpublishAsync(string target, CancellationToken cancellationToken)
+    /// <returns>A mount the driver did not make, left in place at the target; null when the target is gone or was never there.</returns>
+    public async Task<MountEntry?> UnpublishAsync(string target, CancellationToken cancellationToken)
     {
         var gate = LockFor(target);
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (!Directory.Exists(target))
+            if (VolumeMounts.RemoveAll(target, _root) is { } foreign)
             {
-                return;
+                // CSI NodeUnpublishVolume: the volume is not published there, so the answer is OK; the mount is not ours to remove.
+                return foreign;
             }
 
-            try
+            using var directory = TargetDirectory.Open(target, _root, create: false);
+            if (directory is null)
             {
-                if (MountTable.IsMountPoint(target))
-                {
-                    NativeMethods.Unmount(target);
-                }
-                else if (!IsOurs(target))
-                {
-                    throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is not a connectors-csi volume: not removing it");
-                }
+                return null;
+            }
 
-                Directory.Delete(target, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            if (!AtomicWriter.IsVolumeOrEmpty(directory.WorkPath))
             {
-                throw new RpcException(GrpcStatusCode.Internal, $"could not remove the volume at {target}: {e.Message}");
+                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is not a connectors-csi volume: not removing it");
             }
+
+            Directory.Delete(directory.EntryPath, recursive: true);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RpcException(GrpcStatusCode.Internal, $"could not remove the volume at {target}: {e.Message}");
         }
         finally
         {
@@ -90,64 +104,82 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         }
     }
 
-    /// <summary>Creates the target (kubelet creates only its parent) and mounts a tmpfs on it when configured.</summary>
-    private (bool Created, bool Mounted) Prepare(string target)
+    private TargetDirectory? Open(string target, bool create)
     {
-        var created = false;
         try
         {
-            if (!Directory.Exists(target))
-            {
-                if (!Directory.Exists(Path.GetDirectoryName(target)))
-                {
-                    throw new RpcException(GrpcStatusCode.FailedPrecondition, $"the parent of target_path {target} does not exist");
-                }
+            return TargetDirectory.Open(target, _root, create);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RpcException(GrpcStatusCode.Internal, $"could not open target_path {target}: {e.Message}");
+        }
+    }
 
-                Directory.CreateDirectory(target);
-                created = true;
+    /// <summary>
+    /// Creates the target (kubelet creates only its parent) and mounts a tmpfs on it when configured. A target that
+    /// holds something else, or is a mount the driver did not make, is refused.
+    /// </summary>
+    private (TargetDirectory Directory, bool Created, bool Mounted) Prepare(string target)
+    {
+        var directory = Open(target, create: true)!;
+        var mounted = false;
+        try
+        {
+            var top = MountTable.StackAt(MountTable.Read(), directory.RealPath).LastOrDefault();
+            if (top is not null && !VolumeMounts.IsDrivers(top, directory))
+            {
+                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is a {top} mount that connectors-csi did not make: not publishing into it");
             }
-            else if (!IsOurs(target))
+
+            if (!directory.Created && !AtomicWriter.IsVolumeOrEmpty(directory.WorkPath))
             {
                 throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is not empty and not a connectors-csi volume");
             }
 
-            var mounted = false;
-            if (UsesTmpfs && !MountTable.IsMountPoint(target))
+            if (UsesTmpfs && top is null)
             {
-                NativeMethods.MountTmpfs(target, options.Value.MaxVolumeBytes);
+                var onMount = VolumeMounts.Mount(directory, _root, options.Value.MaxVolumeBytes);
                 mounted = true;
+                var created = directory.Created;
+                directory.Dispose();
+                return (onMount, created, mounted);
             }
 
-            return (created, mounted);
+            return (directory, directory.Created, mounted);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RpcException)
         {
-            Undo(target, created, mounted: false);
-            throw new RpcException(GrpcStatusCode.Internal, $"could not prepare the volume at {target}: {e.Message}");
+            Undo(directory, directory.Created, mounted);
+            directory.Dispose();
+            throw e as RpcException ?? new RpcException(GrpcStatusCode.Internal, $"could not prepare the volume at {target}: {e.Message}");
         }
     }
 
-    private static void Undo(string target, bool created, bool mounted)
+    private void Undo(TargetDirectory directory, bool created, bool mounted)
     {
         if (mounted)
         {
-            NativeMethods.Unmount(target);
+            VolumeMounts.RemoveAll(directory.Path, _root);
         }
 
         if (created)
         {
-            Directory.Delete(target, recursive: true);
+            // Opened again: after the unmount, the directory below the mount.
+            using var again = TargetDirectory.Open(directory.Path, _root, create: false);
+            if (again is not null)
+            {
+                Directory.Delete(again.EntryPath, recursive: true);
+            }
         }
-        else if (Directory.Exists(target))
+        else if (TargetDirectory.Open(directory.Path, _root, create: false) is { } existing)
         {
-            AtomicWriter.RemoveLeftovers(target);
+            using (existing)
+            {
+                AtomicWriter.RemoveLeftovers(existing.WorkPath);
+            }
         }
     }
-
-    /// <summary>Empty, or holding only entries this driver writes (a <c>..data</c> link, <c>..</c> folders, links into <c>..data</c>).</summary>
-    private static bool IsOurs(string target) => new DirectoryInfo(target).EnumerateFileSystemInfos().All(e =>
-        e.Name.StartsWith("..", StringComparison.Ordinal)
-        || e.LinkTarget?.StartsWith(AtomicWriter.DataLink + "/", StringComparison.Ordinal) == true);
 
     private SemaphoreSlim LockFor(string target) => _locks[(int)((uint)StringComparer.Ordinal.GetHashCode(target) % (uint)_locks.Length)];
 }

@@ -10,9 +10,12 @@ namespace Connectors.Modules.Csi;
 /// classes, plan configurations, check access, issue the token, then built-ins, class configurations
 /// (later wins) and exclusions. Nothing touches the target until everything here has succeeded.
 /// </summary>
-internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITemplateRenderer templates, IOptions<CsiOptions> options)
+internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITemplateRenderer templates, IOptions<CsiOptions> options, TimeProvider time)
 {
     public const string ProxyCaKey = "tls.crt";
+
+    /// <summary>API calls unanswered after this make the API server's reachability checked at once.</summary>
+    private static readonly TimeSpan SuspectAfter = TimeSpan.FromSeconds(1);
 
     public async Task<SortedDictionary<string, byte[]>> RenderAsync(VolumeRequest request, CancellationToken cancellationToken)
     {
@@ -23,8 +26,7 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
 
         var connectors = ConnectorResolver.Resolve(kube, request.Connectors);
         var plans = ConfigurationPlan.Create(request.Configurations, connectors, request.Params);
-        await access.CheckAsync(request.Pod, request.Connectors, cancellationToken);
-        var token = await TokenIssuer.IssueAsync(kube, request, connectors, options.Value.ApiAudience, cancellationToken);
+        var token = await AskApiAsync(request, connectors, cancellationToken);
         var caPem = ProxyCa(connectors);
 
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,6 +50,42 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
 
         return Encode(files, options.Value.MaxVolumeBytes);
     }
+
+    /// <summary>
+    /// The access reviews and the token, within <see cref="CsiOptions.ApiTimeout"/>: an API server that accepts
+    /// connections but does not answer gets UNAVAILABLE (kubelet retries), not a call that outlives kubelet's deadline.
+    /// </summary>
+    private async Task<string> AskApiAsync(VolumeRequest request, IReadOnlyList<MountedConnector> connectors, CancellationToken cancellationToken)
+    {
+        if (kube.Unreachable is { } down)
+        {
+            throw Unavailable(down);
+        }
+
+        var limit = options.Value.ApiTimeout;
+        var lost = kube.LostToken;
+        using var timeout = new CancellationTokenSource(limit, time);
+        using var slow = new CancellationTokenSource(SuspectAfter, time);
+        using var suspect = slow.Token.Register(static k => ((ICsiKube)k!).Suspect(), kube);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, lost);
+        try
+        {
+            await access.CheckAsync(request.Pod, request.Connectors, linked.Token);
+            return await TokenIssuer.IssueAsync(kube, request, connectors, options.Value.ApiAudience, linked.Token);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(kube.Unreachable ?? "it stopped answering");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(GrpcStatusCode.Unavailable,
+                $"the Kubernetes API did not answer the access review and token request within {limit.TotalSeconds:0.#} s (Csi:ApiTimeout): it is unreachable or overloaded; kubelet will retry");
+        }
+    }
+
+    private static RpcException Unavailable(string problem) =>
+        new(GrpcStatusCode.Unavailable, $"the Kubernetes API is unreachable ({problem}): the access review and token request cannot be made now; kubelet will retry");
 
     /// <summary>The proxy CA: Secret <c>connectors-proxy-ca</c> key <c>tls.crt</c>, else the proxy address's <c>CACerts</c>, else empty.</summary>
     private string ProxyCa(IReadOnlyList<MountedConnector> connectors)

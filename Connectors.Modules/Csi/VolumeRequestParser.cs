@@ -18,7 +18,7 @@ internal static class VolumeRequestParser
     public static VolumeRequest Parse(NodePublishVolumeRequest request, CsiOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var target = VolumePaths.Check(request.VolumeId, request.TargetPath);
+        var target = VolumePaths.Check(request.VolumeId, request.TargetPath, options);
         CheckCapability(request);
         var context = request.VolumeContext;
         var pod = ReadPod(context);

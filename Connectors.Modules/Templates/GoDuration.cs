@@ -110,12 +110,19 @@ internal static class GoDuration
                 "h" => 3_600_000_000_000m,
                 _ => -1m,
             };
-            if (nanosPerUnit < 0)
+            // Go's time.ParseDuration: "invalid duration" past int64 nanoseconds (about 292 years), never an overflow.
+            const decimal MaxNanos = 9_223_372_036_854_775_807m;
+            if (nanosPerUnit < 0 || num > (MaxNanos + 1m) / nanosPerUnit)
             {
                 return false;
             }
 
             total += num * nanosPerUnit;
+            if (total > MaxNanos + (neg ? 1m : 0m))
+            {
+                return false;
+            }
+
             s = s[j..];
         }
 

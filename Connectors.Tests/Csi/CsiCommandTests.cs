@@ -78,6 +78,32 @@ public sealed class CsiCommandTests
         }
     }
 
+    [TestCase(null, "code = (NotFound|Unavailable) ")]
+    [TestCase("/var/lib/kubelet/pods", "code = InvalidArgument desc = invalid target_path .* is not below kubelet's pods directory /var/lib/kubelet/pods")]
+    [CancelAfter(60_000)]
+    public async Task RunEmbedded_PublishOutsideKubeletTree_AllowedUnlessPodsDirGiven(string? podsDir, string expected, CancellationToken cancellationToken)
+    {
+        using var directory = new TempDirectory();
+        var socket = directory.Combine("csi.sock");
+        string[] run = ["run", "--role", "csi-node", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
+            "--csi-endpoint", "unix://" + socket, "--csi-tmpfs", "false", "--health-listen", "127.0.0.1:0"];
+        await using var driver = ConnectorsProcess.Start(podsDir is null ? run : [.. run, "--kubelet-pods-dir", podsDir]);
+        while (!File.Exists(socket) && !driver.HasExited)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        Directory.CreateDirectory(directory.Combine("pod"));
+        var (code, _, error) = await RunAsync(cancellationToken, "csi", "publish", "--endpoint", "unix://" + socket, "--target", directory.Combine("pod", "mount"),
+            "--connector", "team/nope", "--pod-namespace", "team", "--service-account", "builder");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Not.Zero, driver.Stderr);
+            Assert.That(error, Does.Match(expected), driver.Stderr);
+        }
+    }
+
     private static async Task<CsiTestDriver> StartAsync(CancellationToken cancellationToken)
     {
         var driver = await CsiTestDriver.StartAsync(cancellationToken);

@@ -50,6 +50,79 @@ public sealed class CsiEmbeddedApiTests
         await host.StopAsync(cancellationToken);
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task Publish_ApiRefusesConnections_AnswersUnavailable(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        await SeedAsync(api, cancellationToken);
+        using var directory = new TempDirectory();
+        var proxy = TcpFaultProxy.Start(api.BaseUrl);
+        using var host = await StartDriverAsync(api, directory, cancellationToken, ThroughProxy(api, proxy, directory));
+        using var client = new CsiDriverClient("unix://" + directory.Combine("csi.sock"), TimeSpan.FromSeconds(50));
+        Directory.CreateDirectory(directory.Combine("pod"));
+        await PublishWhenReadyAsync(client, directory.Combine("pod", "first"), GitVolume(), cancellationToken);
+
+        await proxy.DisposeAsync();   // the API's address now refuses connections
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync("v2", directory.Combine("pod", "second"), GitVolume(), cancellationToken));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unavailable));
+            Assert.That(error.Message, Does.StartWith("could not check access to connector \"team/git\": subjectaccessreview: POST ").And.Contain("cannot reach the Kubernetes API"));
+            Assert.That(Directory.Exists(directory.Combine("pod", "second")), Is.False);
+        }
+
+        await host.StopAsync(cancellationToken);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Publish_ApiAcceptsButNeverAnswers_AnswersUnavailableWithinApiTimeout(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        await SeedAsync(api, cancellationToken);
+        using var directory = new TempDirectory();
+        await using var proxy = TcpFaultProxy.Start(api.BaseUrl);
+        // The Kube client would wait 10 minutes for one answer: only Csi:ApiTimeout can end the call in time.
+        using var host = await StartDriverAsync(api, directory, cancellationToken, ThroughProxy(api, proxy, directory), new Dictionary<string, string?>
+        {
+            ["Kube:RequestTimeout"] = "00:10:00",
+            ["Csi:ApiTimeout"] = "00:00:02",
+        });
+        using var client = new CsiDriverClient("unix://" + directory.Combine("csi.sock"), TimeSpan.FromSeconds(50));
+        Directory.CreateDirectory(directory.Combine("pod"));
+        await PublishWhenReadyAsync(client, directory.Combine("pod", "first"), GitVolume(), cancellationToken);
+
+        proxy.Stall();
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.PublishAsync("v2", directory.Combine("pod", "second"), GitVolume(), cancellationToken));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unavailable));
+            // Whichever comes first: Csi:ApiTimeout, or the reachability check the slow call set off.
+            Assert.That(error.Message, Does.StartWith("the Kubernetes API did not answer the access review and token request within 2 s (Csi:ApiTimeout)")
+                .Or.StartWith("the Kubernetes API is unreachable ("));
+            Assert.That(Directory.Exists(directory.Combine("pod", "second")), Is.False);
+        }
+
+        proxy.Resume();
+        await host.StopAsync(cancellationToken);
+    }
+
+    private static Dictionary<string, string> GitVolume() => new()
+    {
+        ["csi.storage.k8s.io/pod.namespace"] = "team",
+        ["csi.storage.k8s.io/serviceAccount.name"] = "builder",
+        ["connectors"] = "git",
+    };
+
+    /// <summary>A kubeconfig for the embedded API whose connections go through <paramref name="proxy"/>.</summary>
+    private static string ThroughProxy(EmbeddedApi api, TcpFaultProxy proxy, TempDirectory directory)
+    {
+        var path = directory.Combine("kubeconfig");
+        File.WriteAllText(path, File.ReadAllText(api.KubeconfigPath).Replace(api.BaseUrl.Authority, proxy.Authority, StringComparison.Ordinal));
+        return path;
+    }
+
     private static async Task PublishWhenReadyAsync(CsiDriverClient client, string target, Dictionary<string, string> context, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -66,16 +139,20 @@ public sealed class CsiEmbeddedApiTests
         }
     }
 
-    private static async Task<IHost> StartDriverAsync(EmbeddedApi api, TempDirectory directory, CancellationToken cancellationToken)
+    private static async Task<IHost> StartDriverAsync(
+        EmbeddedApi api, TempDirectory directory, CancellationToken cancellationToken, string? kubeconfig = null, Dictionary<string, string?>? settings = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = new ConfigurationManager() });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Kube:Kubeconfig"] = api.KubeconfigPath,
+            ["Kube:Kubeconfig"] = kubeconfig ?? api.KubeconfigPath,
+            // Every publish asks the API, as the first one after a RoleBinding change does.
+            ["Csi:AccessReviewCacheTtl"] = "00:00:00",
             ["Csi:Endpoint"] = "unix://" + directory.Combine("csi.sock"),
             ["Csi:Tmpfs"] = "false",
+            ["Csi:KubeletPodsDir"] = directory.Path,
             ["Components:Namespace"] = "connectors-system",
-        });
+        }).AddInMemoryCollection(settings ?? []);
         builder.Services.AddCsi();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -57,6 +57,9 @@ public sealed class VolumeRequestParserTests
     [TestCase("token.expiration", "5m", "out of range: want from 10m to 24h")]
     [TestCase("token.expiration", "30", "want a Go duration")]
     [TestCase("token.expiration", "25h", "out of range")]
+    [TestCase("token.expiration", "2562047h", "out of range")]
+    [TestCase("token.expiration", "2562048h", "want a Go duration")]
+    [TestCase("token.expiration", "99999999999999999999h", "want a Go duration")]
     [TestCase("csi.storage.k8s.io/pod.namespace", "", "pod.namespace is required")]
     public void Parse_BadAttribute_IsInvalidArgument(string? key, string? value, string message)
     {

@@ -38,6 +38,7 @@ internal sealed class CsiTestDriver : IAsyncDisposable
             ["Csi:Endpoint"] = "unix://" + directory.Combine("csi.sock"),
             ["Csi:Tmpfs"] = "false",
             ["Csi:NodeId"] = "node-1",
+            ["Csi:KubeletPodsDir"] = directory.Path,
             ["Components:Namespace"] = "connectors-system",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var kube = new InMemoryCsiKube();

@@ -18,6 +18,14 @@ internal sealed class InMemoryCsiKube : ICsiKube
 
     public bool HasSynced { get; set; } = true;
 
+    public string? Unreachable { get; set; }
+
+    public CancellationToken LostToken => CancellationToken.None;
+
+    public void Suspect()
+    {
+    }
+
     /// <summary>When set, TokenRequest fails with this status.</summary>
     public GrpcStatusCode? TokenFailure { get; set; }
 

@@ -18,6 +18,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<int, (TcpClient Client, TcpClient Upstream)> _open = new();
     private readonly Task _accepting;
     private int _next;
+    private int _disposed;
     private volatile bool _blocked;
     private TaskCompletionSource _running = Running();
 
@@ -66,8 +67,15 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     /// <summary>Held bytes flow again.</summary>
     public void Resume() => Volatile.Read(ref _running).TrySetResult();
 
+    /// <summary>Stops listening (new connections are refused) and resets every open one; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Resume();
         await _stop.CancelAsync();
         _listener.Stop();
         Break();

@@ -29,6 +29,7 @@ for _ in $(seq 1 150); do [ -f "$tmp/kubeconfig" ] && [ -S "$tmp/api-side.sock" 
 
 sock="$tmp/csi.sock"
 NODE_NAME=bench "$bin" run --role csi-node --kubeconfig "$tmp/kubeconfig" --csi-endpoint "unix://$sock" --kube-api-qps "${QPS:-20}" \
+  --kubelet-pods-dir "$tmp/pods" \
   --health-listen 127.0.0.1:0 --log-level warn >"$tmp/driver.log" 2>&1 &
 driver=$!
 pids+=($driver)

@@ -135,7 +135,7 @@ ok "proxy as connectors-proxy: workload token reviewed, access checked, credenti
 # csi-node, as connectors-csi: TokenRequest for the pod's ServiceAccount, SubjectAccessReview, files written.
 sock="$tmp/csi.sock" health=$(port)
 NODE_NAME=rbac-node "$bin" run --role csi-node --kubeconfig "$(as_sa connectors-csi)" --csi-endpoint "unix://$sock" \
-  --csi-tmpfs false --health-listen "127.0.0.1:$health" --log-format json >"$tmp/csi.log" 2>&1 &
+  --csi-tmpfs false --kubelet-pods-dir "$tmp" --health-listen "127.0.0.1:$health" --log-format json >"$tmp/csi.log" 2>&1 &
 pids+=($!)
 wait_for "csi-node ready" curl -fsS "http://127.0.0.1:$health/readyz"
 mkdir -p "$tmp/pod"
