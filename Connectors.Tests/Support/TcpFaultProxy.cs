@@ -17,6 +17,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<int, (TcpClient Client, TcpClient Upstream)> _open = new();
     private readonly Task _accepting;
     private int _next;
+    private int _refused;
     private volatile bool _blocked;
 
     private TcpFaultProxy(IPEndPoint target)
@@ -32,6 +33,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>Connections accepted and forwarded so far.</summary>
     public int Forwarded => _next;
+
+    /// <summary>Connections closed at once because the proxy was blocked.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>Forwards to <paramref name="target"/>'s host and port (which must be 127.0.0.1).</summary>
     public static TcpFaultProxy Start(Uri target) => new(new IPEndPoint(IPAddress.Parse(target.Host), target.Port));
@@ -84,6 +88,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             if (_blocked)
             {
                 Reset(client);
+                Interlocked.Increment(ref _refused);
                 continue;
             }
 
