@@ -131,4 +131,27 @@ public sealed class SprigFunctionsTests
             Assert.That(result.Error, Does.Contain("exceeds the limit"));
         }
     }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Render_RegexBacktrackingPastTimeout_ErrorResultNotException(CancellationToken cancellationToken)
+    {
+        var text = "{{ regexMatch \"^(a+)+$\" \"" + new string('a', 40) + "b\" }}";
+        var result = await Task.Run(() => Render(text), cancellationToken).WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        Assert.That((result.Output, result.Error), Is.EqualTo(((string?)null,
+            "template: s:1:3: executing \"s\" at <regexMatch \"^(a+)+$\" \"" + new string('a', 40) + "b\">: error calling regexMatch: regexp: matching took longer than 1 s (the pattern backtracks too much on this input)")));
+    }
+
+    [TestCase("{{ repeat 4611686018427387904 \"abcd\" }}", null, "strings: Repeat output length overflow")]
+    [TestCase("{{ repeat 2147483648 \"\" }}", "", null)]
+    [TestCase("{{ repeat 3 \"ab\" }}", "ababab", null)]
+    [TestCase("{{ repeat 0 \"ab\" }}", "", null)]
+    public void Render_Repeat_AsGoStringsRepeat(string text, string? output, string? error)
+    {
+        var result = Render(text);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Output, Is.EqualTo(output));
+            Assert.That(result.Error, error is null ? Is.Null : Does.EndWith(error));
+        }
+    }
 }

@@ -47,7 +47,7 @@ public sealed class TemplatePropertyTests
         ".", ".a", ".a.b", ".a.c.d", ".s", ".n", ".missing", ".Connector.Spec.Address", "$", "nil", "true", "false", "0", "1", "-1",
         "3", "1e3", "1e9", "-1e9", "0x1F", "1.5", "9223372036854775807", "9223372036854775808", "'a'", "\"\"", "\"a\"", "\"%d\"",
         "\"%v\"", "\"%*d\"", "\"%[2]s\"", "\"%!\"", "\"a,b\"", "\"[\"", "\"(a*)*b\"", "\"1.2.3\"", "\">= 1.0\"", "\"2006-01-02\"",
-        "\"eyJhIjoxfQ==\"", "\"{\\\"a\\\":1}\"", "(list 1 \"a\" nil)", "(dict \"k\" 1)", "(list)", "(dict)",
+        "\"eyJhIjoxfQ==\"", "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", "\"{\\\"a\\\":1}\"", "(list 1 \"a\" nil)", "(dict \"k\" 1)", "(list)", "(dict)",
     ];
 
     /// <summary>
