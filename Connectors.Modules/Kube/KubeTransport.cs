@@ -63,6 +63,13 @@ internal sealed partial class KubeTransport : IDisposable
             Reachability.ReportFailure(problem);
             return KubeResponse.Failed(problem);
         }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // SocketsHttpHandler lets a bare SocketException out when a connection is reset while it is set up.
+            var problem = $"{method} {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}";
+            Reachability.ReportFailure(problem);
+            return KubeResponse.Failed(problem);
+        }
     }
 
     /// <summary>Opens a streaming request (watch); the caller owns the response.</summary>

@@ -106,16 +106,20 @@ public sealed partial class ResourceCache<T> : IReadinessCheck
                 KubeMetrics.WatchRestart(KubeResource.Of<T>().Plural, "gone");
                 needList = true;
             }
-            catch (Exception e) when (e is KubeException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Whatever broke the list or the watch, the loop goes on: an informer that ends is a cache that never syncs
+                // again. Not only KubeException / HttpRequestException / IOException: SocketsHttpHandler lets a raw
+                // SocketException (ENOTCONN from reading the remote end point of a socket reset during connect) escape
+                // unwrapped, and before this catch one such reset ended the loop for good.
                 var delay = backoff.Next();
                 KubeMetrics.WatchRestart(KubeResource.Of<T>().Plural, "broken");
                 Log.Reconnect(_logger, Name, delay.TotalMilliseconds, e.Message);
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
             }
         }
     }

@@ -18,15 +18,19 @@ internal sealed class StderrSink : ILogEventSink, IDisposable
     private readonly Lock _gate = new();
     private readonly ITextFormatter _formatter;
     private readonly TextWriter _writer;
-    private readonly Timer _timer;
+    private readonly ITimer _timer;
     private bool _pending;
     private bool _disposed;
 
-    public StderrSink(ITextFormatter formatter, Stream? output = null)
+    /// <param name="formatter">Formats each event.</param>
+    /// <param name="output">Where lines go; standard error when null.</param>
+    /// <param name="timeProvider">The clock of the flush delay; the system's when null (tests pass a fake one).</param>
+    public StderrSink(ITextFormatter formatter, Stream? output = null, TimeProvider? timeProvider = null)
     {
         _formatter = formatter;
         _writer = new StreamWriter(output ?? Console.OpenStandardError(), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
-        _timer = new Timer(static state => ((StderrSink)state!).FlushPending(), this, Timeout.Infinite, Timeout.Infinite);
+        _timer = (timeProvider ?? TimeProvider.System).CreateTimer(
+            static state => ((StderrSink)state!).FlushPending(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public void Emit(LogEvent logEvent)

@@ -4,45 +4,76 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Modules.Probes;
 
 /// <summary>
-/// Sends HTTP probes: TLS with the system CA pool (plus the Connector's own CAs when it names some), redirects
-/// followed unless the probe disables them, success on any 2xx, a per-request timeout. Logs say which URL answered what; header values never reach a log.
+/// Sends HTTP probes: TLS with the system CA pool (plus the Connector's own CAs when it names some), success on any
+/// 2xx, one timeout over the whole exchange. Redirects are followed here, up to <see cref="ProbeOptions.MaxRedirects"/>
+/// and only within the origin of the probe URL (<see cref="ProbeRedirect"/>): the probe's headers carry credentials,
+/// and a tool that redirects elsewhere gets a failed probe, not a forwarded PAT. Logs say which URL answered what;
+/// header values never reach a log.
 /// </summary>
 internal sealed partial class HttpProbe(
     IHttpClientFactory clients, ProbeTrustClients trustClients, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
 {
-    public const string RedirectingClient = "connectors-probe";
-    public const string DirectClient = "connectors-probe-direct";
+    public const string ClientName = "connectors-probe";
     private const string UserAgent = "connectors-probe/1.0";
 
     public async Task<ProbeResult> ProbeAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var message = Build(request);
-        var client = request.TrustedCas is { } bundle
-            ? trustClients.For(bundle, request.FollowRedirects)
-            : clients.CreateClient(request.FollowRedirects ? RedirectingClient : DirectClient);
+        var client = request.TrustedCas is { } bundle ? trustClients.For(bundle) : clients.CreateClient(ClientName);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
-        try
+        var current = request;
+        for (var redirects = 0; ; redirects++)
         {
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var code = (int)response.StatusCode;
-            Log.Answered(logger, request.Method, request.LogUrl, code);
-            return code is >= 200 and < 300
-                ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
-                : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}");
+            try
+            {
+                using var message = Build(current);
+                using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                var code = (int)response.StatusCode;
+                Log.Answered(logger, current.Method, current.LogUrl, code);
+                var next = request.FollowRedirects && ProbeRedirect.IsRedirect(code) && redirects < options.Value.MaxRedirects
+                    ? ProbeRedirect.Next(current, code, response.Headers)
+                    : null;
+                if (next is null)
+                {
+                    return code is >= 200 and < 300
+                        ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
+                        : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}");
+                }
+
+                if (!ProbeRedirect.SameOrigin(next.Url, request.Url))
+                {
+                    return Refused(request, current, next, code);
+                }
+
+                current = next;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.TimedOut(logger, current.Method, current.LogUrl, options.Value.Timeout);
+                return new ProbeResult(ProbeOutcome.TimedOut, null, GoHttpError.Timeout(current));
+            }
+            catch (HttpRequestException e)
+            {
+                Log.Failed(logger, current.Method, current.LogUrl, e.HttpRequestError);
+                return new ProbeResult(ProbeOutcome.Unreachable, null, GoHttpError.Describe(current, e));
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            Log.TimedOut(logger, request.Method, request.LogUrl, options.Value.Timeout);
-            return new ProbeResult(ProbeOutcome.TimedOut, null, GoHttpError.Timeout(request));
-        }
-        catch (HttpRequestException e)
-        {
-            var text = GoHttpError.Describe(request, e);
-            Log.Failed(logger, request.Method, request.LogUrl, e.HttpRequestError);
-            return new ProbeResult(ProbeOutcome.Unreachable, null, text);
-        }
+    }
+
+    /// <summary>
+    /// A redirect off the probe's origin, not followed: the tool answered, but the answer is a 3xx, so the outcome is
+    /// <see cref="ProbeOutcome.Rejected"/> (not ready). The message names both origins and nothing else of the URL.
+    /// </summary>
+    private ProbeResult Refused(ProbeRequest request, ProbeRequest current, ProbeRequest next, int code)
+    {
+        var own = ProbeRedirect.Origin(request.Url);
+        var target = ProbeRedirect.Origin(next.Url);
+        Log.CrossOrigin(logger, current.Method, current.LogUrl, code, target);
+        return new ProbeResult(
+            ProbeOutcome.Rejected,
+            code,
+            $"status code {code}: redirect to another origin {target} not followed (probe headers are only sent to {own})");
     }
 
     private static HttpRequestMessage Build(ProbeRequest request)
@@ -88,5 +119,8 @@ internal sealed partial class HttpProbe(
 
         [LoggerMessage(3003, LogLevel.Debug, "Probe {Method} {Url} failed: {Error}")]
         public static partial void Failed(ILogger logger, string method, string url, HttpRequestError error);
+
+        [LoggerMessage(3004, LogLevel.Warning, "Probe {Method} {Url} answered {StatusCode} with a redirect to another origin {Target}; not followed, the probe fails")]
+        public static partial void CrossOrigin(ILogger logger, string method, string url, int statusCode, string target);
     }
 }

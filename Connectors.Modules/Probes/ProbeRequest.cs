@@ -4,7 +4,7 @@ namespace Connectors.Modules.Probes;
 /// <param name="Method"><c>GET</c> or <c>POST</c>.</param>
 /// <param name="Url">The absolute URL, path and query as rendered.</param>
 /// <param name="Headers">Header names (Go-canonical) and values, repeats allowed; a <c>Host</c> entry sets the Host header.</param>
-/// <param name="FollowRedirects">Follow 3xx answers (Go's default, up to 10); false reports the 3xx itself.</param>
+/// <param name="FollowRedirects">Follow 3xx answers within the URL's origin (Go's default, up to 10); false reports the 3xx itself.</param>
 public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers, bool FollowRedirects)
 {
     /// <summary>CAs trusted besides the system's (the Connector's <c>caCertSecretRef</c>); null = system CAs only.</summary>

@@ -2,22 +2,21 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using Connectors.Modules.Model;
-using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Probes;
 
 /// <summary>
-/// Connection pools for probes of tools with a private CA (<c>spec.caCertSecretRef</c>): one per distinct bundle and
-/// redirect mode, trusting the system CAs and the bundle. Probes without a bundle use the named factory clients.
+/// Connection pools for probes of tools with a private CA (<c>spec.caCertSecretRef</c>): one per distinct bundle,
+/// trusting the system CAs and the bundle. Probes without a bundle use the named factory client.
 /// </summary>
-internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDisposable
+internal sealed class ProbeTrustClients : IDisposable
 {
     private const int MaxBundles = 256;
-    private readonly ConcurrentDictionary<(string Key, bool FollowRedirects), HttpClient> _clients = new();
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
 
-    public HttpClient For(CaBundle bundle, bool followRedirects)
+    public HttpClient For(CaBundle bundle)
     {
-        if (_clients.TryGetValue((bundle.Key, followRedirects), out var client))
+        if (_clients.TryGetValue(bundle.Key, out var client))
         {
             return client;
         }
@@ -30,27 +29,29 @@ internal sealed class ProbeTrustClients(IOptions<ProbeOptions> options) : IDispo
         }
 
         var created = new HttpClient(
-            CreateHandler(followRedirects ? options.Value.MaxRedirects : 0, (_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors)),
+            CreateHandler((_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors)),
             disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan, // the probe's own deadline applies, as for the factory clients
         };
-        if (_clients.TryAdd((bundle.Key, followRedirects), created))
+        if (_clients.TryAdd(bundle.Key, created))
         {
             return created;
         }
 
         created.Dispose();
-        return _clients[(bundle.Key, followRedirects)];
+        return _clients[bundle.Key];
     }
 
     public void Dispose() => Clear();
 
-    /// <summary>No proxy from the environment (a probe goes straight to the tool), no cookies, no decompression.</summary>
-    internal static SocketsHttpHandler CreateHandler(int maxRedirects, RemoteCertificateValidationCallback? validation = null) => new()
+    /// <summary>
+    /// No redirects (<see cref="HttpProbe"/> follows them itself, within the probe's origin), no proxy from the
+    /// environment (a probe goes straight to the tool), no cookies, no decompression.
+    /// </summary>
+    internal static SocketsHttpHandler CreateHandler(RemoteCertificateValidationCallback? validation = null) => new()
     {
-        AllowAutoRedirect = maxRedirects > 0,
-        MaxAutomaticRedirections = Math.Max(1, maxRedirects),
+        AllowAutoRedirect = false,
         UseProxy = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,

@@ -17,12 +17,9 @@ public static class ProbesServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProbeOptions>, ProbeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(HttpProbe.RedirectingClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => ProbeTrustClients.CreateHandler(sp.GetRequiredService<IOptions<ProbeOptions>>().Value.MaxRedirects))
+        services.AddHttpClient(HttpProbe.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => ProbeTrustClients.CreateHandler())
             .RemoveAllLoggers(); // the factory's request logs would carry URLs with queries; HttpProbe logs without them
-        services.AddHttpClient(HttpProbe.DirectClient, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => ProbeTrustClients.CreateHandler(0))
-            .RemoveAllLoggers();
         services.TryAddSingleton<ProbeTrustClients>();
         services.TryAddSingleton<IProbe, HttpProbe>();
         services.TryAddSingleton<ProbeBuilder>();

@@ -25,6 +25,13 @@ internal sealed class HandlebarsTemplate
         {
             throw new TemplateException($"handlebars: {name}: {e.Message}");
         }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            // Handlebars.Net's tokenizer fails on some malformed text with its internals' exceptions rather than a
+            // HandlebarsException ("{{~" at the end: InvalidOperationException "Enumeration already finished."). It is
+            // still the template's fault, and Render promises an error result, never an exception.
+            throw new TemplateException($"handlebars: {name}: malformed template ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     public RenderResult Render(TemplateValue data, RenderOptions options)
@@ -39,6 +46,12 @@ internal sealed class HandlebarsTemplate
         catch (Exception e) when (e is HandlebarsException or FunctionCallException or InvalidCastException or FormatException)
         {
             return RenderResult.Failure($"handlebars: {_name}: {e.Message}");
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            // Handlebars.Net compiles some malformed templates into code that fails on every render with its internals'
+            // exceptions: "{{#/a}}" and "{{^/a}}" throw IndexOutOfRangeException from its path resolver.
+            return RenderResult.Failure($"handlebars: {_name}: cannot render the template ({e.GetType().Name}: {e.Message})");
         }
     }
 }

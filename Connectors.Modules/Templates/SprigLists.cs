@@ -140,9 +140,15 @@ internal static partial class SprigFunctions
         return result is null ? null : new GoList([.. result]);
     }
 
+    /// <summary>
+    /// sprig's untilStep: start, start+step, ... while short of stop. The count is worked out in 128 bits before
+    /// anything is built: <c>stop - start</c> and <c>i + step</c> overflow a long (seq passes <c>end + 1</c>, which wraps
+    /// for <c>9223372036854775807</c>), and a wrapped bound once let <c>seq 97 -1000000000 9223372036854775807</c>
+    /// pass the length check and loop for billions of steps (Go itself never ends there).
+    /// </summary>
     private static GoList UntilStep(FunctionContext c, long start, long stop, long step)
     {
-        var v = new List<object?>();
+        Int128 count;
         if (stop < start)
         {
             if (step >= 0)
@@ -150,27 +156,26 @@ internal static partial class SprigFunctions
                 return new GoList([], "int");
             }
 
-            c.CheckLength((start - stop) / -step);
-            for (var i = start; i > stop; i += step)
+            count = ((Int128)start - stop - 1) / -(Int128)step + 1;
+        }
+        else
+        {
+            if (step <= 0 || stop == start)
             {
-                v.Add(i);
+                return new GoList([], "int");
             }
 
-            return new GoList([.. v], "int");
+            count = ((Int128)stop - start - 1) / step + 1;
         }
 
-        if (step <= 0)
+        c.CheckLength(count > long.MaxValue ? long.MaxValue : (long)count);
+        var items = new object?[(int)count];
+        for (var k = 0; k < items.Length; k++)
         {
-            return new GoList([], "int");
+            items[k] = (long)(start + ((Int128)step * k));
         }
 
-        c.CheckLength((stop - start) / step);
-        for (var i = start; i < stop; i += step)
-        {
-            v.Add(i);
-        }
-
-        return new GoList([.. v], "int");
+        return new GoList(items, "int");
     }
 
     private static string Seq(FunctionContext c, object?[] p)

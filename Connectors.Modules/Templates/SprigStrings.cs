@@ -120,6 +120,18 @@ internal static partial class SprigFunctions
             throw new FunctionCallException("strings: negative Repeat count");
         }
 
+        // As Go's strings.Repeat: an empty string repeats to itself however often; a length past int64 is an overflow
+        // (s.Length * count used to wrap, pass the length check, and give "" for repeat 4611686018427387904 "abcd").
+        if (s.Length == 0 || count == 0)
+        {
+            return string.Empty;
+        }
+
+        if (s.Length > long.MaxValue / count)
+        {
+            throw new FunctionCallException("strings: Repeat output length overflow");
+        }
+
         c.CheckLength(s.Length * count);
         return new StringBuilder(s.Length * (int)count).Insert(0, s, (int)count).ToString();
     }

@@ -156,6 +156,13 @@ internal sealed partial class TemplateExecutor
             _node = cmd;
             throw Error($"error calling {fn.Name}: {e.Message}");
         }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
+        {
+            // .NET backtracks where Go's RE2 does not: a pattern like ^(a+)+$ on "aaaa…b" runs into the match timeout,
+            // which must end as this render's error, not as an exception out of Render.
+            _node = cmd;
+            throw Error($"error calling {fn.Name}: regexp: matching took longer than {e.MatchTimeout.TotalSeconds:0.###} s (the pattern backtracks too much on this input)");
+        }
     }
 
     private static string EffectName(FunctionEffect effect) => effect switch

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
@@ -140,18 +141,51 @@ public sealed class ResourceCacheTests
         var cache = NewCache(client);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = cache.RunAsync(stop.Token);
-        await Task.Delay(300, cancellationToken);
+
+        // Two refused connections: the first list failed and the loop went on to try again (no sleep to guess at).
+        var retried = await EmbeddedKube.EventuallyAsync(() => proxy.Refused >= 2 || running.IsCompleted, Wait, cancellationToken);
         var readyWhileBlocked = cache.IsReady;
         proxy.Unblock();
-        await cache.WaitForSyncAsync(cancellationToken);
+        var first = await Task.WhenAny(cache.WaitForSyncAsync(cancellationToken), running);
         await stop.CancelAsync();
-        await running;
         using (Assert.EnterMultipleScope())
         {
+            Assert.That(running.IsFaulted, Is.False, () => $"the cache loop ended: {running.Exception}");
+            Assert.That(retried, Is.True, $"refused connections: {proxy.Refused}");
+            Assert.That(first, Is.Not.SameAs(running));
             Assert.That(readyWhileBlocked, Is.False);
             Assert.That(cache.IsReady, Is.True);
             Assert.That(cache.Name, Is.EqualTo("cache connectors"));
         }
+
+        await running;
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task RunAsync_TransportThrowsUnwrappedSocketException_RetriesAndSyncs(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        var config = KubeconfigLoader.Load(api.KubeconfigPath, null, TimeProvider.System);
+        // SocketsHttpHandler throws a bare SocketException (ENOTCONN, not an HttpRequestException) when a connection is
+        // reset while it reads the remote end point: the cache loop must treat it as any broken connection.
+        using var handler = new FailingHandler(KubeHttpHandler.Create(config), failures: 2, () => new SocketException((int)SocketError.NotConnected));
+        using var client = new KubeClient(new KubeTransport(config, handler, new KubeRateLimiter(0, 1, TimeProvider.System), TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger.Instance));
+        using var admin = EmbeddedKube.Admin(api);
+        await admin.CreateAsync(KubeClientEmbeddedTests.NewConnector("a", "git"), cancellationToken);
+        var cache = NewCache(client);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = cache.RunAsync(stop.Token);
+        var first = await Task.WhenAny(cache.WaitForSyncAsync(cancellationToken), running);
+        await stop.CancelAsync();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(running.IsFaulted, Is.False, () => $"the cache loop ended: {running.Exception}");
+            Assert.That(first, Is.Not.SameAs(running));
+            Assert.That(handler.Failed, Is.EqualTo(2));
+            Assert.That(cache.Get("default", "a"), Is.Not.Null);
+        }
+
+        await running;
     }
 
     private static ResourceCache<Connector> NewCache(KubeClient client)
@@ -160,6 +194,19 @@ public sealed class ResourceCacheTests
         options.Indexers[KubeIndexes.ConnectorsByClass] = KubeIndexes.ClassOf;
         options.Indexers[KubeIndexes.ConnectorsBySecret] = KubeIndexes.SecretsOf;
         return new ResourceCache<Connector>(client, options, TimeProvider.System, NullLogger<ResourceCache<Connector>>.Instance);
+    }
+
+    /// <summary>Throws the exception <c>fail</c> makes for the first <c>failures</c> requests, then passes them on.</summary>
+    private sealed class FailingHandler(HttpMessageHandler inner, int failures, Func<Exception> fail) : DelegatingHandler(inner)
+    {
+        private int _sent;
+
+        public int Failed => Math.Min(failures, Volatile.Read(ref _sent));
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _sent) <= failures
+                ? Task.FromException<HttpResponseMessage>(fail())
+                : base.SendAsync(request, cancellationToken);
     }
 
     private static void Record(List<string> log, string entry)

@@ -19,6 +19,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private readonly Task _accepting;
     private int _next;
     private int _disposed;
+    private int _refused;
     private volatile bool _blocked;
     private TaskCompletionSource _running = Running();
 
@@ -35,6 +36,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>Connections accepted and forwarded so far.</summary>
     public int Forwarded => _next;
+
+    /// <summary>Connections closed at once because the proxy was blocked.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     /// <summary>Forwards to <paramref name="target"/>'s host and port (which must be 127.0.0.1).</summary>
     public static TcpFaultProxy Start(Uri target) => new(new IPEndPoint(IPAddress.Parse(target.Host), target.Port));
@@ -100,6 +104,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             if (_blocked)
             {
                 Reset(client);
+                Interlocked.Increment(ref _refused);
                 continue;
             }
 

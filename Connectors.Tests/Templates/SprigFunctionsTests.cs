@@ -97,4 +97,61 @@ public sealed class SprigFunctionsTests
         var result = Render("{{ repeat 100000000 \"abcdefghij\" }}");
         Assert.That(result.Error, Does.Contain("exceeds the limit"));
     }
+
+    [TestCase("{{ seq 5 }}", "1 2 3 4 5")]
+    [TestCase("{{ seq 0 }}", "1 0")]
+    [TestCase("{{ seq -3 }}", "1 0 -1 -2 -3")]
+    [TestCase("{{ seq 2 5 }}", "2 3 4 5")]
+    [TestCase("{{ seq 5 2 }}", "5 4 3 2")]
+    [TestCase("{{ seq 1 2 10 }}", "1 3 5 7 9")]
+    [TestCase("{{ seq 10 -3 1 }}", "10 7 4 1")]
+    [TestCase("{{ seq 1 -1 5 }}", "")]
+    [TestCase("{{ seq 9223372036854775807 }}", "")]
+    [TestCase("{{ untilStep 0 10 3 }}", "[0 3 6 9]")]
+    [TestCase("{{ untilStep 10 0 -4 }}", "[10 6 2]")]
+    [TestCase("{{ untilStep 0 10 -1 }}", "[]")]
+    [TestCase("{{ until 3 }} {{ until -2 }} {{ until 0 }}", "[0 1 2] [0 -1] []")]
+    [TestCase("{{ untilStep 0 9223372036854775807 4611686018427387904 }}", "[0 4611686018427387904]")]
+    [TestCase("{{ untilStep 9223372036854775807 -9223372036854775808 -4611686018427387904 }}", "[9223372036854775807 4611686018427387903 -1 -4611686018427387905]")]
+    public void Render_SeqUntilStep_AsSprigWithoutOverflow(string text, string expected) =>
+        Assert.That(Render(text).Output, Is.EqualTo(expected));
+
+    /// <summary>Bounds that overflow a long used to slip past the length check and loop for billions of steps.</summary>
+    [TestCase("{{ seq 97 -1000000000 9223372036854775807 }}")]
+    [TestCase("{{ until -9223372036854775808 }}")]
+    [TestCase("{{ untilStep -9223372036854775808 9223372036854775807 1 }}")]
+    [CancelAfter(30_000)]
+    public async Task Render_SeqUntilStepHugeRange_LimitErrorNotHang(string text, CancellationToken cancellationToken)
+    {
+        // Bounded far above the microseconds it takes, so a regression fails instead of hanging the run.
+        var result = await Task.Run(() => Render(text), cancellationToken).WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Output, Is.Null);
+            Assert.That(result.Error, Does.Contain("exceeds the limit"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Render_RegexBacktrackingPastTimeout_ErrorResultNotException(CancellationToken cancellationToken)
+    {
+        var text = "{{ regexMatch \"^(a+)+$\" \"" + new string('a', 40) + "b\" }}";
+        var result = await Task.Run(() => Render(text), cancellationToken).WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        Assert.That((result.Output, result.Error), Is.EqualTo(((string?)null,
+            "template: s:1:3: executing \"s\" at <regexMatch \"^(a+)+$\" \"" + new string('a', 40) + "b\">: error calling regexMatch: regexp: matching took longer than 1 s (the pattern backtracks too much on this input)")));
+    }
+
+    [TestCase("{{ repeat 4611686018427387904 \"abcd\" }}", null, "strings: Repeat output length overflow")]
+    [TestCase("{{ repeat 2147483648 \"\" }}", "", null)]
+    [TestCase("{{ repeat 3 \"ab\" }}", "ababab", null)]
+    [TestCase("{{ repeat 0 \"ab\" }}", "", null)]
+    public void Render_Repeat_AsGoStringsRepeat(string text, string? output, string? error)
+    {
+        var result = Render(text);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Output, Is.EqualTo(output));
+            Assert.That(result.Error, error is null ? Is.Null : Does.EndWith(error));
+        }
+    }
 }
