@@ -95,13 +95,14 @@ subjects: [{kind: ServiceAccount, name: builder, namespace: team}]
 YAML
 connector tool
 
+mkdir -p "$tmp/pod"
 controller_health=$(port) proxy=$(port) proxy_health=$(port) csi_health=$(port)
 "$bin" run --role controller --kubeconfig "$tmp/kubeconfig" --health-listen "127.0.0.1:$controller_health" --log-format json >"$tmp/controller.log" 2>&1 &
 pids+=($!)
 "$bin" run --role proxy --kubeconfig "$tmp/kubeconfig" --proxy-listen "127.0.0.1:$proxy" --health-listen "127.0.0.1:$proxy_health" \
   --log-format json >"$tmp/proxy.log" 2>&1 &
 pids+=($!)
-NODE_NAME=fault-node "$bin" run --role csi-node --kubeconfig "$tmp/kubeconfig" --csi-endpoint "unix://$tmp/csi.sock" --csi-tmpfs false \
+NODE_NAME=fault-node "$bin" run --role csi-node --kubeconfig "$tmp/kubeconfig" --csi-endpoint "unix://$tmp/csi.sock" --csi-tmpfs false --kubelet-pods-dir "$tmp/pod" \
   --health-listen "127.0.0.1:$csi_health" --log-format json >"$tmp/csi.log" 2>&1 &
 pids+=($!)
 for h in "$controller_health" "$proxy_health" "$csi_health"; do wait_for 30 "role on :$h ready" curl -fsS "http://127.0.0.1:$h/readyz"; done
@@ -130,7 +131,7 @@ wait_for 10 "proxy /readyz not 503 during the outage" status_is "http://127.0.0.
 wait_for 10 "controller /readyz not 503 during the outage" status_is "http://127.0.0.1:$controller_health/readyz" 503
 ok "new token: 503 in ${first_503}s (then ${later_503}s) naming the unreachable API; proxy and controller /readyz 503"
 
-mkdir -p "$tmp/pod"
+
 started=$(now)
 if "$bin" csi publish --endpoint "unix://$tmp/csi.sock" --target "$tmp/pod/volume" --connector team/tool --configurations gitconfig \
   --pod-namespace team --service-account builder >"$tmp/publish.out" 2>&1; then
