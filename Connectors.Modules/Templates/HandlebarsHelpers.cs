@@ -65,14 +65,19 @@ internal static class HandlebarsHelpers
     };
 
     /// <summary>Go values to what Handlebars.Net binds: dictionaries, arrays, strings, numbers as Go prints them.</summary>
-    public static object? ToPlain(object? v) => v switch
+    public static object? ToPlain(object? v)
     {
-        GoMap m => m.Entries.ToDictionary(e => e.Key, e => ToPlain(e.Value), StringComparer.Ordinal),
-        GoList l => l.Items.Select(ToPlain).ToArray(),
-        GoStruct s => s.Fields.ToDictionary(f => f.Name, f => ToPlain(f.Value), StringComparer.Ordinal),
-        double d => GoFloat.Format(d, 'g', -1),
-        GoNil or GoTypedNil => null,
-        null => new Dictionary<string, object?>(),
-        _ => v,
-    };
+        // Data a Go template changed with sprig's set may hold itself ({{ set . "a" . }}): end in an error, not a crash.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return v switch
+        {
+            GoMap m => m.Entries.ToDictionary(e => e.Key, e => ToPlain(e.Value), StringComparer.Ordinal),
+            GoList l => l.Items.Select(ToPlain).ToArray(),
+            GoStruct s => s.Fields.ToDictionary(f => f.Name, f => ToPlain(f.Value), StringComparer.Ordinal),
+            double d => GoFloat.Format(d, 'g', -1),
+            GoNil or GoTypedNil => null,
+            null => new Dictionary<string, object?>(),
+            _ => v,
+        };
+    }
 }

@@ -122,12 +122,18 @@ internal static partial class SprigFunctions
         }
     }
 
-    internal static object? DeepCopy(object? v) => v switch
+    internal static object? DeepCopy(object? v)
     {
-        GoMap m => new GoMap(m.Entries.ToDictionary(e => e.Key, e => DeepCopy(e.Value), StringComparer.Ordinal), m.ElemType),
-        GoList l => new GoList([.. l.Items.Select(DeepCopy)], l.ElemType),
-        _ => v,
-    };
+        // sprig's set can make a map hold itself ({{ set . "a" . | deepCopy }}): without this check the copy recursed
+        // until the stack overflowed and took the process down; now the render fails ("template nesting too deep").
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return v switch
+        {
+            GoMap m => new GoMap(m.Entries.ToDictionary(e => e.Key, e => DeepCopy(e.Value), StringComparer.Ordinal), m.ElemType),
+            GoList l => new GoList([.. l.Items.Select(DeepCopy)], l.ElemType),
+            _ => v,
+        };
+    }
 
     private static object? Dig(object?[] ps)
     {

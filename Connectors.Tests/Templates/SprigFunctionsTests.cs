@@ -154,4 +154,20 @@ public sealed class SprigFunctionsTests
             Assert.That(result.Error, error is null ? Is.Null : Does.EndWith(error));
         }
     }
+
+    /// <summary>sprig's set can make a map hold itself; walking it used to overflow the stack and end the process.</summary>
+    [TestCase("{{ set . \"a\" . | deepCopy }}")]
+    [TestCase("{{ set . \"a\" . | printf \"%v\" }}")]
+    [TestCase("{{ $x := set . \"a\" . }}{{ eq . .a }}")]
+    public void Render_MapHoldingItself_NestingErrorNotCrash(string text) =>
+        Assert.That(Render(text, json: "{\"k\":1}").Error, Is.EqualTo("template: s: template nesting too deep"));
+
+    [Test]
+    public void Render_HandlebarsOverDataAGoTemplateMadeCyclic_NestingErrorNotCrash()
+    {
+        var data = TemplateValue.ParseJson("{\"k\":1}");
+        var go = TemplateEngine.Shared.Render("go", "{{ $_ := set . \"self\" . }}", data, RenderOptions.Default, CancellationToken.None);
+        var hbs = TemplateEngine.Shared.Render("hbs", "{{k}}", data, RenderOptions.Default with { Engine = TemplateEngineKind.Handlebars }, CancellationToken.None);
+        Assert.That((go.Output, hbs.Error), Is.EqualTo(((string?)string.Empty, (string?)"template: hbs: template nesting too deep")));
+    }
 }
