@@ -82,7 +82,15 @@ internal sealed partial class KubeTransport : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new KubeException(KubeOutcome.Transient, $"GET {Describe(pathAndQuery)}: {TransportMessage(e)}", e);
+            var problem = $"GET {Describe(pathAndQuery)}: {TransportMessage(e)}";
+            Reachability.ReportFailure(problem);
+            throw new KubeException(KubeOutcome.Transient, problem, e);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            var problem = $"GET {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}";
+            Reachability.ReportFailure(problem);
+            throw new KubeException(KubeOutcome.Transient, problem, e);
         }
     }
 
