@@ -5,7 +5,9 @@
 #           bearer-token Connector, cached review) -> nginx origin (1 worker, return 200 "ok\n", keep-alive upstream)
 #   probe   wrk -t1 -c1 over the same span on its own connection (closed loop: one request at a time), p50/p99
 # The proxy's RSS (/proc/PID/status VmRSS) is read when idle (ready, one request served), after a warm-up at low
-# concurrency, every 250 ms during the load (peak = VmHWM), and again SETTLE seconds after the load ended.
+# concurrency, every 250 ms during the load (peak = VmHWM), and again SETTLE seconds after the load ended; the
+# managed heap from the proxy's /metrics; whether a background GC thread ran; the machine's memory and CPU
+# stall seconds during the load (PSI), which flag a run disturbed by other work.
 # Usage: bench/proxy-load.sh [DURATION=60s] [CONNECTIONS=1000] [THREADS=1]
 # Environment: BIN=out/linux-x64/connectors (binary measured; default: the Release build), PROXY_FLAGS="..." (extra
 #              proxy flags), PROXY_ENV="DOTNET_X=1 ..." (extra environment of the proxy process only),
@@ -29,9 +31,16 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 proxy_pid="" sampler_pid=""
 cleanup() {
-  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
-  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
-  [ -f "$tmp/origin.pid" ] && kill "$(cat "$tmp/origin.pid")" 2>/dev/null
+  set +e   # every step runs, whatever the one before returned
+  [ -z "$sampler_pid" ] || kill "$sampler_pid" 2>/dev/null
+  if [ -n "$proxy_pid" ]; then   # SIGTERM, then SIGKILL if it has not stopped within 30 s
+    kill "$proxy_pid" 2>/dev/null
+    ( sleep 30; kill -9 "$proxy_pid" ) </dev/null >/dev/null 2>&1 &
+    local watchdog=$!
+    wait "$proxy_pid" 2>/dev/null
+    kill "$watchdog" 2>/dev/null
+  fi
+  [ ! -f "$tmp/origin.pid" ] || kill "$(cat "$tmp/origin.pid")" 2>/dev/null
   sleep 0.2
   rm -rf "$tmp"
 }
@@ -108,12 +117,21 @@ env ${PROXY_ENV:-} "$bin" run --role proxy --embedded --embedded-kubeconfig "$tm
   --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json ${PROXY_FLAGS:-} \
   > "$tmp/logs/proxy.log" 2>&1 &
 proxy_pid=$!
-for _ in $(seq 300); do [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break; sleep 0.1; done
+ready=""
+for _ in $(seq 600); do   # up to 60 s: start-up on a busy machine
+  [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && { ready=1; break; }
+  kill -0 "$proxy_pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$ready" ] || { echo "proxy not ready" >&2; tail -5 "$tmp/logs/proxy.log" >&2; exit 1; }
 token=$(timeout 30 "$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace bench --service-account client --duration 1h)
 [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token" "http://127.0.0.1:$proxy_port/")" = 200 ] \
   || { echo "proxy not serving" >&2; tail -5 "$tmp/logs/proxy.log" >&2; exit 1; }
 
-status_kib() { awk -v k="$1:" '$1==k {print $2}' "/proc/$proxy_pid/status"; }
+status_kib() { timeout 5 awk -v k="$1:" '$1==k {print $2}' "/proc/$proxy_pid/status"; }
+# Seconds all non-idle tasks of the machine were stalled on memory (PSI "full"), and on CPU (PSI "some"): a run
+# that other work disturbed shows here (page-cache drops on this shared VM stall every process for seconds).
+stall_s() { awk -v k="$2" '$1==k {sub("total=", "", $5); printf "%d", $5 / 1000000}' "/proc/pressure/$1" 2>/dev/null || echo 0; }
 # The managed heap after the last GC, from the proxy's own /metrics (dotnet.gc.heap_size), in KiB.
 heap_kib() { curl -s -m 2 "http://127.0.0.1:$health_port/metrics" | awk '$1 ~ /^dotnet_gc_heap_size_bytes/ {printf "%d", $2 / 1024}'; }
 mib() { echo "scale=1; $1 / 1024" | bc; }
@@ -140,8 +158,8 @@ sampler() {
     sleep 0.25
   done
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$proxy_pid/stat"; }   # utime + stime of the proxy
-cpu_before=$(cpu_ticks)
+cpu_ticks() { timeout 5 awk '{print $14 + $15}' "/proc/$proxy_pid/stat"; }   # utime + stime of the proxy
+cpu_before=$(cpu_ticks) mem_stall_before=$(stall_s memory full) cpu_stall_before=$(stall_s cpu some)
 sampler > "$tmp/samples.txt" &
 sampler_pid=$!
 timeout $((secs + 60)) wrk -t"$threads" -c"$connections" -d"$duration" --latency "${hdr[@]}" "$url" > "$tmp/load.txt" &
@@ -150,15 +168,16 @@ sleep 1   # the probe starts once the load's connections are open, and ends with
 [ -z "${SMAPS:-}" ] || { sleep 4; smaps load; } &
 timeout $((secs + 60)) wrk -t1 -c1 -d"$((secs > 3 ? secs - 2 : 1))s" --latency "${hdr[@]}" "$url" > "$tmp/probe.txt"
 wait "$load_pid"
-cpu_after=$(cpu_ticks)
+cpu_after=$(cpu_ticks) mem_stall=$(($(stall_s memory full) - mem_stall_before)) cpu_stall=$(($(stall_s cpu some) - cpu_stall_before))
 peak=$(status_kib VmHWM)
 load_threads=$(awk 'BEGIN {m = 0} $3 > m {m = $3} END {print m}' "$tmp/samples.txt")
 steady=$(awk -v from=$((secs / 2)) '$1 >= from && $1 < '"$secs"' {r += $2; n++} END {printf "%d", n ? r / n : 0}' "$tmp/samples.txt")
 load_heap=$(awk 'BEGIN {m = 0} $4 > m {m = $4} END {print m}' "$tmp/samples.txt")
-kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+kill "$sampler_pid" 2>/dev/null || true   # not waited for: a stalled /proc read must not hold the run
 [ -z "${SAMPLES:-}" ] || cp "$tmp/samples.txt" "$SAMPLES"
 sleep "$settle"
 smaps after
+gc_threads=$(cat /proc/"$proxy_pid"/task/*/comm 2>/dev/null | grep -c 'BGC' || true)   # ".NET BGC": background GC ran
 after=$(status_kib VmRSS) after_threads=$(status_kib Threads) after_heap=$(heap_kib)
 
 errors() { # wrk output -> socket errors + non-2xx
@@ -174,10 +193,12 @@ echo "| RSS after warm-up (wrk -c32 $warmup) | $(mib "$warm") MiB, managed heap 
 echo "| RSS peak during load (VmHWM) | $(mib "$peak") MiB, up to $load_threads threads, managed heap up to $(mib "$load_heap") MiB |"
 echo "| RSS mean over the load's second half | $(mib "$steady") MiB |"
 echo "| peak above idle | $(mib $((peak - idle))) MiB ($(((peak - idle) / connections)) KiB per client connection) |"
+echo "| background GC thread (\".NET BGC\") | $([ "$gc_threads" -gt 0 ] && echo yes || echo no) |"
 echo "| RSS ${settle} s after the load | $(mib "$after") MiB, $after_threads threads, managed heap $(mib "$after_heap") MiB |"
 echo "| load: requests, req/s | $requests, $(field "$tmp/load.txt" Requests/sec:) |"
 echo "| proxy CPU per request (load + probe) | $(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / ($requests + $(awk '/requests in/ {print $1}' "$tmp/probe.txt"))" | bc) µs |"
 echo "| load: p50 / p99 | $(field "$tmp/load.txt" 50%) / $(field "$tmp/load.txt" 99%) |"
+echo "| machine stalls during the load (PSI): memory full / CPU some | $mem_stall s / $cpu_stall s |"
 echo "| load: errors (socket + non-2xx) | $(errors "$tmp/load.txt") |"
 echo "| probe (wrk -c1): requests, p50 / p99 / max | $(awk '/requests in/ {print $1}' "$tmp/probe.txt"), $(field "$tmp/probe.txt" 50%) / $(field "$tmp/probe.txt" 99%) / $(awk '$1=="Latency" {print $4; exit}' "$tmp/probe.txt") |"
 echo "| probe: errors (socket + non-2xx) | $(errors "$tmp/probe.txt") |"
