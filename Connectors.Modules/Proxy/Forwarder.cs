@@ -15,6 +15,11 @@ internal sealed partial class Forwarder
 {
     private const int BufferSize = 64 * 1024;
 
+    // The first read of a response body is offered one of Kestrel's 4 KiB pool blocks: a 64 KiB hint rents arrays
+    // past the pool, and the unadvanced memory of the last read stays with each keep-alive connection's pipe
+    // (1,000 connections: +270 MiB). Reads grow to 64 KiB once one fills what it was offered.
+    private const int FirstReadSize = 4 * 1024;
+
     /// <summary>Builds the upstream request; <paramref name="strip"/> names extra client headers to drop (extracted token headers).</summary>
     public static HttpRequestMessage CreateRequest(HttpContext context, Uri upstream, IReadOnlyList<string>? strip, out RequestBodyContent? body)
     {
@@ -117,11 +122,15 @@ internal sealed partial class Forwarder
         // Upstream bytes are read straight into the response pipe's memory: one copy less than a buffer in between.
         long total = 0;
         var writer = context.Response.BodyWriter;
+        var remaining = response.Content.Headers.ContentLength;
+        var hint = FirstReadSize;
         await using (var source = await response.Content.ReadAsStreamAsync(cancellationToken))
         {
-            while (true)
+            // With a declared length, no read after the last byte: it would only take pipe memory and keep it.
+            while (remaining is null or > 0)
             {
-                var read = await source.ReadAsync(writer.GetMemory(BufferSize), cancellationToken);
+                var memory = writer.GetMemory(remaining is { } left ? (int)Math.Min(left, hint) : hint);
+                var read = await source.ReadAsync(memory, cancellationToken);
                 if (read == 0)
                 {
                     break;
@@ -129,6 +138,12 @@ internal sealed partial class Forwarder
 
                 writer.Advance(read);
                 total += read;
+                remaining -= read;
+                if (read == memory.Length)
+                {
+                    hint = BufferSize;
+                }
+
                 var flushed = await writer.FlushAsync(cancellationToken);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
