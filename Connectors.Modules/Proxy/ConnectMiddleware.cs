@@ -30,17 +30,20 @@ internal sealed partial class ConnectMiddleware(
 
     private async Task HandleAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-        // A client that sends its first head slowly (slowloris) is cut off like Kestrel's own RequestHeadersTimeout.
-        timeout.CancelAfter(options.Value.HeadTimeout);
         ConnectHead? head;
-        try
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
         {
-            head = await ReadConnectHeadAsync(connection, timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
+            // A client that sends its first head slowly (slowloris) is cut off like Kestrel's own RequestHeadersTimeout;
+            // the timer lives only while the head is read, not for the whole connection.
+            timeout.CancelAfter(options.Value.HeadTimeout);
+            try
+            {
+                head = await ReadConnectHeadAsync(connection, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         if (head is null)
