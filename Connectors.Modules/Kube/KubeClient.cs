@@ -42,10 +42,13 @@ public sealed class KubeClient : IDisposable
     /// <summary>Whether the API server answers; see <see cref="KubeReachability"/>.</summary>
     public KubeReachability Reachability => _transport.Reachability;
 
-    /// <summary>Asks <c>/readyz</c> past the rate limit within <paramref name="timeout"/>; any HTTP answer counts as reachable.</summary>
+    /// <summary>
+    /// Asks <c>/version</c> past the rate limit within <paramref name="timeout"/>; any HTTP answer counts as reachable,
+    /// and no answer marks the server unreachable (other requests only raise a suspicion).
+    /// </summary>
     public async Task<bool> ProbeReachableAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var response = await _transport.SendAsync(HttpMethod.Get, "/readyz", null, null, timeout, limited: false, cancellationToken);
+        var response = await _transport.SendAsync(HttpMethod.Get, "/version", null, null, timeout, limited: false, cancellationToken, confirms: true);
         return response.TransportError is null;
     }
 

@@ -1,9 +1,10 @@
 namespace Connectors.Modules.Kube;
 
 /// <summary>
-/// Whether the API server answers, as the client last saw it. Every request reports its outcome (an HTTP answer of
-/// any status means reachable; a transport error or no answer in time means not); <see cref="KubeReachabilityService"/>
-/// also asks <c>/readyz</c> on a timer, at once when a caller suspects an outage, and every second while it lasts.
+/// Whether the API server answers, as the client last saw it. Any HTTP answer of any status means reachable; a
+/// failed or timed-out request only raises a suspicion, and <see cref="KubeReachabilityService"/> confirms it by
+/// asking <c>/version</c> (at once when suspected, every 5 s otherwise, every second while an outage lasts): one slow
+/// request or one reset connection during a rolling restart does not count as an outage.
 /// Callers that must not hang on a stopped API server (the proxy's reviews) link <see cref="LostToken"/> into their
 /// calls: it is cancelled the moment the server is found unreachable.
 /// </summary>
@@ -13,6 +14,7 @@ public sealed class KubeReachability : IDisposable
     private TaskCompletionSource _suspected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _timeProvider;
     private CancellationTokenSource _lost = new();
+    private bool _lostTaken;
     private string? _problem;
     private DateTimeOffset _since;
 
@@ -78,10 +80,12 @@ public sealed class KubeReachability : IDisposable
         lock (_lock)
         {
             _problem = null;
-            if (_lost.IsCancellationRequested)
+            if (_lostTaken)
             {
-                _lost.Dispose();
+                // The failure that took this source may still be cancelling it outside the lock: replace it, and
+                // leave the old one to the GC (disposing it could make that late Cancel throw).
                 _lost = new CancellationTokenSource();
+                _lostTaken = false;
             }
         }
     }
@@ -95,6 +99,7 @@ public sealed class KubeReachability : IDisposable
             {
                 _since = _timeProvider.GetUtcNow();
                 cancel = _lost;
+                _lostTaken = true;
             }
 
             _problem = problem;

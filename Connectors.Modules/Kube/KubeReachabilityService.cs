@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Modules.Kube;
 
 /// <summary>
-/// Asks the API server's <c>/readyz</c> (readable by anyone in a real cluster) past the client's rate limit: every
+/// Asks the API server's <c>/version</c> (readable by anyone in a real cluster, and no etcd round trip) past the client's rate limit: every
 /// 5 s, at once when a caller suspects an outage, and every second while one lasts, with a 2 s bound per ask. It is
 /// also a <c>/readyz</c> check of the role: a replica that cannot reach the API says so, and one that can takes the
 /// traffic.
@@ -47,6 +47,11 @@ internal sealed partial class KubeReachabilityService(KubeClient client, ILogger
             {
                 return;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A credential that cannot be read (token file, exec plugin) is not an outage; keep watching.
+                Log.ProbeFailed(logger, client.Server, e.Message);
+            }
         }
     }
 
@@ -54,6 +59,9 @@ internal sealed partial class KubeReachabilityService(KubeClient client, ILogger
     {
         [LoggerMessage(1010, LogLevel.Warning, "The Kubernetes API at {Server} is unreachable: {Problem}")]
         public static partial void Lost(ILogger logger, Uri server, string problem);
+
+        [LoggerMessage(1012, LogLevel.Warning, "Checking the Kubernetes API at {Server} failed: {Problem}")]
+        public static partial void ProbeFailed(ILogger logger, Uri server, string problem);
 
         [LoggerMessage(1011, LogLevel.Information, "The Kubernetes API at {Server} answers again")]
         public static partial void Back(ILogger logger, Uri server);

@@ -40,8 +40,11 @@ internal sealed partial class KubeTransport : IDisposable
         SendAsync(method, pathAndQuery, body, contentType, _timeout, limited: true, cancellationToken);
 
     /// <summary>Sends a request bounded by <paramref name="timeout"/>; <paramref name="limited"/> false skips the rate limit (health probes).</summary>
+    /// <paramref name="confirms"/>: a failure of this request marks the server unreachable (the reachability probe);
+    /// any other failure only raises a suspicion that the probe then checks.
     public async Task<KubeResponse> SendAsync(
-        HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, TimeSpan timeout, bool limited, CancellationToken cancellationToken)
+        HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, TimeSpan timeout, bool limited, CancellationToken cancellationToken,
+        bool confirms = false)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout);
@@ -53,22 +56,21 @@ internal sealed partial class KubeTransport : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var problem = $"{method} {Describe(pathAndQuery)}: no answer within {timeout.TotalSeconds:0.#} s";
-            Reachability.ReportFailure(problem);
-            return KubeResponse.Failed(problem);
+            return Unanswered($"{method} {Describe(pathAndQuery)}: no answer within {timeout.TotalSeconds:0.#} s", confirms);
         }
         catch (HttpRequestException e)
         {
-            var problem = $"{method} {Describe(pathAndQuery)}: {TransportMessage(e)}";
-            Reachability.ReportFailure(problem);
-            return KubeResponse.Failed(problem);
+            return Unanswered($"{method} {Describe(pathAndQuery)}: {TransportMessage(e)}", confirms);
         }
         catch (System.Net.Sockets.SocketException e)
         {
             // SocketsHttpHandler lets a bare SocketException out when a connection is reset while it is set up.
-            var problem = $"{method} {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}";
-            Reachability.ReportFailure(problem);
-            return KubeResponse.Failed(problem);
+            return Unanswered($"{method} {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}", confirms);
+        }
+        catch (KubeConfigException e)
+        {
+            // The credential could not be read (token file, exec plugin): the request was never sent.
+            return KubeResponse.Failed($"{method} {Describe(pathAndQuery)}: {e.Message}");
         }
     }
 
@@ -82,15 +84,13 @@ internal sealed partial class KubeTransport : IDisposable
         }
         catch (HttpRequestException e)
         {
-            var problem = $"GET {Describe(pathAndQuery)}: {TransportMessage(e)}";
-            Reachability.ReportFailure(problem);
-            throw new KubeException(KubeOutcome.Transient, problem, e);
+            Reachability.Suspect();
+            throw new KubeException(KubeOutcome.Transient, $"GET {Describe(pathAndQuery)}: {TransportMessage(e)}", e);
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            var problem = $"GET {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}";
-            Reachability.ReportFailure(problem);
-            throw new KubeException(KubeOutcome.Transient, problem, e);
+            Reachability.Suspect();
+            throw new KubeException(KubeOutcome.Transient, $"GET {Describe(pathAndQuery)}: cannot reach the Kubernetes API: {e.Message}", e);
         }
     }
 
@@ -153,6 +153,20 @@ internal sealed partial class KubeTransport : IDisposable
             // The token may have rotated or expired: read the file or run the plugin again, then retry once.
             response.Dispose();
         }
+    }
+
+    private KubeResponse Unanswered(string problem, bool confirms)
+    {
+        if (confirms)
+        {
+            Reachability.ReportFailure(problem);
+        }
+        else
+        {
+            Reachability.Suspect();
+        }
+
+        return KubeResponse.Failed(problem);
     }
 
     private static string TransportMessage(HttpRequestException e)

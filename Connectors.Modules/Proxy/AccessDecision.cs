@@ -15,8 +15,12 @@ internal enum AccessOutcome
     Unavailable,
 }
 
-/// <summary>A review result: the outcome, the subject (user name, safe to log) and a reason for the client.</summary>
-internal sealed record AccessDecision(AccessOutcome Outcome, string? Subject, string? Reason)
+/// <summary>
+/// A review result: the outcome, the subject (user name, safe to log) and a reason for the client. <paramref name="Local"/>:
+/// decided without the API server (a forged or expired token), so not worth a cache entry: checking again is cheaper
+/// than letting a flood of such tokens push real decisions out of the cache.
+/// </summary>
+internal sealed record AccessDecision(AccessOutcome Outcome, string? Subject, string? Reason, bool Local = false)
 {
     public bool IsAllowed => Outcome == AccessOutcome.Allowed;
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 using Microsoft.Extensions.Options;
 
@@ -43,9 +44,9 @@ internal sealed class AccessReviewer : IDisposable
         _timeProvider = timeProvider;
         _issuerKeys = new IssuerKeys(client, timeProvider);
         _unverified = new SemaphoreSlim(_options.UnverifiedReviews, _options.UnverifiedReviews);
-        _tokens = new(_options.ReviewCacheSize, timeProvider);
-        _decisions = new(_options.ReviewCacheSize, timeProvider);
-        _decisionTtl = d => d.Outcome switch
+        _tokens = new(_options.ReviewCacheSize, timeProvider, static i => i.IsAuthenticated);
+        _decisions = new(_options.ReviewCacheSize, timeProvider, static d => d.IsAllowed);
+        _decisionTtl = d => d.Local ? TimeSpan.Zero : d.Outcome switch
         {
             AccessOutcome.Allowed => _options.AllowTtl,
             AccessOutcome.Unavailable => TimeSpan.Zero,
@@ -203,6 +204,10 @@ internal sealed class AccessReviewer : IDisposable
         {
             return new(null, _client.Unreachable is { } lost ? Unreachable(lost) : $"the Kubernetes API did not answer within {_options.ReviewTimeout.TotalSeconds:0.#} s");
         }
+        catch (Exception e) when (e is KubeConfigException or HttpRequestException or IOException or InvalidOperationException)
+        {
+            return new(null, "the review could not be sent: " + e.Message);
+        }
     }
 
     private static string Unreachable(string problem) =>
@@ -219,7 +224,7 @@ internal sealed class AccessReviewer : IDisposable
 
         if (identity.User is not { } user)
         {
-            return new(AccessOutcome.Unauthenticated, null, precheck.Reason ?? "the token is not valid for this Connector");
+            return new(AccessOutcome.Unauthenticated, null, precheck.Reason ?? "the token is not valid for this Connector", precheck.Shape == TokenShape.Rejected);
         }
 
         var verified = precheck.Shape == TokenShape.Verified;

@@ -71,6 +71,11 @@ internal sealed class ProxyMetrics : IDisposable
             return Unknown;
         }
 
+        if (_labels.TryGetValue(k, out var label))
+        {
+            return label;
+        }
+
         if (_labels.Count > 4096)
         {
             // Connectors come and go; a fresh map now and then keeps deleted ones from piling up.

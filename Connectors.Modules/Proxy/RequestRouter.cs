@@ -60,6 +60,12 @@ internal static class RequestRouter
             return ProxyRoute.Invalid("the request-target must be a path or an absolute http(s) URL");
         }
 
+        if (UpstreamUri.RawAuthorityOf(rawTarget).IndexOfAny(['#', '\\', '@']) >= 0)
+        {
+            // Uri ends the authority at these too; the raw path must start where Uri's does.
+            return ProxyRoute.Invalid("the request-target's authority must not contain '#', '\\' or '@'");
+        }
+
         if (parsed.UserInfo.Length > 0)
         {
             // RFC 9110 4.2.4: userinfo in an http(s) URI is deprecated; a recipient should treat it as an error.

@@ -5,9 +5,10 @@ namespace Connectors.Modules.Proxy;
 /// <summary>
 /// A bounded cache of review results with a time-to-live chosen per result. Concurrent callers asking for the same
 /// key while its review runs share that one call (single flight). Above the bound, expired entries go first, then
-/// arbitrary ones, down to 90% of the bound.
+/// arbitrary ones that <paramref name="precious"/> does not single out (denials before allowed decisions), then any,
+/// down to 90% of the bound: a flood of bad tokens pushes out other bad tokens before it pushes out good ones.
 /// </summary>
-internal sealed class ReviewCache<TKey, TValue>(int capacity, TimeProvider timeProvider)
+internal sealed class ReviewCache<TKey, TValue>(int capacity, TimeProvider timeProvider, Func<TValue, bool>? precious = null)
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
@@ -78,22 +79,30 @@ internal sealed class ReviewCache<TKey, TValue>(int capacity, TimeProvider timeP
             }
 
             var target = capacity * 9 / 10;
-            foreach (var pair in _entries)
-            {
-                if (_entries.Count <= target)
-                {
-                    break;
-                }
-
-                if (pair.Value.Task.IsCompleted)
-                {
-                    _entries.TryRemove(pair);
-                }
-            }
+            Evict(target, precious);
+            Evict(target, null);
         }
         finally
         {
             Volatile.Write(ref _trimming, 0);
+        }
+    }
+
+    /// <summary>Removes completed entries (except those <paramref name="spare"/> names) until <paramref name="target"/> are left.</summary>
+    private void Evict(int target, Func<TValue, bool>? spare)
+    {
+        foreach (var pair in _entries)
+        {
+            if (_entries.Count <= target)
+            {
+                return;
+            }
+
+            var task = pair.Value.Task;
+            if (task.IsCompleted && !(spare is not null && task.IsCompletedSuccessfully && spare(task.Result)))
+            {
+                _entries.TryRemove(pair);
+            }
         }
     }
 

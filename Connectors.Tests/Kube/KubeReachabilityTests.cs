@@ -44,25 +44,50 @@ public sealed class KubeReachabilityTests
     }
 
     [Test, CancelAfter(30_000)]
-    public async Task Request_ConnectionRefused_ReportedUnreachableAndNextAnswerClearsIt(CancellationToken cancellationToken)
+    public async Task Request_ConnectionRefused_SuspectedThenConfirmedByTheProbeAndClearedByAnAnswer(CancellationToken cancellationToken)
     {
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
         await using var proxy = TcpFaultProxy.Start(api.BaseUrl);
         using var dir = new TempDirectory();
         using var client = EmbeddedKube.ThroughProxy(api, proxy, dir);
+        using var service = new KubeReachabilityService(client, NullLogger<KubeReachabilityService>.Instance);
+        await service.StartAsync(cancellationToken);
 
         proxy.Block();
         var refused = await client.GetRawAsync("/version", cancellationToken);
+        var noticed = await EmbeddedKube.EventuallyAsync(() => !client.Reachability.IsReachable, Wait, cancellationToken);
         var problem = client.Reachability.Problem;
         proxy.Unblock();
         var answered = await client.GetRawAsync("/version", cancellationToken);
+        await service.StopAsync(cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(refused.IsOk, Is.False);
+            Assert.That(noticed, Is.True);
             Assert.That(problem, Does.Contain("cannot reach the Kubernetes API"));
             Assert.That(answered.IsOk, Is.True);
             Assert.That(client.Reachability.IsReachable, Is.True);
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Request_OneTimeout_OnlySuspectedWhileTheProbeStillAnswers(CancellationToken cancellationToken)
+    {
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        using var client = EmbeddedKube.Admin(api);
+        var lost = client.Reachability.LostToken;
+
+        // A request that cannot finish in time (1 ms) is one slow request, not an outage.
+        var slow = await client.Transport.SendAsync(HttpMethod.Get, "/version", null, null, TimeSpan.FromMilliseconds(1), limited: false, cancellationToken);
+        var reachable = await client.ProbeReachableAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(slow.TransportError, Does.Contain("no answer within"));
+            Assert.That(reachable, Is.True);
+            Assert.That(client.Reachability.IsReachable, Is.True);
+            Assert.That(lost.IsCancellationRequested, Is.False);
         }
     }
 }

@@ -57,6 +57,33 @@ public sealed class ReviewCacheTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task GetOrReviewAsync_FloodOfDenials_AllowedEntriesStay(CancellationToken cancellationToken)
+    {
+        var cache = new ReviewCache<string, bool>(100, TimeProvider.System, static allowed => allowed);
+        for (var i = 0; i < 50; i++)
+        {
+            await cache.GetOrReviewAsync("good-" + i, 0, static _ => Task.FromResult(true), static _ => TimeSpan.FromMinutes(2), cancellationToken);
+        }
+
+        var reviewed = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            await cache.GetOrReviewAsync("bad-" + i, 0, static _ => Task.FromResult(false), static _ => TimeSpan.FromSeconds(30), cancellationToken);
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            await cache.GetOrReviewAsync("good-" + i, 0, _ => { reviewed++; return Task.FromResult(true); }, static _ => TimeSpan.FromMinutes(2), cancellationToken);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reviewed, Is.Zero);
+            Assert.That(cache.Count, Is.LessThanOrEqualTo(101));
+        }
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task GetOrReviewAsync_ManyKeys_StaysBounded(CancellationToken cancellationToken)
     {
         var cache = new ReviewCache<int, int>(100, new ManualTimeProvider());
