@@ -30,8 +30,9 @@ internal static class VolumeMounts
         {
             mounted = TargetDirectory.Open(directory.Path, root, create: false);
         }
-        catch (RpcException)
+        catch (Exception e) when (e is RpcException or IOException or UnauthorizedAccessException)
         {
+            // Whatever stops the re-open, the mount just made is taken back below.
             mounted = null;
         }
 
