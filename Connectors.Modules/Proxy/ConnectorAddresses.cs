@@ -13,11 +13,16 @@ internal sealed class ConnectorAddresses
 {
     private static readonly ConditionalWeakTable<Connector, ConnectorAddresses> Parsed = new();
 
+    // Each address's path prefix, computed once: Uri.AbsolutePath makes a new string on every call.
+    private readonly string[] _prefixes;
+
     private ConnectorAddresses(Uri? primary, IReadOnlyList<Uri> all)
     {
         Primary = primary;
         PrimaryBase = primary?.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        PrimaryPrefix = primary is null ? string.Empty : PathPrefix(primary);
         All = all;
+        _prefixes = [.. all.Select(PathPrefix)];
     }
 
     /// <summary><c>spec.address</c>, when it is an absolute http(s) URL.</summary>
@@ -26,27 +31,21 @@ internal sealed class ConnectorAddresses
     /// <summary><see cref="Primary"/> without query and trailing slash: the reverse-mode upstream URL is this + the rest of the request-target.</summary>
     public string? PrimaryBase { get; }
 
+    /// <summary>The path prefix of <see cref="Primary"/> ("" for a root address).</summary>
+    public string PrimaryPrefix { get; }
+
     public IReadOnlyList<Uri> All { get; }
 
     public static ConnectorAddresses Of(Connector connector) => Parsed.GetValue(connector, Parse);
 
-    /// <summary>
-    /// Whether a full target URL may receive the credential. A path with an encoded slash (<c>%2F</c>) is under no
-    /// address that has a path prefix: a tool that decodes it could resolve the path outside the prefix.
-    /// </summary>
-    public bool Matches(Uri target, bool encodedSlash = false)
-    {
-        foreach (var address in All)
-        {
-            if (SameOrigin(address, target.Scheme, target.Host, target.Port) && UnderPrefix(address, target.AbsolutePath)
-                && !(encodedSlash && PathPrefix(address).Length > 0))
-            {
-                return true;
-            }
-        }
+    /// <summary>Whether a full target URL may receive the credential.</summary>
+    public bool Matches(Uri target) => IndexOf(target) >= 0;
 
-        return false;
-    }
+    /// <summary>
+    /// Whether the address <paramref name="target"/> matches has a path prefix: there an encoded slash (<c>%2F</c>) is
+    /// refused, since a tool that decodes it could resolve the path outside the prefix.
+    /// </summary>
+    public bool MatchesUnderPrefix(Uri target) => IndexOf(target) is var i and >= 0 && _prefixes[i].Length > 0;
 
     /// <summary>Whether <paramref name="target"/> has the scheme, host and port of one of the addresses, whatever its path.</summary>
     public bool MatchesOrigin(Uri target)
@@ -84,11 +83,24 @@ internal sealed class ConnectorAddresses
         && address.Port == port
         && address.IdnHost.Trim('[', ']').Equals(host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 
-    internal static bool UnderPrefix(Uri address, string path)
+    internal static bool UnderPrefix(Uri address, string path) => UnderPrefix(PathPrefix(address), path);
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="prefix"/> or below it ("" covers every path).</summary>
+    internal static bool UnderPrefix(string prefix, string path) =>
+        prefix.Length == 0
+        || (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/'));
+
+    private int IndexOf(Uri target)
     {
-        var prefix = PathPrefix(address);
-        return prefix.Length == 0
-            || (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/'));
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (SameOrigin(All[i], target.Scheme, target.Host, target.Port) && UnderPrefix(_prefixes[i], target.AbsolutePath))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static ConnectorAddresses Parse(Connector connector)

@@ -70,20 +70,6 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         return false;
     }
 
-    /// <summary>Whether <paramref name="target"/> is under an address of a listed Connector, its path taken as it is.</summary>
-    public bool MatchesAny(ProxyCredential credential, Uri target)
-    {
-        foreach (var key in credential.Connectors)
-        {
-            if (directory.GetConnector(key.Namespace, key.Name) is { } connector && ConnectorAddresses.Of(connector).Matches(target))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The Connector's class, when it exists.</summary>
     public ConnectorClass? ClassOf(Connector connector) =>
         connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;

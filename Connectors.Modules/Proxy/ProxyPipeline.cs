@@ -89,13 +89,13 @@ internal sealed partial class ProxyPipeline(
 
         var addresses = ConnectorAddresses.Of(check.Connector!);
         var address = addresses.Primary;
-        if (address is null || UpstreamUri.Create(addresses.PrimaryBase!, ReverseRest(address, route.PathAndQuery)) is not { } upstream)
+        if (address is null || UpstreamUri.Create(addresses.PrimaryBase!, ReverseRest(addresses.PrimaryPrefix, route.PathAndQuery)) is not { } upstream)
         {
             return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
                 $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
         }
 
-        if (route.EncodedSlash && ConnectorAddresses.PathPrefix(address).Length > 0)
+        if (route.EncodedSlash && addresses.PrimaryPrefix.Length > 0)
         {
             // Under a path prefix a tool that decodes %2F could resolve the path outside the prefix.
             return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status400BadRequest,
@@ -121,16 +121,15 @@ internal sealed partial class ProxyPipeline(
         }
 
         var target = route.Target!;
-        var encodedSlash = route.EncodedSlash;
-        var check = await access.CheckForwardAsync(credential, a => a.Matches(target, encodedSlash), cancellationToken);
+        var check = await access.CheckForwardAsync(credential, a => a.Matches(target), cancellationToken);
         if (!check.IsAllowed)
         {
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
         }
 
-        if (check.Connector is null && encodedSlash && access.MatchesAny(credential, target))
+        if (route.EncodedSlash && check.Connector is { } matched && ConnectorAddresses.Of(matched).MatchesUnderPrefix(target))
         {
-            // The path is under a Connector's address prefix but for its %2F: the same refusal as in reverse mode.
+            // The same refusal as in reverse mode, before the credential is added.
             return await RefuseAsync(context, check.Authorized, check.Subject, StatusCodes.Status400BadRequest,
                 "an encoded slash (%2F) in the path is not allowed under an address with a path prefix", null, cancellationToken);
         }
@@ -148,8 +147,8 @@ internal sealed partial class ProxyPipeline(
         HttpMethods.IsTrace(method) || method.Equals("TRACK", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The rest of the request-target after the Connector's address; a root address gets a leading slash.</summary>
-    private static string ReverseRest(Uri address, string pathAndQuery) =>
-        pathAndQuery.StartsWith('/') || ConnectorAddresses.PathPrefix(address).Length > 0 ? pathAndQuery : "/" + pathAndQuery;
+    private static string ReverseRest(string addressPrefix, string pathAndQuery) =>
+        pathAndQuery.StartsWith('/') || addressPrefix.Length > 0 ? pathAndQuery : "/" + pathAndQuery;
 
     private static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
     {

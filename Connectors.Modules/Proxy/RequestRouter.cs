@@ -60,19 +60,14 @@ internal static class RequestRouter
             return ProxyRoute.Invalid("the request-target must be a path or an absolute http(s) URL");
         }
 
-        if (UpstreamUri.RawAuthorityOf(rawTarget).IndexOfAny(['#', '\\', '@']) >= 0)
+        var (authority, pathAndQuery) = UpstreamUri.SplitAbsolute(rawTarget);
+        if (authority.AsSpan().IndexOfAny(['#', '\\', '@']) >= 0)
         {
-            // Uri ends the authority at these too; the raw path must start where Uri's does.
-            return ProxyRoute.Invalid("the request-target's authority must not contain '#', '\\' or '@'");
+            // Uri ends the authority at '#' and '\\' too, so the raw path must start where Uri's does; '@' is userinfo,
+            // which RFC 9110 4.2.4 deprecates and a recipient should treat as an error.
+            return ProxyRoute.Invalid("the request-target's authority must not contain userinfo ('@'), '#' or '\\'");
         }
 
-        if (parsed.UserInfo.Length > 0)
-        {
-            // RFC 9110 4.2.4: userinfo in an http(s) URI is deprecated; a recipient should treat it as an error.
-            return ProxyRoute.Invalid("the request-target must not carry userinfo (user@host)");
-        }
-
-        var pathAndQuery = UpstreamUri.PathAndQueryOfAbsolute(rawTarget);
         if (Checked(pathAndQuery, out var encodedSlash, out var invalid) is false)
         {
             return invalid;

@@ -61,14 +61,7 @@ internal sealed record ReverseRewrite(Uri Address, string ProxyBase, string Cook
     private string ScopedPath(string? path)
     {
         var prefix = ConnectorAddresses.PathPrefix(Address);
-        var rest = string.Empty;
-        if (!string.IsNullOrEmpty(path) && path[0] == '/' && path.StartsWith(prefix, StringComparison.Ordinal)
-            && (path.Length == prefix.Length || path[prefix.Length] == '/'))
-        {
-            rest = path[prefix.Length..];
-        }
-
-        var scoped = CookieBase + (rest.Length == 0 ? "/" : rest);
-        return scoped;
+        var rest = !string.IsNullOrEmpty(path) && path[0] == '/' && ConnectorAddresses.UnderPrefix(prefix, path) ? path[prefix.Length..] : string.Empty;
+        return CookieBase + (rest.Length == 0 ? "/" : rest);
     }
 }

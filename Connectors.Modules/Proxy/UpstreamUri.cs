@@ -20,31 +20,20 @@ internal static class UpstreamUri
         return query < 0 ? pathAndQuery : pathAndQuery[..query];
     }
 
-    /// <summary>The authority of an absolute-form target as written: from after <c>://</c> to the first <c>/</c> or <c>?</c>.</summary>
-    public static ReadOnlySpan<char> RawAuthorityOf(string absolute)
+    /// <summary>
+    /// An absolute-form target (<c>scheme://authority/path?query</c>) cut where it is written: the authority up to the
+    /// first <c>/</c> or <c>?</c>, and the path and query from there ("" when it has none).
+    /// </summary>
+    public static (string Authority, string PathAndQuery) SplitAbsolute(string absolute)
     {
         var scheme = absolute.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0)
         {
-            return [];
+            return (string.Empty, string.Empty);
         }
 
         var rest = absolute.AsSpan(scheme + 3);
         var end = rest.IndexOfAny('/', '?');
-        return end < 0 ? rest : rest[..end];
-    }
-
-    /// <summary>The path and query of an absolute-form target (<c>scheme://authority/path?query</c>): "" when it has none.</summary>
-    public static string PathAndQueryOfAbsolute(string absolute)
-    {
-        var scheme = absolute.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-        {
-            return string.Empty;
-        }
-
-        var rest = absolute.AsSpan(scheme + 3);
-        var end = rest.IndexOfAny('/', '?');
-        return end < 0 ? string.Empty : rest[end..].ToString();
+        return end < 0 ? (rest.ToString(), string.Empty) : (rest[..end].ToString(), rest[end..].ToString());
     }
 }

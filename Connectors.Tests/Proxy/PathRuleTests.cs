@@ -90,12 +90,13 @@ public sealed class PathRuleTests
         }
     }
 
-    [TestCase("http://h:1/a/b?q", "/a/b?q")]
-    [TestCase("http://h:1?q", "?q")]
-    [TestCase("http://h:1", "")]
-    [TestCase("http://h/..%2f", "/..%2f")]
-    public void PathAndQueryOfAbsolute_Target_RawRest(string target, string expected) =>
-        Assert.That(UpstreamUri.PathAndQueryOfAbsolute(target), Is.EqualTo(expected));
+    [TestCase("http://h:1/a/b?q", "h:1", "/a/b?q")]
+    [TestCase("http://h:1?q", "h:1", "?q")]
+    [TestCase("http://h:1", "h:1", "")]
+    [TestCase("http://h/..%2f", "h", "/..%2f")]
+    [TestCase("http://u@h#x/y", "u@h#x", "/y")]
+    public void SplitAbsolute_Target_RawAuthorityAndRest(string target, string authority, string rest) =>
+        Assert.That(UpstreamUri.SplitAbsolute(target), Is.EqualTo((authority, rest)));
 }
 
 [TestFixture]
