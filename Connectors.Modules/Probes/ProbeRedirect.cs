@@ -33,7 +33,7 @@ internal static class ProbeRedirect
         var headersNext = relative
             ? current.Headers
             : current.Headers.Where(h => !string.Equals(h.Key, "Host", StringComparison.OrdinalIgnoreCase)).ToList();
-        return current with { Method = method, Url = target, Headers = headersNext };
+        return current with { Method = method, Url = target, Headers = headersNext, Redirected = true };
     }
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same scheme, host and port (RFC 6454).</summary>

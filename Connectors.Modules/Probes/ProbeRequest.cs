@@ -10,9 +10,18 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     /// <summary>CAs trusted besides the system's (the Connector's <c>caCertSecretRef</c>); null = system CAs only.</summary>
     public Model.CaBundle? TrustedCas { get; init; }
 
-    /// <summary>The URL without user info, as messages show it.</summary>
-    public string DisplayUrl => Url.UserInfo.Length == 0 ? Url.OriginalString : Url.OriginalString.Replace(Url.UserInfo + "@", string.Empty, StringComparison.Ordinal);
+    /// <summary>Reached by following a redirect: the URL came from the tool's <c>Location</c>, not from the class.</summary>
+    public bool Redirected { get; init; }
+
+    /// <summary>
+    /// The URL as messages (and so the Connector's status) show it: without user info, and without the query once it
+    /// came from a redirect (a tool's <c>Location</c> may carry a session or signed-URL token).
+    /// </summary>
+    public string DisplayUrl => Redirected ? LogUrl : WithoutUserInfo;
 
     /// <summary>The URL without user info and query (a query may carry a token), as logs show it.</summary>
-    public string LogUrl => DisplayUrl.Split('?', 2)[0];
+    public string LogUrl => WithoutUserInfo.Split('?', 2)[0];
+
+    private string WithoutUserInfo =>
+        Url.UserInfo.Length == 0 ? Url.OriginalString : Url.OriginalString.Replace(Url.UserInfo + "@", string.Empty, StringComparison.Ordinal);
 }
