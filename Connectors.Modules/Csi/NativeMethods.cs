@@ -18,7 +18,6 @@ internal static class NativeMethods
     public const int MntDetach = 2;
     public const int UmountNoFollow = 8;
     public const int ENoEnt = 2;
-    public const int EBusy = 16;
     public const int ENotDir = 20;
     public const int ELoop = 40;
 

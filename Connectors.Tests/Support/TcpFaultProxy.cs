@@ -117,7 +117,11 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     {
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
+            // Client is null once the forwarding task has disposed the connection at the same moment.
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
