@@ -22,14 +22,16 @@ build:
 test:
 	$(DOTNET) test Connectors.Tests/Connectors.Tests.csproj -c $(CONFIG) --logger "console;verbosity=normal" -- NUnit.NumberOfTestWorkers=2
 
-## run: the main job: every role in one process on the embedded Kubernetes-compatible API
-run: build
-	@echo "Starting every role on an embedded Kubernetes API with the built-in classes and examples/quickstart."
-	@echo "Then, in another terminal:"
-	@echo "  kubectl --kubeconfig .connectors/kubeconfig get connectors -A"
-	@echo "  $(BIN) csi publish --endpoint unix://$(CURDIR)/.connectors/csi.sock --target /tmp/connectors-demo --connector quickstart/github --configurations gitconfig --pod-namespace quickstart --service-account builder"
-	@echo "  GIT_CONFIG_GLOBAL=/tmp/connectors-demo/.gitconfig git clone https://github.com/octocat/Hello-World.git   # through the proxy (needs internet)"
-	@echo "Stop with Ctrl-C."
+## run: the main job: every role in one process on the embedded Kubernetes-compatible API. Builds only the
+## executable (not the tests or benchmarks), and only when a source changed.
+HOST_INPUTS := $(shell find Connectors.Host Connectors.Modules manifests -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' \) -not -path '*/bin/*' -not -path '*/obj/*') Directory.Build.props Directory.Packages.props global.json
+$(BIN): $(HOST_INPUTS)
+	$(DOTNET) build Connectors.Host/Connectors.Host.csproj -c $(CONFIG) --nologo -clp:ErrorsOnly
+	@touch $@
+
+run: $(BIN)
+	@echo "Starting every role on an embedded Kubernetes API with the built-in classes and examples/quickstart;"
+	@echo "what to try next is printed once everything listens. Stop with Ctrl-C."
 	$(BIN) run --role all --embedded --apply manifests/connectorclasses --apply examples/quickstart --health-listen 127.0.0.1:9090 --log-format text
 
 ## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients), run against the

@@ -38,10 +38,33 @@ internal static class ConnectorsCommandLine
         };
         if (parse.Errors.Count > 0)
         {
-            return UsageError(parse, parse.Errors[0].Message, error);
+            return UsageError(parse, FirstError(parse), error);
         }
 
         return await parse.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>
+    /// The error to show: a word the parser did not know (<c>connectors frobnicate</c>, <c>--bogus</c>) is named before
+    /// "Required command was not provided", which is only its consequence.
+    /// </summary>
+    private static string FirstError(ParseResult parse)
+    {
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            var token = parse.UnmatchedTokens[0];
+            return token.StartsWith('-')
+                ? $"unknown flag \"{token}\" for \"{parse.CommandResult.Command.Name}\""
+                : $"unknown command or argument \"{token}\" for \"{parse.CommandResult.Command.Name}\"";
+        }
+
+        var command = parse.CommandResult.Command;
+        if (command.Action is null && command.Subcommands.Count > 0)
+        {
+            return $"\"{command.Name}\" needs a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+
+        return parse.Errors[0].Message;
     }
 
     /// <summary>Prints <c>connectors: reason</c> and the usage of the command on stderr; returns 2.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Connectors.Host.Embedded;
 using Connectors.Host.Roles;
@@ -21,19 +22,17 @@ internal sealed class EmbeddedMode : IAsyncDisposable
 {
     public const string DefaultKubeconfig = ".connectors/kubeconfig";
 
-    private readonly EmbeddedApiServer _server;
+    private readonly EmbeddedPlan _plan;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly EmbeddedApiServer _server;
+    private int _applied;
 
-    private EmbeddedMode(EmbeddedApiServer server, ILoggerFactory loggerFactory, string kubeconfig)
+    public EmbeddedMode(EmbeddedPlan plan, Serilog.ILogger logger, StartupLogGate startup)
     {
-        _server = server;
-        _loggerFactory = loggerFactory;
-        KubeconfigPath = kubeconfig;
+        _plan = plan;
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace).AddFilter(startup.Allows));
+        _server = new EmbeddedApiServer(new EmbeddedApiOptions { Listen = plan.Listen }, _loggerFactory);
     }
-
-    public string KubeconfigPath { get; }
-
-    public Uri BaseUrl => _server.BaseUrl;
 
     /// <summary>The <c>--embedded</c>, <c>--embedded-listen</c>, <c>--embedded-kubeconfig</c> and <c>--apply</c> options.</summary>
     public sealed record Options(Option<bool> Embedded, Option<string?> Listen, Option<string?> Kubeconfig, Option<string[]> Apply)
@@ -43,36 +42,46 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         public static Options Create() => new(
             new Option<bool>("--embedded") { Description = "Run against an embedded Kubernetes-compatible API on 127.0.0.1 instead of a cluster" },
             new Option<string?>("--embedded-listen") { Description = "Listen address of the embedded API [default: 127.0.0.1:0, a free port]", HelpName = "value" },
-            new Option<string?>("--embedded-kubeconfig") { Description = $"Where to write the embedded API's kubeconfig [default: {DefaultKubeconfig}]", HelpName = "path" },
+            new Option<string?>("--embedded-kubeconfig") { Description = $"Where to write the embedded API's kubeconfig once every role has started [default: {DefaultKubeconfig}]", HelpName = "path" },
             new Option<string[]>("--apply") { Description = "Manifest file or folder to create-or-update at start (embedded mode; repeatable)", HelpName = "path", AllowMultipleArgumentsPerToken = false });
     }
 
     /// <summary>
-    /// Starts embedded mode when <c>--embedded</c> is given (null otherwise). Failures are printed as one line;
-    /// the exit code is then returned instead.
+    /// Reads the embedded options and adjusts <paramref name="settings"/> for a laptop (loopback listeners, the CSI
+    /// socket next to the kubeconfig, a known proxy port), starting nothing. Null plan without <c>--embedded</c>;
+    /// a usage error (one line) for options that need it or a bad address.
     /// </summary>
-    public static async Task<(EmbeddedMode? Mode, int? ExitCode)> TryStartAsync(
+    public static (EmbeddedPlan? Plan, string? Usage) Plan(
         ParseResult parse,
         Options options,
         IReadOnlyList<(Flag Flag, Option<string?> Option)> flags,
         IReadOnlyList<IRole> roles,
-        Dictionary<string, string?> settings,
-        Serilog.ILogger logger,
-        CancellationToken cancellationToken)
+        Dictionary<string, string?> settings)
     {
         var applies = parse.GetValue(options.Apply) ?? [];
         if (!parse.GetValue(options.Embedded))
         {
             return applies.Length == 0 && parse.GetValue(options.Listen) is null && parse.GetValue(options.Kubeconfig) is null
                 ? (null, null)
-                : (null, ConnectorsCommandLine.UsageError(parse, "--apply, --embedded-listen and --embedded-kubeconfig need --embedded"));
+                : (null, "--apply, --embedded-listen and --embedded-kubeconfig need --embedded");
         }
 
-        DefaultListenersToLoopback(parse, flags, settings);
+        var listen = parse.GetValue(options.Listen) ?? "127.0.0.1:0";
+        try
+        {
+            _ = ListenAddress.Parse(listen);
+            DefaultListenersToLoopback(parse, flags, settings);
+        }
+        catch (FormatException e)
+        {
+            return (null, "--embedded-listen: " + e.Message);
+        }
+
+        var kubeconfig = Path.GetFullPath(parse.GetValue(options.Kubeconfig) ?? DefaultKubeconfig);
         if (roles.Any(r => r is CsiNodeRole) && !flags.Any(f => f.Flag.ConfigKey == "Csi:Endpoint" && parse.GetValue(f.Option) is not null))
         {
             // /csi/csi.sock is the DaemonSet's path; on a laptop the socket lives next to the kubeconfig.
-            settings["Csi:Endpoint"] = "unix://" + Path.GetFullPath(Path.Combine(Path.GetDirectoryName(DefaultKubeconfig)!, "csi.sock"));
+            settings["Csi:Endpoint"] = "unix://" + Path.Combine(Path.GetDirectoryName(kubeconfig)!, "csi.sock");
         }
 
         if (roles.Any(r => r is CsiNodeRole) && !flags.Any(f => f.Flag.ConfigKey == "Csi:KubeletPodsDir" && parse.GetValue(f.Option) is not null))
@@ -81,55 +90,64 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             settings["Csi:AnyTarget"] = "true";
         }
 
-        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace));
-        EmbeddedApiServer? server = null;
-        try
+        if (roles.Any(r => r is ProxyRole))
         {
-            var listen = parse.GetValue(options.Listen) ?? "127.0.0.1:0";
-            _ = ListenAddress.Parse(listen);
-            server = new EmbeddedApiServer(new EmbeddedApiOptions { Listen = listen }, loggerFactory);
-            await server.StartAsync(cancellationToken);
-            var kubeconfig = Path.GetFullPath(parse.GetValue(options.Kubeconfig) ?? DefaultKubeconfig);
-            await server.WriteKubeconfigAsync(kubeconfig, cancellationToken);
-            settings["Kube:Kubeconfig"] = kubeconfig;
-            settings["Kube:Context"] = null;
-            var mode = new EmbeddedMode(server, loggerFactory, kubeconfig);
-            using var client = new HttpClient(server.CreateHandler()) { BaseAddress = server.BaseUrl };
-            client.DefaultRequestHeaders.Authorization = new("Bearer", server.AdminToken);
-            var applier = new ManifestApplier(client);
-            if (roles.Any(r => r is ProxyRole))
-            {
-                await EnsureProxyServiceAsync(applier, settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace, LocalProxyUrl(settings), cancellationToken);
-            }
-
-            var applied = await applier.ApplyAsync(applies, cancellationToken);
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"connectors: embedded Kubernetes API at {server.BaseUrl} (kubeconfig: {kubeconfig}; {applied} manifest objects applied)");
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"connectors: try: kubectl --kubeconfig {kubeconfig} get connectors -A");
-            await WriteNextStepsAsync(parse.InvocationConfiguration.Output, roles, settings);
-            return (mode, null);
+            PinProxyPort(settings);
         }
-        catch (Exception e) when (e is StartupException or IOException or FormatException or UnauthorizedAccessException or HttpRequestException
-            || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+
+        // The roles read a kubeconfig of this process's own; the user's file is written once every listener is bound,
+        // so a second instance that fails to start never points kubectl at its dead API.
+        var own = Path.Combine(Path.GetDirectoryName(kubeconfig)!, $".kubeconfig-{Environment.ProcessId}");
+        settings["Kube:Kubeconfig"] = own;
+        settings["Kube:Context"] = null;
+        return (new EmbeddedPlan(listen, kubeconfig, own, applies), null);
+    }
+
+    /// <summary>
+    /// Starts the embedded API, writes the roles' kubeconfig, creates what an install would (the components
+    /// namespace and proxy Service) and applies <c>--apply</c>.
+    /// </summary>
+    public async Task StartAsync(IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        await _server.StartAsync(cancellationToken);
+        await _server.WriteKubeconfigAsync(_plan.RolesKubeconfig, cancellationToken);
+        using var client = new HttpClient(_server.CreateHandler()) { BaseAddress = _server.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _server.AdminToken);
+        var applier = new ManifestApplier(client);
+        if (roles.Any(r => r is ProxyRole))
         {
-            if (server is not null)
-            {
-                await server.DisposeAsync();
-            }
-
-            loggerFactory.Dispose();
-            if (e is OperationCanceledException)
-            {
-                return (null, 0);
-            }
-
-            await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + e.Message.Split('\n')[0]);
-            return (null, 1);
+            await EnsureProxyServiceAsync(applier, settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace, LocalProxyUrl(settings), cancellationToken);
         }
+
+        _applied = await applier.ApplyAsync(_plan.Applies, cancellationToken);
+    }
+
+    /// <summary>Every role has started: writes the user's kubeconfig and prints what to try next.</summary>
+    public async Task PublishAsync(TextWriter output, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        await _server.WriteKubeconfigAsync(_plan.Kubeconfig, cancellationToken);
+        await output.WriteLineAsync($"connectors: embedded Kubernetes API at {_server.BaseUrl} (kubeconfig: {_plan.Kubeconfig}; {_applied} manifest objects applied)");
+        await output.WriteLineAsync($"connectors: try: kubectl --kubeconfig {_plan.Kubeconfig} get connectors -A");
+        await WriteNextStepsAsync(output, roles, settings);
+        await output.WriteLineAsync("connectors: ready; stop with Ctrl-C (or SIGTERM)");
     }
 
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
+        try
+        {
+            File.Delete(_plan.RolesKubeconfig);
+        }
+        catch (IOException)
+        {
+            // Best effort: the directory may be gone.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Best effort.
+        }
+
         _loggerFactory.Dispose();
     }
 
@@ -142,9 +160,42 @@ internal sealed class EmbeddedMode : IAsyncDisposable
 
         if (roles.Any(r => r is CsiNodeRole) && settings.GetValueOrDefault("Csi:Endpoint") is { } endpoint)
         {
-            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with:");
-            await output.WriteLineAsync($"connectors:   connectors csi publish --endpoint {endpoint} --target /tmp/connectors-demo --connector <namespace>/<name> --configurations gitconfig --pod-namespace <namespace> --service-account <sa>");
+            var self = CommandName();
+            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with (as root: the files live on a tmpfs):");
+            await output.WriteLineAsync($"connectors:   {self} csi publish --endpoint {endpoint} --target /tmp/connectors-demo --connector <namespace>/<name> --configurations gitconfig --pod-namespace <namespace> --service-account <sa>");
+            await output.WriteLineAsync($"connectors: the volume stays mounted (also after Ctrl-C here) until: {self} csi unpublish --endpoint {endpoint} --target /tmp/connectors-demo");
         }
+    }
+
+    /// <summary>How to call this executable again from a shell: its path (<c>connectors</c> is usually not on PATH).</summary>
+    private static string CommandName()
+    {
+        var path = Environment.ProcessPath;
+        if (path is null || !Path.GetFileNameWithoutExtension(path).Equals("connectors", StringComparison.Ordinal))
+        {
+            return "connectors";
+        }
+
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : "./" + relative;
+    }
+
+    /// <summary>
+    /// A proxy listening on port 0 gets a free port chosen now, so Connectors and the banner name the address the
+    /// proxy will really have (a Connector's status is computed before the proxy binds).
+    /// </summary>
+    private static void PinProxyPort(Dictionary<string, string?> settings)
+    {
+        var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");
+        if (endpoint.Port != 0)
+        {
+            return;
+        }
+
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(endpoint);
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        settings["Proxy:Listen"] = new IPEndPoint(endpoint.Address, port).ToString();
     }
 
     /// <summary>Every listen flag the user did not give binds to 127.0.0.1 instead of all interfaces.</summary>
@@ -165,10 +216,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Where a client on this machine reaches the proxy (<c>http://127.0.0.1:8080</c>); null when the port is
-    /// chosen at start (0) and so not known yet.
-    /// </summary>
+    /// <summary>Where a client on this machine reaches the proxy (<c>http://127.0.0.1:8080</c>).</summary>
     private static string? LocalProxyUrl(Dictionary<string, string?> settings)
     {
         var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");

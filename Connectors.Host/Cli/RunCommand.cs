@@ -99,14 +99,19 @@ internal static class RunCommand
             return ConnectorsCommandLine.UsageError(parse, e.Message);
         }
 
-        using var logger = LoggingSetup.Create(logging);
-        var (embeddedMode, failed) = await EmbeddedMode.TryStartAsync(parse, embedded.Options, embedded.Flags, roles, settings, logger, cancellationToken);
-        if (failed is { } exitCode)
+        var (plan, usage) = EmbeddedMode.Plan(parse, embedded.Options, embedded.Flags, roles, settings);
+        if (usage is not null)
         {
-            return exitCode;
+            return ConnectorsCommandLine.UsageError(parse, usage);
         }
 
-        await using var embeddedApi = embeddedMode;
+        if (CheckListenAddresses(embedded.Flags, settings) is { } badAddress)
+        {
+            return ConnectorsCommandLine.UsageError(parse, badAddress);
+        }
+
+        using var logger = LoggingSetup.Create(logging);
+        var startup = new StartupLogGate();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -116,8 +121,9 @@ internal static class RunCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        // A failed start is reported below as one line; the host's own error log would add a stack trace.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // A failed start is reported below as one line; the host's own records of it (a stack trace, "hosting failed
+        // to start", a background service cancelled by the failed start) are dropped until the start has succeeded.
+        builder.Logging.AddFilter(startup.Allows);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
         builder.Services.AddObservability();
         foreach (var role in roles)
@@ -125,24 +131,99 @@ internal static class RunCommand
             role.AddServices(builder.Services, builder.Configuration);
         }
 
-        IHostApplicationLifetime? lifetime = null;
+        using var host = builder.Build();
         try
         {
-            using var host = builder.Build();
-            lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-            await host.RunAsync(cancellationToken);
+            // Every flag is checked before anything starts or is written (the embedded API, its kubeconfig).
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception e) when (e is OptionsValidationException or FormatException)
+        {
+            return ConnectorsCommandLine.UsageError(parse, FlagNames(FirstLine(e.Message), embedded.Flags));
+        }
+
+        await using var embeddedMode = plan is null ? null : new EmbeddedMode(plan, logger, startup);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        try
+        {
+            if (embeddedMode is not null)
+            {
+                await embeddedMode.StartAsync(roles, settings, cancellationToken);
+            }
+
+            await host.StartAsync(cancellationToken);
+            startup.Open();
+            if (embeddedMode is not null)
+            {
+                // Only now, with every listener bound, does the user's kubeconfig point at this instance.
+                await embeddedMode.PublishAsync(parse.InvocationConfiguration.Output, roles, settings, cancellationToken);
+            }
+
+            await host.WaitForShutdownAsync(cancellationToken);
             return 0;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || lifetime?.ApplicationStopping.IsCancellationRequested == true)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Stopped (SIGTERM, SIGINT) while still starting: as clean as a stop after the start.
+            await StopQuietlyAsync(host);
             return 0;
         }
-        catch (Exception e) when (e is OptionsValidationException or FormatException or StartupException or IOException or Modules.Kube.KubeConfigException)
+        catch (Exception e) when (IsExpected(e))
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FirstLine(e.Message));
+            await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FlagNames(FirstLine(e.Message), embedded.Flags));
+            await StopQuietlyAsync(host);
             return 1;
         }
+    }
+
+    private static bool IsExpected(Exception e) =>
+        e is OptionsValidationException or FormatException or StartupException or IOException or UnauthorizedAccessException or HttpRequestException
+            or Modules.Kube.KubeConfigException;
+
+    /// <summary>Stops what a failed or cancelled start left running (a background service, a bound listener).</summary>
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await host.StopAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or IOException or ObjectDisposedException)
+        {
+            // The process is exiting with the start's own error already printed.
+        }
+    }
+
+    /// <summary>Every <c>--*-listen</c> value is an address before anything starts: the error names the flag.</summary>
+    private static string? CheckListenAddresses(IReadOnlyList<(Flag Flag, Option<string?> Option)> flags, Dictionary<string, string?> settings)
+    {
+        foreach (var (flag, _) in flags.Where(f => f.Flag.Name.EndsWith("-listen", StringComparison.Ordinal)))
+        {
+            if (settings.GetValueOrDefault(flag.ConfigKey) is { Length: > 0 } value)
+            {
+                try
+                {
+                    _ = ListenAddress.Parse(value);
+                }
+                catch (FormatException e)
+                {
+                    return $"{flag.Name}: {e.Message}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Messages of options validation name configuration keys; the user typed flags.</summary>
+    private static string FlagNames(string message, IReadOnlyList<(Flag Flag, Option<string?> Option)> flags)
+    {
+        foreach (var (flag, _) in flags.OrderByDescending(f => f.Flag.ConfigKey.Length))
+        {
+            message = message.Replace(flag.ConfigKey, flag.Name, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return message;
     }
 
     private static string FirstLine(string message)

@@ -57,7 +57,7 @@ public sealed class EmbeddedModeTests
         var error = new StringWriter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = ConnectorsCommandLine.InvokeAsync(
-            ["run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", kubeconfig, "--apply", manifests, "--apply", classFile, "--health-listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "warn"],
+            ["run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", kubeconfig, "--apply", manifests, "--apply", classFile, "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--log-format", "json", "--log-level", "warn"],
             output, error, stop.Token);
 
         while (!File.Exists(kubeconfig) || !output.ToString().Contains("manifest objects applied", StringComparison.Ordinal))

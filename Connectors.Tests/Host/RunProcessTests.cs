@@ -10,7 +10,8 @@ public sealed class RunProcessTests
     public async Task RunProxy_HealthMetricsThenSigterm_ServesAndExitsZero(CancellationToken cancellationToken)
     {
         var port = FreePort.Next();
-        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", Path.Combine(Path.GetTempPath(), $"connectors-run-{Guid.NewGuid():N}", "kubeconfig"),
+        using var directory = new TempDirectory();
+        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
             "--proxy-listen", "127.0.0.1:0", "--health-listen", $"127.0.0.1:{port}", "--log-format", "json");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -35,8 +36,8 @@ public sealed class RunProcessTests
     [CancelAfter(60_000)]
     public async Task RunProxy_SigtermWhileStarting_ExitsZero(int delayMs, CancellationToken cancellationToken)
     {
-        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig",
-            Path.Combine(Path.GetTempPath(), $"connectors-run-{Guid.NewGuid():N}", "kubeconfig"),
+        using var directory = new TempDirectory();
+        await using var process = ConnectorsProcess.Start("run", "--role", "proxy", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
             "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--log-format", "json");
         while (!process.Stderr.Contains("Embedded Kubernetes API listening", StringComparison.Ordinal) && !process.HasExited)
         {

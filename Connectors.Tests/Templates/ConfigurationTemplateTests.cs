@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Connectors.Modules.Model;
 using Connectors.Modules.Templates;
+using Connectors.Tests.Support;
 
 namespace Connectors.Tests.Templates;
 
@@ -47,6 +49,26 @@ public sealed class ConfigurationTemplateTests
         const string text = "{{- $p := urlParse .connector.status.proxyAddress -}}\nhost: {{ $p.host }}\nhosts:\n  {{ $p.host }}:\n    token: {{ .context.token }}\n    container_registry_domains: {{ $p.host }},{{ $p.host }}:443,registry.{{ $p.host }}\n";
         Assert.That(Render("gitlabconfig", text, TemplateValue.ParseJson(Csi)), Is.EqualTo(
             "host: c-k8s.team-a.svc.cluster.local\nhosts:\n  c-k8s.team-a.svc.cluster.local:\n    token: tok\n    container_registry_domains: c-k8s.team-a.svc.cluster.local,c-k8s.team-a.svc.cluster.local:443,registry.c-k8s.team-a.svc.cluster.local\n"));
+    }
+
+    [TestCase("http://c-gitlab.team-a.svc.cluster.local", "c-gitlab.team-a.svc.cluster.local", "c-gitlab.team-a.svc.cluster.local")]
+    [TestCase("http://127.0.0.1:8080/namespaces/team-a/connectors/gitlab", "127.0.0.1:8080", "127.0.0.1:8080/namespaces/team-a/connectors/gitlab")]
+    public void Render_ShippedGlabConfig_ApiHostKeepsTheConnectorPath(string proxyAddress, string host, string apiHost)
+    {
+        // glab calls <api_protocol>://<api_host>/api/v4/: a path-form proxy address (embedded mode, an external URL)
+        // must keep the Connector's path there, or the proxy cannot tell which Connector is addressed.
+        var gitlab = KubeYaml.Load<ConnectorClass>(TestData.Read("manifests", "connectorclasses", "gitlab.yaml"));
+        var text = gitlab.Spec.Configurations!.Single(c => c.Name == "gitlabconfig").Data!["config.yml"];
+        var data = TemplateValue.ParseJson($$$"""{"connector":{"status":{"proxyAddress":"{{{proxyAddress}}}"}},"context":{"token":"tok"}}""");
+
+        var output = Render("gitlabconfig", text, data);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(output, Does.Contain($"\nhost: {host}\n"));
+            Assert.That(output, Does.Contain($"\n  {host}:\n    token: tok\n"));
+            Assert.That(output, Does.Contain($"\n    api_host: {apiHost}\n"));
+        }
     }
 
     [Test]

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Host.Cli;
+
+/// <summary>
+/// Holds back the generic host's own records until the start has succeeded. A failed start (a port in use, a bad
+/// kubeconfig) is printed by <c>connectors run</c> as one line; the host would add "Hosting failed to start" with a
+/// stack trace, and a fatal "BackgroundService has thrown" for each service the failed start cancelled.
+/// </summary>
+internal sealed class StartupLogGate
+{
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    private volatile bool _open;
+
+    /// <summary>The start succeeded: from now on the host's records (a service that fails later) are logged.</summary>
+    public void Open() => _open = true;
+
+    /// <summary>A logging filter: everything passes except the host's own records while starting.</summary>
+    public bool Allows(string? provider, string? category, LogLevel level) =>
+        _open || !string.Equals(category, HostCategory, StringComparison.Ordinal);
+}
