@@ -24,7 +24,7 @@ test:
 
 ## run: the main job: every role in one process on the embedded Kubernetes-compatible API. Builds only the
 ## executable (not the tests or benchmarks), and only when a source changed.
-HOST_INPUTS := $(shell find Connectors.Host Connectors.Modules manifests -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' \) -not -path '*/bin/*' -not -path '*/obj/*') Directory.Build.props Directory.Packages.props global.json
+HOST_INPUTS := $(shell find Connectors.Host Connectors.Modules -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' \) -not -path '*/bin/*' -not -path '*/obj/*') Directory.Build.props Directory.Packages.props global.json
 $(BIN): $(HOST_INPUTS)
 	$(DOTNET) build Connectors.Host/Connectors.Host.csproj -c $(CONFIG) --nologo -clp:ErrorsOnly
 	@touch $@
