@@ -132,8 +132,8 @@ status_kib() { timeout 5 awk -v k="$1:" '$1==k {print $2}' "/proc/$proxy_pid/sta
 # Seconds all non-idle tasks of the machine were stalled on memory (PSI "full"), and on CPU (PSI "some"): a run
 # that other work disturbed shows here (page-cache drops on this shared VM stall every process for seconds).
 stall_s() { awk -v k="$2" '$1==k {sub("total=", "", $5); printf "%d", $5 / 1000000}' "/proc/pressure/$1" 2>/dev/null || echo 0; }
-# The managed heap after the last GC, from the proxy's own /metrics (dotnet.gc.heap_size), in KiB.
-heap_kib() { curl -s -m 2 "http://127.0.0.1:$health_port/metrics" | awk '$1 ~ /^dotnet_gc_heap_size_bytes/ {printf "%d", $2 / 1024}'; }
+# The managed heap after the last GC, from the proxy's own /metrics (the runtime meter's dotnet.gc.last_collection.heap.size, summed over generations), in KiB.
+heap_kib() { curl -s -m 2 "http://127.0.0.1:$health_port/metrics" | awk '$1 ~ /^dotnet_gc_last_collection_heap_size_bytes/ {sum += $2} END {printf "%d", sum / 1024}'; }
 mib() { echo "scale=1; $1 / 1024" | bc; }
 sleep 2
 smaps() { [ -z "${SMAPS:-}" ] || { mkdir -p "$SMAPS" && cp "/proc/$proxy_pid/smaps" "$SMAPS/$1"; }; }
@@ -204,5 +204,5 @@ echo "| probe (wrk -c1): requests, p50 / p99 / max | $(awk '/requests in/ {print
 echo "| probe: errors (socket + non-2xx) | $(errors "$tmp/probe.txt") |"
 if grep -q 'Socket errors\|Non-2xx' "$tmp/load.txt" "$tmp/probe.txt"; then
   grep -h 'Socket errors\|Non-2xx' "$tmp/load.txt" "$tmp/probe.txt" >&2
-  grep -v '"event":6001' "$tmp/logs/proxy.log" | tail -5 >&2 || true
+  grep -v '"EventId":{"Id":6001' "$tmp/logs/proxy.log" | tail -5 >&2 || true
 fi

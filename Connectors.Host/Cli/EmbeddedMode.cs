@@ -27,10 +27,10 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     private readonly EmbeddedApiServer _server;
     private int _applied;
 
-    public EmbeddedMode(EmbeddedPlan plan, Serilog.ILogger logger, StartupLogGate startup)
+    public EmbeddedMode(EmbeddedPlan plan, Serilog.ILogger logger)
     {
         _plan = plan;
-        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace).AddFilter(startup.Allows));
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SerilogLoggerProvider(logger)).SetMinimumLevel(LogLevel.Trace));
         _server = new EmbeddedApiServer(new EmbeddedApiOptions { Listen = plan.Listen }, _loggerFactory);
     }
 

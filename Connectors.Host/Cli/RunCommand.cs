@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serilog.Extensions.Logging;
+using Serilog;
 
 namespace Connectors.Host.Cli;
 
@@ -110,8 +110,10 @@ internal static class RunCommand
             return ConnectorsCommandLine.UsageError(parse, badAddress);
         }
 
-        using var logger = LoggingSetup.Create(logging);
         var startup = new StartupLogGate();
+        // A failed start is reported below as one line; the host's own records of it (a stack trace, "hosting failed
+        // to start", a background service cancelled by the failed start) are dropped until the start has succeeded.
+        using var logger = LoggingSetup.Create(logging, include: startup.Includes);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -119,11 +121,8 @@ internal static class RunCommand
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+        builder.Services.AddSerilog(logger, dispose: false);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        // A failed start is reported below as one line; the host's own records of it (a stack trace, "hosting failed
-        // to start", a background service cancelled by the failed start) are dropped until the start has succeeded.
-        builder.Logging.AddFilter(startup.Allows);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
         builder.Services.AddObservability();
         foreach (var role in roles)
@@ -142,7 +141,7 @@ internal static class RunCommand
             return ConnectorsCommandLine.UsageError(parse, FlagNames(FirstLine(e.Message), embedded.Flags));
         }
 
-        await using var embeddedMode = plan is null ? null : new EmbeddedMode(plan, logger, startup);
+        await using var embeddedMode = plan is null ? null : new EmbeddedMode(plan, logger);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         try
         {

@@ -1,4 +1,5 @@
-using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace Connectors.Host.Cli;
 
@@ -16,7 +17,8 @@ internal sealed class StartupLogGate
     /// <summary>The start succeeded: from now on the host's records (a service that fails later) are logged.</summary>
     public void Open() => _open = true;
 
-    /// <summary>A logging filter: everything passes except the host's own records while starting.</summary>
-    public bool Allows(string? provider, string? category, LogLevel level) =>
-        _open || !string.Equals(category, HostCategory, StringComparison.Ordinal);
+    /// <summary>A Serilog filter: everything passes except the host's own records while starting.</summary>
+    public bool Includes(LogEvent logEvent) =>
+        _open || !(logEvent.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+            && source is ScalarValue { Value: HostCategory });
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,7 @@ namespace Connectors.Modules.Observability;
 internal sealed partial class HealthServer(
     IOptions<ObservabilityOptions> options,
     IEnumerable<IReadinessCheck> checks,
-    MetricsCollector collector,
+    MetricsEndpoint metrics,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -48,7 +47,7 @@ internal sealed partial class HealthServer(
                 ? TextAsync(context, StatusCodes.Status503ServiceUnavailable, "stopping\n")
                 : TextAsync(context, StatusCodes.Status200OK, "ok\n"),
             "/readyz" => ReadyAsync(context),
-            "/metrics" => MetricsAsync(context),
+            "/metrics" => metrics.ServeAsync(context),
             _ => TextAsync(context, StatusCodes.Status404NotFound, "not found: try /healthz, /readyz or /metrics\n"),
         };
     }
@@ -64,13 +63,6 @@ internal sealed partial class HealthServer(
         return waiting.Length == 0
             ? TextAsync(context, StatusCodes.Status200OK, "ok\n")
             : TextAsync(context, StatusCodes.Status503ServiceUnavailable, "waiting for: " + string.Join(", ", waiting) + "\n");
-    }
-
-    private Task MetricsAsync(HttpContext context)
-    {
-        var text = new StringWriter(new StringBuilder(4096));
-        PrometheusTextWriter.Write(text, collector.Snapshot());
-        return TextAsync(context, StatusCodes.Status200OK, text.ToString(), PrometheusTextWriter.ContentType);
     }
 
     private static Task TextAsync(HttpContext context, int status, string body, string contentType = "text/plain; charset=utf-8")

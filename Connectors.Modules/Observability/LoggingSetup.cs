@@ -1,10 +1,15 @@
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
 namespace Connectors.Modules.Observability;
 
-/// <summary>Builds the process's Serilog logger: JSON lines for machines, readable text for people, on stderr.</summary>
+/// <summary>
+/// Builds the process's Serilog logger, on stderr: for machines, Serilog's compact JSON (CLEF: <c>@t</c>, <c>@m</c>,
+/// <c>@mt</c>, <c>@l</c> when not Information, <c>SourceContext</c>, <c>EventId</c> and the message's fields), which
+/// Seq, Loki and Elastic pipelines read as is; for people, one readable line.
+/// </summary>
 public static class LoggingSetup
 {
     private const string TextTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
@@ -31,7 +36,8 @@ public static class LoggingSetup
         _ => throw new FormatException($"unknown log format \"{format}\": want json or text"),
     };
 
-    public static Serilog.Core.Logger Create(LoggingOptions options, TextWriter? sink = null)
+    /// <summary>The logger for <paramref name="options"/>, writing to stderr (or <paramref name="sink"/>); <paramref name="include"/> may drop events.</summary>
+    public static Serilog.Core.Logger Create(LoggingOptions options, TextWriter? sink = null, Func<LogEvent, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var level = ParseLevel(options.Level);
@@ -40,8 +46,13 @@ public static class LoggingSetup
             .MinimumLevel.Override("Microsoft", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
             .MinimumLevel.Override("System.Net.Http", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
             .Enrich.With<SecretRedactingEnricher>();
+        if (include is not null)
+        {
+            configuration = configuration.Filter.ByIncludingOnly(include);
+        }
+
         var formatter = IsJson(options.Format)
-            ? (Serilog.Formatting.ITextFormatter)new CompactJsonFormatter()
+            ? (Serilog.Formatting.ITextFormatter)new RenderedCompactJsonFormatter()
             : new MessageTemplateTextFormatter(TextTemplate);
         configuration = sink is null
             ? configuration.WriteTo.Sink(new StderrSink(formatter))

@@ -12,7 +12,7 @@ public static class ObservabilityServiceCollectionExtensions
         services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MetricsCollector>();
+        services.TryAddSingleton(sp => new MetricsEndpoint(sp));
         services.TryAddSingleton<ProcessMetrics>();
         services.TryAddSingleton<HealthServer>();
         services.AddHostedService(sp =>

@@ -3,7 +3,10 @@ using System.Diagnostics.Metrics;
 
 namespace Connectors.Modules.Observability;
 
-/// <summary>Process-level gauges every role exposes: resident memory, CPU time, GC heap, start time.</summary>
+/// <summary>
+/// The standard Prometheus process series every role exposes (resident memory, CPU time, start time), which the
+/// runtime's own meter (exported too) names differently; GC and thread-pool series come from the runtime's meter.
+/// </summary>
 public sealed class ProcessMetrics : IDisposable
 {
     private readonly Meter _meter = new("Connectors.Process");
@@ -15,8 +18,6 @@ public sealed class ProcessMetrics : IDisposable
         _meter.CreateObservableGauge("process.resident_memory", ReadResidentBytes, "By", "Resident set size of the process.");
         _meter.CreateObservableCounter("process.cpu", () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, "s", "CPU time used by the process.");
         _meter.CreateObservableGauge("process.start_time", () => new DateTimeOffset(start).ToUnixTimeSeconds(), "s", "Start time of the process since the Unix epoch.");
-        _meter.CreateObservableGauge("dotnet.gc.heap_size", () => GC.GetGCMemoryInfo().HeapSizeBytes, "By", "Managed heap size after the last garbage collection.");
-        _meter.CreateObservableGauge("dotnet.thread_pool.threads", () => (long)ThreadPool.ThreadCount, null, "Thread pool threads.");
     }
 
     public void Dispose() => _meter.Dispose();

@@ -27,10 +27,12 @@ public sealed partial class LoggingSetupTests
         var line = JsonNode.Parse(sink.ToString().TrimEnd('\n'))!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(line["level"]!.GetValue<string>(), Is.EqualTo("info"));
-            Assert.That(line["logger"]!.GetValue<string>(), Is.EqualTo("Connectors.Test"));
-            Assert.That(line["msg"]!.GetValue<string>(), Does.StartWith("Reconciled ").And.EndWith(" in 12 ms"));
-            Assert.That(line["event"]!.GetValue<int>(), Is.EqualTo(9901));
+            // Serilog's compact JSON (CLEF): Information is the level when @l is absent.
+            Assert.That(line.AsObject().ContainsKey("@l"), Is.False);
+            Assert.That(DateTimeOffset.Parse(line["@t"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+            Assert.That(line["SourceContext"]!.GetValue<string>(), Is.EqualTo("Connectors.Test"));
+            Assert.That(line["@m"]!.GetValue<string>(), Does.StartWith("Reconciled ").And.EndWith(" in 12 ms"));
+            Assert.That(line["EventId"]!["Id"]!.GetValue<int>(), Is.EqualTo(9901));
             Assert.That(line["Connector"]!.GetValue<string>(), Is.EqualTo("ns/a"));
             Assert.That(line["Milliseconds"]!.GetValue<int>(), Is.EqualTo(12));
         }

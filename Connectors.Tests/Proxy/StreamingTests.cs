@@ -148,15 +148,13 @@ public sealed class StreamingTests
     public async Task Send_Requests_MetricsPerConnector(CancellationToken cancellationToken)
     {
         await using var origin = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("12345", ctx.RequestAborted), cancellationToken);
-        using var collector = new MetricsCollector();
+        using var metrics = new MetricsEndpoint();
         await using var proxy = await StartProxyAsync(origin, cancellationToken);
         using var client = new HttpClient();
 
         (await client.SendAsync(Request(proxy, HttpMethod.Get, "/a"), cancellationToken)).Dispose();
         (await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(proxy.Address, "/namespaces/team/connectors/tool/a")), cancellationToken)).Dispose();
-        var text = new StringWriter();
-        PrometheusTextWriter.Write(text, collector.Snapshot());
-        var families = PrometheusText.Parse(text.ToString());
+        var families = PrometheusText.Parse(await metrics.ScrapeAsync(cancellationToken));
 
         double Sample(string family, string label, string value) =>
             families[family].Samples.Where(s => s.Labels.GetValueOrDefault("connector") == "team/tool" && s.Labels.GetValueOrDefault(label) == value).Sum(s => s.Value);

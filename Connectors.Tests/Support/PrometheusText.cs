@@ -24,19 +24,28 @@ internal static partial class PrometheusText
 
             if (line.StartsWith("# HELP ", StringComparison.Ordinal))
             {
+                // HELP may come before or after its TYPE line (the format allows both).
                 help = line[7..];
+                if (current is not null && current.Help.Length == 0 && help.StartsWith(current.Name + " ", StringComparison.Ordinal))
+                {
+                    current = families[current.Name] = current with { Help = help[(current.Name.Length + 1)..] };
+                    help = null;
+                }
+
                 continue;
             }
 
             if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
             {
                 var parts = line[7..].Split(' ');
-                if (parts.Length != 2 || help is null || !help.StartsWith(parts[0] + " ", StringComparison.Ordinal))
+                if (parts.Length != 2)
                 {
-                    throw new FormatException($"bad TYPE line or HELP missing: {line}");
+                    throw new FormatException($"bad TYPE line: {line}");
                 }
 
-                current = new Family(parts[0], parts[1], help[(parts[0].Length + 1)..], []);
+                var ownHelp = help is not null && help.StartsWith(parts[0] + " ", StringComparison.Ordinal) ? help[(parts[0].Length + 1)..] : "";
+                help = null;
+                current = new Family(parts[0], parts[1], ownHelp, []);
                 if (!families.TryAdd(parts[0], current))
                 {
                     throw new FormatException($"family {parts[0]} declared twice");

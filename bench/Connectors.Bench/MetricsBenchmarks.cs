@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+using Connectors.Modules.Observability;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Connectors.Bench;
+
+/// <summary>
+/// What the metrics cost one proxied request: the recordings the proxy makes per request (requests by Connector and
+/// status class, body bytes each way, the duration histogram) under each /metrics implementation: the project's
+/// former hand-written listener, OpenTelemetry's MeterProvider with the Prometheus exporter, and prometheus-net's
+/// meter adapter. Run: <c>dotnet run -c Release --project bench/Connectors.Bench -- --filter '*Metrics*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class MetricsBenchmarks
+{
+    private static readonly double[] Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private static int s_run;
+
+    private Meter _meter = null!;
+    private Counter<long> _requests = null!;
+    private Counter<long> _bytesIn = null!;
+    private Counter<long> _bytesOut = null!;
+    private Histogram<double> _duration = null!;
+    private IDisposable? _listener;
+    private int _i;
+
+    [Params("none", "hand-written", "OpenTelemetry", "prometheus-net")]
+    public string Exporter { get; set; } = "none";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var name = $"Connectors.Bench{Interlocked.Increment(ref s_run)}";
+        _listener = Exporter switch
+        {
+            "hand-written" => new MetricsCollector(),
+            "OpenTelemetry" => Sdk.CreateMeterProviderBuilder().AddMeter(name).AddPrometheusExporter().Build(),
+            "prometheus-net" => Prometheus.MeterAdapter.StartListening(new Prometheus.MeterAdapterOptions { InstrumentFilterPredicate = i => i.Meter.Name == name, Registry = Prometheus.Metrics.NewCustomRegistry() }),
+            _ => null,
+        };
+        _meter = new Meter(name);
+        _requests = _meter.CreateCounter<long>("connectors.proxy.requests");
+        _bytesIn = _meter.CreateCounter<long>("connectors.proxy.request.body", "By");
+        _bytesOut = _meter.CreateCounter<long>("connectors.proxy.response.body", "By");
+        _duration = _meter.CreateHistogram("connectors.proxy.request.duration", "s", null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _meter.Dispose();
+        _listener?.Dispose();
+    }
+
+    /// <summary>One request of one of 50 Connectors: what ProxyMetrics.Record does.</summary>
+    [Benchmark]
+    public void RecordOneRequest()
+    {
+        var i = _i++;
+        var connector = new KeyValuePair<string, object?>("connector", Connectors[i % Connectors.Length]);
+        _requests.Add(1, connector, new KeyValuePair<string, object?>("code", "2xx"));
+        _bytesIn.Add(175, connector);
+        _bytesOut.Add(4096 + (i & 1023), connector);
+        _duration.Record(0.0004 + ((i & 255) * 0.0001), connector);
+    }
+
+    private static readonly string[] Connectors = [.. Enumerable.Range(0, 50).Select(n => $"team-{n % 5}/tool-{n}")];
+}
