@@ -159,10 +159,46 @@ internal sealed class ManifestApplier(HttpClient client)
             throw new StartupException($"--apply {path}: no such file or directory");
         }
 
-        // A kustomization.yaml configures kustomize; it is not a resource (kubectl apply -k reads it, -f does not).
+        // As `kubectl apply -f DIR -R`: every manifest below, except a kustomization.yaml (it configures kustomize) and
+        // the files its configMap/secret generators read (a dashboard's JSON is data, not an object).
+        var kustomization = Extensions.Select(e => Path.Combine(path, "kustomization" + e)).FirstOrDefault(File.Exists);
+        var skipped = kustomization is null ? [] : GeneratorInputs(path, kustomization);
+        if (kustomization is not null)
+        {
+            skipped.Add(Path.GetFullPath(kustomization));
+        }
+
         return Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal).SelectMany(entry =>
             Directory.Exists(entry) ? Files(entry)
-            : Extensions.Contains(Path.GetExtension(entry), StringComparer.OrdinalIgnoreCase) && !Path.GetFileNameWithoutExtension(entry).Equals("kustomization", StringComparison.OrdinalIgnoreCase) ? [entry]
+            : Extensions.Contains(Path.GetExtension(entry), StringComparer.OrdinalIgnoreCase) && !skipped.Contains(Path.GetFullPath(entry)) ? [entry]
             : []);
+    }
+
+    private static HashSet<string> GeneratorInputs(string directory, string kustomization)
+    {
+        JsonNode? document;
+        try
+        {
+            document = KubeYaml.LoadDocuments(File.ReadAllText(kustomization)) is [var first, ..] ? first : null;
+        }
+        catch (FormatException e)
+        {
+            throw new StartupException($"--apply {kustomization}: {e.Message}", e);
+        }
+
+        var inputs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var generator in new[] { "configMapGenerator", "secretGenerator" })
+        {
+            foreach (var file in (document?[generator] as JsonArray ?? []).SelectMany(g => g?["files"] as JsonArray ?? []).Select(f => (string?)f))
+            {
+                // "key=path" names the key; the file is the path.
+                if (file is { Length: > 0 })
+                {
+                    inputs.Add(Path.GetFullPath(Path.Combine(directory, file[(file.IndexOf('=', StringComparison.Ordinal) + 1)..])));
+                }
+            }
+        }
+
+        return inputs;
     }
 }

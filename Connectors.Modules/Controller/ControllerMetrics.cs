@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Controller;
 
 /// <summary>
 /// Meter <c>Connectors.Controller</c>: reconciles by kind and result, reconcile duration, queue depth by kind,
-/// probe outcomes by class and probe.
+/// probe outcomes by class and probe, Connectors by Ready status.
 /// </summary>
 internal sealed class ControllerMetrics : IDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class ControllerMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _probes;
     private readonly List<(string Kind, Func<int> Depth)> _queues = [];
+    private Func<IReadOnlyList<Connector>>? _connectors;
     private readonly Lock _lock = new();
 
     public ControllerMetrics()
@@ -23,7 +25,12 @@ internal sealed class ControllerMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("connectors.controller.reconcile.duration", "s", "Time one reconcile took, probes included.");
         _probes = _meter.CreateCounter<long>("connectors.controller.probes", null, "Probes by connector class, probe (liveness, auth, api) and outcome.");
         _meter.CreateObservableGauge("connectors.controller.queue.depth", ObserveDepth, null, "Keys waiting for a worker, by kind.");
+        _meter.CreateObservableGauge("connectors.controller.connectors", ObserveConnectors, "{connector}",
+            "Connectors in the controller's cache by their Ready condition (True, False, Unknown) and its reason.");
     }
+
+    /// <summary>Counts <paramref name="connectors"/> (the controller's watch cache) by Ready status on each scrape.</summary>
+    public void TrackConnectors(Func<IReadOnlyList<Connector>> connectors) => _connectors = connectors;
 
     public void Reconciled(string kind, string result, TimeSpan elapsed)
     {
@@ -44,6 +51,20 @@ internal sealed class ControllerMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveConnectors()
+    {
+        if (_connectors is not { } list)
+        {
+            return [];
+        }
+
+        return list()
+            .Select(c => c.Status?.Conditions?.FirstOrDefault(x => x.Type == ConditionTypes.Ready))
+            .GroupBy(ready => (Status: ready?.Status ?? ConditionStatus.Unknown, Reason: ready?.Reason ?? ""))
+            .Select(g => new Measurement<long>(g.LongCount(), new KeyValuePair<string, object?>("ready", g.Key.Status), new KeyValuePair<string, object?>("reason", g.Key.Reason)))
+            .ToArray();
+    }
 
     private IEnumerable<Measurement<long>> ObserveDepth()
     {

@@ -34,7 +34,12 @@ public static class ControllerServiceCollectionExtensions
             sp.GetRequiredService<ResourceCache<Service>>(),
             sp.GetRequiredService<ResourceCache<ConfigMap>>()));
         services.TryAddSingleton<CaCertCheck>();
-        services.TryAddSingleton<ControllerMetrics>();
+        services.TryAddSingleton(sp =>
+        {
+            var metrics = new ControllerMetrics();
+            metrics.TrackConnectors(() => sp.GetRequiredService<ControllerCaches>().Connectors.List());
+            return metrics;
+        });
         services.TryAddSingleton<EventRecorder>();
         services.TryAddSingleton(sp => new ConnectorProber(
             sp.GetRequiredService<IProbe>(),

@@ -141,6 +141,11 @@ internal static class ResourceRegistry
         new("batch", "v1", "jobs", "Job", true) { HasStatus = true, HasSpec = true, Categories = ["all"] },
         new("storage.k8s.io", "v1", "csidrivers", "CSIDriver", false),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false) { HasStatus = true, HasSpec = true, ShortNames = ["crd", "crds"] },
+
+        // The Prometheus Operator's kinds that manifests/monitoring ships, served as a cluster with the operator does
+        // (the embedded API has no dynamic CRDs), so `kubectl apply -k manifests/monitoring` works against it too.
+        new("monitoring.coreos.com", "v1", "servicemonitors", "ServiceMonitor", true) { HasSpec = true, ShortNames = ["smon"] },
+        new("monitoring.coreos.com", "v1", "prometheusrules", "PrometheusRule", true) { HasSpec = true, ShortNames = ["promrule"] },
     ];
 
     private static readonly Dictionary<(string Group, string Version, string Plural), ResourceType> ByPath =

@@ -18,7 +18,11 @@ public sealed class KubeReachability : IDisposable
     private string? _problem;
     private DateTimeOffset _since;
 
-    internal KubeReachability(TimeProvider timeProvider) => _timeProvider = timeProvider;
+    internal KubeReachability(TimeProvider timeProvider)
+    {
+        _timeProvider = timeProvider;
+        KubeMetrics.TrackReachability(this);
+    }
 
     /// <summary>False from the first failed request or probe until the next answer.</summary>
     public bool IsReachable => Volatile.Read(ref _problem) is null;
@@ -45,6 +49,7 @@ public sealed class KubeReachability : IDisposable
 
     public void Dispose()
     {
+        KubeMetrics.ForgetReachability(this);
         lock (_lock)
         {
             _lost.Dispose();
