@@ -18,6 +18,7 @@ internal static class RunCommand
     public static readonly IReadOnlyList<Flag> CommonFlags =
     [
         new("--health-listen", "Observability:HealthListen", "Address of /healthz, /readyz and /metrics", "0.0.0.0:9090"),
+        new("--otlp-endpoint", "Observability:OtlpEndpoint", "OTLP endpoint for spans of reconciles, CSI publishes and proxied requests (gRPC, or HTTP with a /v1/traces path); none when empty"),
         new("--shutdown-grace", "Host:ShutdownGrace", "How long in-flight work may take to finish after SIGTERM (Go duration or seconds)", "25s"),
         .. KubeFlags.All,
     ];

@@ -11,6 +11,9 @@ namespace Connectors.Modules.Controller;
 internal sealed class ControllerMetrics : IDisposable
 {
     public const string MeterName = "Connectors.Controller";
+
+    /// <summary>Spans of reconciles (exported when an OTLP endpoint is configured).</summary>
+    public static readonly ActivitySource Source = new(MeterName);
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _reconciles;
     private readonly Histogram<double> _duration;

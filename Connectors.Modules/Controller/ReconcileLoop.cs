@@ -72,6 +72,9 @@ internal sealed partial class ReconcileLoop<TResource> : IDisposable
         var started = _timeProvider.GetTimestamp();
         Interlocked.Increment(ref _processed);
         using var scope = _logger.BeginScope(new Dictionary<string, object> { [_kind] = key.ToString() });
+        using var activity = ControllerMetrics.Source.StartActivity("reconcile " + _kind);
+        activity?.SetTag("connectors.kind", _kind);
+        activity?.SetTag("connectors." + _kind, key.ToString());
         try
         {
             var result = await _reconciler.ReconcileAsync(key, cancellationToken);
@@ -91,6 +94,7 @@ internal sealed partial class ReconcileLoop<TResource> : IDisposable
         catch (Exception e)
         {
             _metrics.Reconciled(_kind, "error", _timeProvider.GetElapsedTime(started));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             Log.Failed(_logger, _kind, key.ToString(), Queue.Requeues(key) + 1, e.Message);
             Queue.AddRateLimited(key);
         }

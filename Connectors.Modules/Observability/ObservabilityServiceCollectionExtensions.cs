@@ -11,13 +11,16 @@ public static class ObservabilityServiceCollectionExtensions
     {
         services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, OtlpEndpointValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new MetricsEndpoint(sp));
         services.TryAddSingleton<ProcessMetrics>();
         services.TryAddSingleton<HealthServer>();
+        services.TryAddSingleton<Tracing>();
         services.AddHostedService(sp =>
         {
             _ = sp.GetRequiredService<ProcessMetrics>();
+            _ = sp.GetRequiredService<Tracing>();
             return sp.GetRequiredService<HealthServer>();
         });
         return services;
