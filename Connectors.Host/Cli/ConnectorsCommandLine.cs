@@ -22,6 +22,7 @@ internal static class ConnectorsCommandLine
         root.Subcommands.Add(TemplateCommand.Create());
         root.Subcommands.Add(TokenCommand.Create(globals));
         root.Subcommands.Add(CsiCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create(globals));
         return root;
     }
 
