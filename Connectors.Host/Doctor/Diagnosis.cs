@@ -16,9 +16,12 @@ internal sealed class Diagnosis(KubeClient client, HttpMessageInvoker http, ITem
         await report.AddAsync(connectorResult);
         if (connector is null)
         {
-            foreach (var later in new[] { "connectorclass", "proxy service", "rbac", "token", "proxy", "target", "configurations" })
+            string[] later = request.Target is null
+                ? ["connectorclass", "proxy service", "rbac", "token", "proxy", "configurations"]
+                : ["connectorclass", "proxy service", "rbac", "token", "proxy", "target", "configurations"];
+            foreach (var step in later)
             {
-                await report.AddAsync(StepResult.Skip(later, "needs the connector"));
+                await report.AddAsync(StepResult.Skip(step, "needs the connector"));
             }
 
             return;
