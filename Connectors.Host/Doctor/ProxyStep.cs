@@ -50,7 +50,7 @@ internal static class ProxyStep
             var status = (int)response.StatusCode;
             return body.StartsWith(OwnAnswerPrefix, StringComparison.Ordinal)
                 ? StepResult.Fail(subject, Refusal(status, FirstLine(body[OwnAnswerPrefix.Length..]), request))
-                : StepResult.Ok(subject, $"accepted the token and forwarded GET {url.AbsolutePath} to the tool (the tool answered {status})");
+                : StepResult.Ok(subject, $"accepted the token and forwarded the request to the tool (the tool answered {status})");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -50,7 +50,7 @@ public sealed partial class DoctorCommandTests
             Assert.That(stdout, Does.Contain("ok   service doctor-well/c-git: exists"));
             Assert.That(stdout, Does.Contain("ok   rbac system:serviceaccount:doctor-well:builder: may get connectors.connectors.alauda.io/git"));
             Assert.That(stdout, Does.Match(@"ok   token for serviceaccount doctor-well/builder: <\d+ bytes> passes a TokenReview"));
-            Assert.That(stdout, Does.Contain($"ok   proxy {_run.ProxyUrl}namespaces/doctor-well/connectors/git: accepted the token and forwarded GET"));
+            Assert.That(stdout, Does.Contain($"ok   proxy {_run.ProxyUrl}namespaces/doctor-well/connectors/git: accepted the token and forwarded the request to the tool (the tool answered 200)"));
             Assert.That(stdout, Does.Contain("ok   target "));
             Assert.That(stdout, Does.Match(@"ok   configuration gitconfig: renders \(\.gitconfig \d+ bytes\)"));
             Assert.That(JwtLike().IsMatch(stdout + stderr), Is.False, "a token was printed");
@@ -204,7 +204,7 @@ public sealed partial class DoctorCommandTests
             Assert.That(code, Is.Zero, stdout);
             Assert.That(stdout, Does.Contain("skip proxy http://c-git.doctor-hostform.svc.cluster.local: c-git.doctor-hostform.svc.cluster.local is a cluster DNS name that does not resolve here"));
             Assert.That(viaCode, Is.Zero, viaStdout);
-            Assert.That(viaStdout, Does.Contain("ok   proxy http://c-git.doctor-hostform.svc.cluster.local: accepted the token and forwarded GET / to the tool (the tool answered 200)"));
+            Assert.That(viaStdout, Does.Contain("ok   proxy http://c-git.doctor-hostform.svc.cluster.local: accepted the token and forwarded the request to the tool (the tool answered 200)"));
         }
     }
 
