@@ -28,16 +28,14 @@ internal static class ClassStep
 
         var connectorClass = read.Value!;
         var conditions = connectorClass.Status?.Conditions ?? [];
-        var ready = conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
-        if (ready?.Status == ConditionStatus.True)
+        if (ConditionText.IsReady(conditions))
         {
             return (StepResult.Ok(subject, "exists and is Ready"), connectorClass);
         }
 
-        var culprit = conditions.FirstOrDefault(c => c.Type != ConditionTypes.Ready && c.Status == ConditionStatus.False) ?? ready;
-        var problem = culprit is null
-            ? "is not Ready: it has no conditions yet; is the controller running?"
-            : $"is not Ready: {culprit.Type} is {culprit.Status} ({culprit.Reason}): {culprit.Message}; see `kubectl describe connectorclass {name}`";
+        var problem = ConditionText.Culprit(conditions) is { } culprit
+            ? $"is not Ready: {ConditionText.Describe(culprit)}; see `kubectl describe connectorclass {name}`"
+            : "is not Ready: it has no conditions yet; is the controller running?";
         return (StepResult.Fail(subject, problem), connectorClass);
     }
 }

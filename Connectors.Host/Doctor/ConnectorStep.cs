@@ -22,25 +22,15 @@ internal static class ConnectorStep
 
         var connector = read.Value!;
         var conditions = connector.Status?.Conditions ?? [];
-        var ready = conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
-        if (ready?.Status == ConditionStatus.True)
+        if (ConditionText.IsReady(conditions))
         {
             return (StepResult.Ok(subject, "exists and is Ready"), connector);
         }
 
-        var culprit = Culprit(conditions) ?? ready;
-        var problem = culprit is null
-            ? "is not Ready: it has no conditions yet; is the controller running? `kubectl -n <components-namespace> get deploy connectors-controller`"
-            : $"is not Ready: {culprit.Type} is {culprit.Status}{(string.IsNullOrEmpty(culprit.Reason) ? string.Empty : $" ({culprit.Reason})")}"
-                + $"{(string.IsNullOrEmpty(culprit.Message) ? string.Empty : ": " + culprit.Message)}; "
-                + $"see `kubectl describe connector {request.Connector} -n {request.Namespace}` and docs/troubleshooting.md (The Connector is not Ready)";
+        var problem = ConditionText.Culprit(conditions) is { } culprit
+            ? $"is not Ready: {ConditionText.Describe(culprit)}; see `kubectl describe connector {request.Connector} -n {request.Namespace}` "
+                + "and docs/troubleshooting.md (The Connector is not Ready)"
+            : $"is not Ready: it has no conditions yet; is the controller running? `kubectl -n {request.ComponentsNamespace} get deploy connectors-controller`";
         return (StepResult.Fail(subject, problem), connector);
-    }
-
-    /// <summary>The first condition other than Ready that is False, else the first that is Unknown (waiting on another).</summary>
-    private static Condition? Culprit(IReadOnlyList<Condition> conditions)
-    {
-        var errors = conditions.Where(c => c.Type != ConditionTypes.Ready && string.IsNullOrEmpty(c.Severity)).ToList();
-        return errors.FirstOrDefault(c => c.Status == ConditionStatus.False) ?? errors.FirstOrDefault(c => c.Status == ConditionStatus.Unknown);
     }
 }

@@ -5,8 +5,6 @@ internal sealed class DoctorReport(TextWriter output)
 {
     private readonly List<StepResult> _results = [];
 
-    public IReadOnlyList<StepResult> Results => _results;
-
     public bool Failed => _results.Any(r => r.Outcome == StepOutcome.Fail);
 
     public async Task<StepResult> AddAsync(StepResult result)
