@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Connectors.Modules.Model;
+using Microsoft.AspNetCore.Http;
 using Connectors.Tests.Support;
 
 namespace Connectors.Tests.Host;
@@ -148,6 +149,27 @@ public sealed partial class DoctorCommandTests
             Assert.That(code, Is.EqualTo(1));
             Assert.That(stdout, Does.Contain("ok   token for serviceaccount doctor-noproxy/builder"));
             Assert.That(stdout, Does.Contain($"FAIL proxy {dead}/namespaces/doctor-noproxy/connectors/git: no answer from {dead[7..]}: connection refused; is the proxy running?"));
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Doctor_ToolAnswers403_ProxyStepTellsTheToolsAnswerFromTheProxys(CancellationToken cancellationToken)
+    {
+        // A tool that refuses everything (its liveness probe too): its 403 is not the proxy refusing the token.
+        await using var refusing = await ToolServer.StartAsync(async ctx =>
+        {
+            ctx.Response.StatusCode = 403;
+            await ctx.Response.WriteAsync("forbidden by the tool", cancellationToken);
+        }, cancellationToken);
+        await ArrangeAsync("doctor-tool403", cancellationToken, address: refusing.BaseAddress.ToString().TrimEnd('/'), ready: false);
+
+        var (code, stdout, _) = await DoctorAsync("doctor-tool403", cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(stdout, Does.Contain("FAIL connector doctor-tool403/git: is not Ready: LivenessReady is False"));
+            Assert.That(stdout, Does.Contain("ok   proxy ").And.Contain("accepted the token and forwarded the request to the tool (the tool answered 403)"));
         }
     }
 
