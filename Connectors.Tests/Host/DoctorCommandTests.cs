@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Connectors.Modules.Model;
-using Microsoft.AspNetCore.Http;
 using Connectors.Tests.Support;
+using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Tests.Host;
 
