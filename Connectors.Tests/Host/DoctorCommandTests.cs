@@ -196,6 +196,12 @@ public sealed partial class DoctorCommandTests
         [
             new ConfigurationSpec { Name = "gitconfig", Data = new() { [".gitconfig"] = "[http]\n    extraHeader = {{ .context.token | nosuchfunc }}\n" } },
             new ConfigurationSpec { Name = "leaky", Data = new() { ["leak"] = "{{ fail .context.token }}" } },
+            new ConfigurationSpec
+            {
+                Name = "mustache",
+                Annotations = new() { [WellKnown.TemplateEngineAnnotation] = "mustache" },
+                Data = new() { ["m"] = "{{x}}" },
+            },
         ], cancellationToken);
         await ArrangeAsync("doctor-template", cancellationToken, className: "git-doctor-broken");
 
@@ -206,6 +212,8 @@ public sealed partial class DoctorCommandTests
             Assert.That(code, Is.EqualTo(1));
             Assert.That(stdout, Does.Contain("FAIL configuration gitconfig: file \".gitconfig\" does not render: template: .gitconfig:2:").And.Contain("\"nosuchfunc\" not defined"));
             Assert.That(stdout, Does.Contain("FAIL configuration leaky: file \"leak\" does not render: ").And.Contain("[redacted]"));
+            Assert.That(stdout, Does.Contain(
+                "FAIL configuration mustache: configuration \"mustache\" of connectorclass \"git-doctor-broken\" asks for unknown template engine \"mustache\": want go or handlebars; fix connectorclass git-doctor-broken"));
             Assert.That(JwtLike().IsMatch(stdout + stderr), Is.False, "a token was printed");
         }
     }
