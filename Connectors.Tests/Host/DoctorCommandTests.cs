@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
@@ -16,7 +14,7 @@ namespace Connectors.Tests.Host;
 [TestFixture]
 public sealed partial class DoctorCommandTests
 {
-    private const string Kubectl = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+    private const string Kubectl = ExternalCommand.Kubectl;
     private EmbeddedRun _run = null!;
     private ToolServer _tool = null!;
 
@@ -118,7 +116,7 @@ public sealed partial class DoctorCommandTests
         var (code, stdout, _) = await DoctorAsync("doctor-norbac", cancellationToken);
         var fix = FixCommand().Match(stdout);
         Assert.That(fix.Success, Is.True, stdout);
-        var kubectl = await RunAsync(Kubectl, ["--kubeconfig", _run.KubeconfigPath, .. fix.Groups[1].Value.Split(' ')[1..]], null, cancellationToken);
+        var kubectl = await ExternalCommand.RunAsync(Kubectl, ["--kubeconfig", _run.KubeconfigPath, .. fix.Groups[1].Value.Split(' ')[1..]], null, cancellationToken);
         var (fixedCode, fixedStdout, _) = await DoctorAsync("doctor-norbac", cancellationToken);
 
         using (Assert.EnterMultipleScope())
@@ -266,9 +264,9 @@ public sealed partial class DoctorCommandTests
         File.CreateSymbolicLink(bin.Combine("kubectl-connectors"), Path.Combine(AppContext.BaseDirectory, "connectors"));
         var path = bin.Path + ":" + Environment.GetEnvironmentVariable("PATH");
 
-        var plugins = await RunAsync(Kubectl, ["plugin", "list"], path, cancellationToken);
-        var doctor = await RunAsync(Kubectl, ["connectors", "doctor", "--kubeconfig", _run.KubeconfigPath, "-n", "doctor-plugin", "--service-account", "builder", "--connector", "git"], path, cancellationToken);
-        var help = await RunAsync(Kubectl, ["connectors", "doctor", "--help"], path, cancellationToken);
+        var plugins = await ExternalCommand.RunAsync(Kubectl, ["plugin", "list"], path, cancellationToken);
+        var doctor = await ExternalCommand.RunAsync(Kubectl, ["connectors", "doctor", "--kubeconfig", _run.KubeconfigPath, "-n", "doctor-plugin", "--service-account", "builder", "--connector", "git"], path, cancellationToken);
+        var help = await ExternalCommand.RunAsync(Kubectl, ["connectors", "doctor", "--help"], path, cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {
@@ -279,38 +277,8 @@ public sealed partial class DoctorCommandTests
         }
     }
 
-    /// <summary>
-    /// The quickstart's workload in namespace <paramref name="ns"/>: ServiceAccount builder, its RoleBinding
-    /// builder-uses-connectors (unless <paramref name="roleBinding"/> is false) and Connector git of
-    /// <paramref name="className"/> at <paramref name="address"/> (the loopback tool by default), waited for until its
-    /// Ready condition is <paramref name="ready"/>.
-    /// </summary>
-    private async Task ArrangeAsync(string ns, CancellationToken cancellationToken, string className = "git", string? address = null, bool roleBinding = true, bool ready = true)
-    {
-        await _run.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } }, cancellationToken);
-        await _run.CreateAsync(new ServiceAccount { Metadata = new ObjectMeta { Name = "builder", Namespace = ns } }, cancellationToken);
-        if (roleBinding)
-        {
-            await _run.CreateAsync(new RoleBinding
-            {
-                Metadata = new ObjectMeta { Name = "builder-uses-connectors", Namespace = ns },
-                RoleRef = new RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "connectors-connector-viewer-role" },
-                Subjects = [new RbacSubject { Kind = "ServiceAccount", Name = "builder", Namespace = ns }],
-            }, cancellationToken);
-        }
-
-        await _run.CreateAsync(new Connector
-        {
-            Metadata = new ObjectMeta { Name = "git", Namespace = ns },
-            Spec = new ConnectorSpec
-            {
-                ConnectorClassName = className,
-                Address = address ?? _tool.BaseAddress.ToString().TrimEnd('/'),
-                Auth = new ConnectorAuth { Name = "basicAuth", Params = [new NamedValue { Name = "repository", Value = JsonValue.Create("org/repo.git") }] },
-            },
-        }, cancellationToken);
-        await _run.WaitForReadyAsync(ns, "git", ready ? ConditionStatus.True : ConditionStatus.False, cancellationToken);
-    }
+    private Task ArrangeAsync(string ns, CancellationToken cancellationToken, string className = "git", string? address = null, bool roleBinding = true, bool ready = true) =>
+        _run.ArrangeWorkloadAsync(ns, address ?? _tool.BaseAddress.ToString().TrimEnd('/'), cancellationToken, className, roleBinding, ready);
 
     /// <summary>A proxy Service in the components namespace, exposed at <paramref name="externalUrl"/> (none: in-cluster only).</summary>
     private async Task CreateProxyServiceAsync(string name, string? externalUrl, CancellationToken cancellationToken) =>
@@ -336,30 +304,9 @@ public sealed partial class DoctorCommandTests
     }
 
     private Task<(int ExitCode, string Stdout, string Stderr)> DoctorAsync(string ns, CancellationToken cancellationToken, params string[] extra) =>
-        ConnectorsProcess.RunAsync(["doctor", "--kubeconfig", _run.KubeconfigPath, "-n", ns, "--service-account", "builder", "--connector", "git", .. extra], cancellationToken);
+        _run.DoctorAsync(ns, cancellationToken, extra);
 
     private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    /// <summary>Runs <paramref name="file"/> with <paramref name="path"/> as PATH (when given); stdout and stderr together.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string? path, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        if (path is not null)
-        {
-            info.Environment["PATH"] = path;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 
     [GeneratedRegex("fix: `(kubectl create rolebinding [^`]+)`")]
     private static partial Regex FixCommand();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
@@ -32,12 +33,23 @@ internal sealed partial class EmbeddedRun : IAsyncDisposable
 
     public string Logs => _process.Stderr;
 
-    public static async Task<EmbeddedRun> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts it; <paramref name="extraManifest"/> (YAML) is applied too.</summary>
+    public static async Task<EmbeddedRun> StartAsync(CancellationToken cancellationToken, string? extraManifest = null)
     {
         var directory = new TempDirectory();
-        var process = ConnectorsProcess.Start("run", "--role", "controller,proxy", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
+        string[] args =
+        [
+            "run", "--role", "controller,proxy", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
             "--apply", TestData.Path("manifests", "connectorclasses"), "--apply", TestData.Path("examples", "quickstart"),
-            "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--log-format", "json");
+            "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--log-format", "json",
+        ];
+        if (extraManifest is not null)
+        {
+            await File.WriteAllTextAsync(directory.Combine("extra.yaml"), extraManifest, cancellationToken);
+            args = [.. args, "--apply", directory.Combine("extra.yaml")];
+        }
+
+        var process = ConnectorsProcess.Start(args);
         while (!process.Stdout.Contains("connectors: ready", StringComparison.Ordinal))
         {
             if (process.HasExited)
@@ -76,6 +88,43 @@ internal sealed partial class EmbeddedRun : IAsyncDisposable
             await Task.Delay(50, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The quickstart's workload in namespace <paramref name="ns"/>: ServiceAccount builder, its RoleBinding
+    /// builder-uses-connectors (unless <paramref name="roleBinding"/> is false) and Connector git of
+    /// <paramref name="className"/> at <paramref name="address"/>, waited for until its Ready condition is
+    /// <paramref name="ready"/>.
+    /// </summary>
+    public async Task ArrangeWorkloadAsync(string ns, string address, CancellationToken cancellationToken, string className = "git", bool roleBinding = true, bool ready = true)
+    {
+        await CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } }, cancellationToken);
+        await CreateAsync(new ServiceAccount { Metadata = new ObjectMeta { Name = "builder", Namespace = ns } }, cancellationToken);
+        if (roleBinding)
+        {
+            await CreateAsync(new RoleBinding
+            {
+                Metadata = new ObjectMeta { Name = "builder-uses-connectors", Namespace = ns },
+                RoleRef = new RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "connectors-connector-viewer-role" },
+                Subjects = [new RbacSubject { Kind = "ServiceAccount", Name = "builder", Namespace = ns }],
+            }, cancellationToken);
+        }
+
+        await CreateAsync(new Connector
+        {
+            Metadata = new ObjectMeta { Name = "git", Namespace = ns },
+            Spec = new ConnectorSpec
+            {
+                ConnectorClassName = className,
+                Address = address,
+                Auth = new ConnectorAuth { Name = "basicAuth", Params = [new NamedValue { Name = "repository", Value = JsonValue.Create("org/repo.git") }] },
+            },
+        }, cancellationToken);
+        await WaitForReadyAsync(ns, "git", ready ? ConditionStatus.True : ConditionStatus.False, cancellationToken);
+    }
+
+    /// <summary>Runs <c>connectors doctor</c> for ServiceAccount builder and Connector git in <paramref name="ns"/>.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> DoctorAsync(string ns, CancellationToken cancellationToken, params string[] extra) =>
+        ConnectorsProcess.RunAsync(["doctor", "--kubeconfig", KubeconfigPath, "-n", ns, "--service-account", "builder", "--connector", "git", .. extra], cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
