@@ -16,35 +16,13 @@ internal sealed class Diagnosis(KubeClient client, HttpMessageInvoker http, ITem
         await report.AddAsync(connectorResult);
         if (connector is null)
         {
-            string[] later = request.Target is null
-                ? ["connectorclass", "proxy service", "rbac", "token", "proxy", "configurations"]
-                : ["connectorclass", "proxy service", "rbac", "token", "proxy", "target", "configurations"];
-            foreach (var step in later)
-            {
-                await report.AddAsync(StepResult.Skip(step, "needs the connector"));
-            }
-
+            await SkipAllAsync(request);
             return;
         }
 
         var (classResult, connectorClass) = await ClassStep.CheckAsync(client, connector, cancellationToken);
         await report.AddAsync(classResult);
-        var servicesOk = false;
-        if (connectorClass is null)
-        {
-            await report.AddAsync(StepResult.Skip("proxy service", "needs the connectorclass"));
-        }
-        else
-        {
-            var services = await ProxyServiceStep.CheckAsync(client, request, connector, connectorClass, cancellationToken);
-            foreach (var service in services)
-            {
-                await report.AddAsync(service);
-            }
-
-            servicesOk = services.All(s => s.Outcome == StepOutcome.Ok);
-        }
-
+        var servicesOk = await CheckServicesAsync(request, connector, connectorClass, cancellationToken);
         var access = await report.AddAsync(await AccessStep.CheckAsync(client, request, cancellationToken));
         var (tokenResult, token) = await TokenStep.CheckAsync(client, request, connector, cancellationToken);
         await report.AddAsync(tokenResult);
@@ -64,6 +42,35 @@ internal sealed class Diagnosis(KubeClient client, HttpMessageInvoker http, ITem
         {
             await report.AddAsync(rendered);
         }
+    }
+
+    private async Task SkipAllAsync(DoctorRequest request)
+    {
+        string[] later = request.Target is null
+            ? ["connectorclass", "proxy service", "rbac", "token", "proxy", "configurations"]
+            : ["connectorclass", "proxy service", "rbac", "token", "proxy", "target", "configurations"];
+        foreach (var step in later)
+        {
+            await report.AddAsync(StepResult.Skip(step, "needs the connector"));
+        }
+    }
+
+    /// <summary>Reports the proxy Services; true when they all exist.</summary>
+    private async Task<bool> CheckServicesAsync(DoctorRequest request, Connector connector, ConnectorClass? connectorClass, CancellationToken cancellationToken)
+    {
+        if (connectorClass is null)
+        {
+            await report.AddAsync(StepResult.Skip("proxy service", "needs the connectorclass"));
+            return false;
+        }
+
+        var services = await ProxyServiceStep.CheckAsync(client, request, connector, connectorClass, cancellationToken);
+        foreach (var service in services)
+        {
+            await report.AddAsync(service);
+        }
+
+        return services.All(s => s.Outcome == StepOutcome.Ok);
     }
 
     private async Task<StepResult> CheckProxyAsync(
