@@ -10,6 +10,7 @@ COPY Connectors.Modules/ Connectors.Modules/
 COPY Connectors.Host/ Connectors.Host/
 RUN dotnet publish Connectors.Host/Connectors.Host.csproj -c Release -r linux-x64 --self-contained true \
       --no-restore -o /out \
+ && ln -s connectors /out/kubectl-connectors \
  && /out/connectors version
 
 # Runtime stage: the runtime dependencies of a self-contained .NET app, no SDK, no shell tools needed.
@@ -22,5 +23,7 @@ RUN groupadd --system --gid 65532 connectors && useradd --system --uid 65532 --g
 USER 65532:65532
 ENV DOTNET_gcServer=0 DOTNET_GCHeapAffinitizeMask=0 DOTNET_TieredPGO=1
 EXPOSE 8080 9090
+# /app on PATH: `connectors` and the kubectl plugin link `kubectl-connectors` (kubectl connectors doctor ...).
+ENV PATH=/app:$PATH
 ENTRYPOINT ["/app/connectors"]
 CMD ["version"]

@@ -12,6 +12,11 @@ internal static class ConnectorsCommandLine
     {
         var globals = GlobalOptions.Create().ToArray();
         var root = new RootCommand("Connectors: workloads use Git servers, GitLab, clusters and registries without holding their credentials.");
+        if (ProgramName.IsPlugin(ProgramName.InvokedAs()))
+        {
+            root.HelpName = ProgramName.PluginCommand;
+        }
+
         foreach (var (_, option) in globals)
         {
             root.Options.Add(option);
@@ -22,6 +27,7 @@ internal static class ConnectorsCommandLine
         root.Subcommands.Add(TemplateCommand.Create());
         root.Subcommands.Add(TokenCommand.Create(globals));
         root.Subcommands.Add(CsiCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create(globals));
         return root;
     }
 
