@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
@@ -11,17 +12,18 @@ namespace Connectors.Modules.Kube;
 /// </summary>
 internal sealed partial class KubeTransport : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly Kubernetes _api;
     private readonly KubeRateLimiter _limiter;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
+    private readonly string _base;
 
-    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+    public KubeTransport(KubeClientConfig config, Kubernetes api, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
         Reachability = new KubeReachability(timeProvider);
         Config = config;
-        _http = new HttpClient(handler) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+        _api = api;
+        _base = config.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _limiter = limiter;
         _timeout = timeout;
         _logger = logger;
@@ -97,14 +99,13 @@ internal sealed partial class KubeTransport : IDisposable
     public string Describe(string pathAndQuery)
     {
         var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        return new Uri(Config.Server, question < 0 ? pathAndQuery : pathAndQuery[..question]).ToString();
+        return _base + (question < 0 ? pathAndQuery : pathAndQuery[..question]);
     }
 
     public void Dispose()
     {
-        _http.Dispose();
+        _api.Dispose();
         Reachability.Dispose();
-        (Config.Credentials as IDisposable)?.Dispose();
     }
 
     private async Task<HttpResponseMessage> SendCoreAsync(
@@ -117,7 +118,7 @@ internal sealed partial class KubeTransport : IDisposable
                 await _limiter.WaitAsync(cancellationToken);
             }
 
-            using var request = new HttpRequestMessage(method, pathAndQuery);
+            using var request = new HttpRequestMessage(method, _base + pathAndQuery);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body is not null)
             {
@@ -125,16 +126,12 @@ internal sealed partial class KubeTransport : IDisposable
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
             }
 
-            if (Config.Credentials is { } credentials)
-            {
-                request.Headers.Authorization = await credentials.GetAuthorizationAsync(attempt > 0, cancellationToken);
-            }
-
+            await AuthenticateAsync(request, cancellationToken);
             var started = Stopwatch.GetTimestamp();
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, completion, cancellationToken);
+                response = await _api.HttpClient.SendAsync(request, completion, cancellationToken);
             }
             catch (HttpRequestException)
             {
@@ -144,7 +141,7 @@ internal sealed partial class KubeTransport : IDisposable
 
             KubeMetrics.Request(method.Method, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             Reachability.ReportAnswer();
-            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Credentials is null or StaticCredentials)
+            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Tokens is null)
             {
                 Log.Answered(_logger, method.Method, Describe(pathAndQuery), (int)response.StatusCode);
                 return response;
@@ -152,6 +149,29 @@ internal sealed partial class KubeTransport : IDisposable
 
             // The token may have rotated or expired: read the file or run the plugin again, then retry once.
             response.Dispose();
+            Config.Tokens.Renew();
+        }
+    }
+
+    /// <summary>The package's credentials (token, token file, exec plugin, basic auth), and its TLS server name as the Host header, as its own requests get them.</summary>
+    /// <exception cref="KubeConfigException">The token file cannot be read or the plugin fails.</exception>
+    private async Task AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_api.Credentials is { } credentials)
+        {
+            try
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+            {
+                throw new KubeConfigException($"{Config.Source}: cannot get a credential: {KubeConfigResolver.OneLine(e)}", e);
+            }
+        }
+
+        if (Config.Configuration.TlsServerName is { Length: > 0 } serverName)
+        {
+            request.Headers.Host = serverName;
         }
     }
 
