@@ -6,8 +6,8 @@ namespace Connectors.Modules.Kube;
 
 /// <summary>
 /// Turns <see cref="KubeOptions"/> into a <see cref="KubeClient"/>: the configuration from <see cref="KubeConfigResolver"/>,
-/// the package's <see cref="Kubernetes"/> client for the HTTP pipeline (TLS, client certificates, credentials), and the
-/// project's transport on top (rate limit, timeouts, outcomes, reachability).
+/// the package's credentials and TLS settings on a socket handler (<see cref="KubeHttpHandler"/>), and the project's
+/// transport on top (rate limit, timeouts, outcomes, reachability).
 /// </summary>
 internal static class KubeClientFactory
 {
@@ -15,32 +15,20 @@ internal static class KubeClientFactory
     public static KubeClient Create(KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
         Create(KubeConfigResolver.Resolve(options), options, timeProvider, loggerFactory);
 
-    /// <summary>A client for <paramref name="config"/>; <paramref name="handlers"/> go into the package's pipeline, outermost first (tests inject faults there).</summary>
-    /// <exception cref="KubeConfigException">The package rejects the configuration (a client certificate it cannot load).</exception>
+    /// <summary>A client for <paramref name="config"/>; <paramref name="handlers"/> go in front of the socket handler, outermost first (tests inject faults there).</summary>
+    /// <exception cref="KubeConfigException">The client certificate cannot be loaded.</exception>
     public static KubeClient Create(KubeClientConfig config, KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, params DelegatingHandler[] handlers)
     {
-        var configuration = config.Configuration;
-        configuration.UserAgent = "connectors/" + (typeof(KubeClientFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-        var setup = configuration.FirstMessageHandlerSetup;
-        configuration.FirstMessageHandlerSetup = handler =>
+        HttpMessageHandler pipeline = KubeHttpHandler.Create(config);
+        for (var i = handlers.Length - 1; i >= 0; i--)
         {
-            handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
-            handler.ConnectTimeout = TimeSpan.FromSeconds(10);
-            handler.AutomaticDecompression = DecompressionMethods.GZip;
-            setup?.Invoke(handler);
-        };
-        Kubernetes api;
-        try
-        {
-            api = new Kubernetes(configuration, handlers);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new KubeConfigException($"{config.Source}: {KubeConfigResolver.OneLine(e)}", e);
+            handlers[i].InnerHandler = pipeline;
+            pipeline = handlers[i];
         }
 
         var limiter = new KubeRateLimiter(options.Qps, options.Burst, timeProvider);
-        return new KubeClient(new KubeTransport(config, api, limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>()));
+        var credentials = Kubernetes.CreateCredentials(config.Configuration);
+        return new KubeClient(new KubeTransport(config, pipeline, credentials, limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>()));
     }
 
     /// <summary>

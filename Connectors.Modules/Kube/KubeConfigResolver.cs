@@ -42,16 +42,7 @@ internal static class KubeConfigResolver
     {
         path = Path.GetFullPath(path);
         var root = KubeconfigExtras.Load(path);
-        K8SConfiguration model;
-        try
-        {
-            model = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new KubeConfigException($"cannot read kubeconfig {path}: {OneLine(e)}", e);
-        }
-
+        var model = KubeconfigModel.Bind(root, path);
         var name = string.IsNullOrEmpty(context) ? model.CurrentContext : context;
         if (string.IsNullOrEmpty(name))
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using k8s;
+using k8s.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
@@ -12,17 +12,21 @@ namespace Connectors.Modules.Kube;
 /// </summary>
 internal sealed partial class KubeTransport : IDisposable
 {
-    private readonly Kubernetes _api;
+    private readonly HttpClient _http;
+    private readonly ServiceClientCredentials? _credentials;
     private readonly KubeRateLimiter _limiter;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly string _base;
 
-    public KubeTransport(KubeClientConfig config, Kubernetes api, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+    /// <summary>A transport on <paramref name="handler"/>; <paramref name="credentials"/> are the package's (token, token file, exec plugin, basic auth), null when only a client certificate authenticates.</summary>
+    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, ServiceClientCredentials? credentials, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
         Reachability = new KubeReachability(timeProvider);
         Config = config;
-        _api = api;
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+        _credentials = credentials;
         _base = config.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _limiter = limiter;
         _timeout = timeout;
@@ -104,7 +108,7 @@ internal sealed partial class KubeTransport : IDisposable
 
     public void Dispose()
     {
-        _api.Dispose();
+        _http.Dispose();
         Reachability.Dispose();
     }
 
@@ -131,7 +135,7 @@ internal sealed partial class KubeTransport : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _api.HttpClient.SendAsync(request, completion, cancellationToken);
+                response = await _http.SendAsync(request, completion, cancellationToken);
             }
             catch (HttpRequestException)
             {
@@ -153,25 +157,22 @@ internal sealed partial class KubeTransport : IDisposable
         }
     }
 
-    /// <summary>The package's credentials (token, token file, exec plugin, basic auth), and its TLS server name as the Host header, as its own requests get them.</summary>
+    /// <summary>Adds the package's credentials to a request.</summary>
     /// <exception cref="KubeConfigException">The token file cannot be read or the plugin fails.</exception>
     private async Task AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (_api.Credentials is { } credentials)
+        if (_credentials is null)
         {
-            try
-            {
-                await credentials.ProcessHttpRequestAsync(request, cancellationToken);
-            }
-            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
-            {
-                throw new KubeConfigException($"{Config.Source}: cannot get a credential: {KubeConfigResolver.OneLine(e)}", e);
-            }
+            return;
         }
 
-        if (Config.Configuration.TlsServerName is { Length: > 0 } serverName)
+        try
         {
-            request.Headers.Host = serverName;
+            await _credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+        {
+            throw new KubeConfigException($"{Config.Source}: cannot get a credential: {KubeConfigResolver.OneLine(e)}", e);
         }
     }
 
