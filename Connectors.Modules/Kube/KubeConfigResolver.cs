@@ -49,6 +49,11 @@ internal static class KubeConfigResolver
             throw new KubeConfigException($"kubeconfig {path} has no current-context; pass --context");
         }
 
+        if (!model.Contexts.Exists(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new KubeConfigException($"kubeconfig {path} has no context \"{name}\"");
+        }
+
         var source = $"context \"{name}\" of kubeconfig {path}";
         var extras = KubeconfigExtras.For(root, path, name);
         var user = UserOf(model, name);

@@ -89,7 +89,7 @@ public sealed class KubeConfigResolverTests
         using var dir = new TempDirectory();
         var path = dir.Write("config", TwoContexts);
         Assert.That(() => KubeConfigResolver.FromFile(path, "other"),
-            Throws.TypeOf<KubeConfigException>().With.Message.Contains("context \"other\" of kubeconfig " + path).And.Message.Contains("other"));
+            Throws.TypeOf<KubeConfigException>().With.Message.EqualTo($"kubeconfig {path} has no context \"other\""));
     }
 
     [TestCase("server: https://127.0.0.1:1, certificate-authority: missing.crt", "certificate-authority /tmp/")]
