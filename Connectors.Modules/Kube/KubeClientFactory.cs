@@ -27,8 +27,7 @@ internal static class KubeClientFactory
         }
 
         var limiter = new KubeRateLimiter(options.Qps, options.Burst, timeProvider);
-        var credentials = Kubernetes.CreateCredentials(config.Configuration);
-        return new KubeClient(new KubeTransport(config, pipeline, credentials, limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>()));
+        return new KubeClient(new KubeTransport(config, pipeline, limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>()));
     }
 
     /// <summary>

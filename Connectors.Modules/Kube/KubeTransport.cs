@@ -19,14 +19,18 @@ internal sealed partial class KubeTransport : IDisposable
     private readonly ILogger _logger;
     private readonly string _base;
 
-    /// <summary>A transport on <paramref name="handler"/>; <paramref name="credentials"/> are the package's (token, token file, exec plugin, basic auth), null when only a client certificate authenticates.</summary>
-    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, ServiceClientCredentials? credentials, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
+    /// <summary>
+    /// A transport on <paramref name="handler"/> with the package's credentials for <paramref name="config"/> (token, token
+    /// file, exec plugin, basic auth; none when only a client certificate authenticates). Paths are appended to the
+    /// server URL, path included (servers behind a path prefix, as Rancher's cluster proxy).
+    /// </summary>
+    public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
         Reachability = new KubeReachability(timeProvider);
         Config = config;
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
-        _credentials = credentials;
+        _credentials = k8s.Kubernetes.CreateCredentials(config.Configuration);
         _base = config.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _limiter = limiter;
         _timeout = timeout;
