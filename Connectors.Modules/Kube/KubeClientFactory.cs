@@ -1,51 +1,59 @@
+using System.Net;
+using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
 
-/// <summary>Turns <see cref="KubeOptions"/> into a <see cref="KubeClient"/>: kubeconfig, or in-cluster files.</summary>
+/// <summary>
+/// Turns <see cref="KubeOptions"/> into a <see cref="KubeClient"/>: the configuration from <see cref="KubeConfigResolver"/>,
+/// the package's credentials and TLS settings on a socket handler (<see cref="KubeHttpHandler"/>), and the project's
+/// transport on top (rate limit, timeouts, outcomes, reachability).
+/// </summary>
 internal static class KubeClientFactory
 {
     /// <exception cref="KubeConfigException">No usable configuration.</exception>
-    public static KubeClient Create(KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
-    {
-        var config = Resolve(options, Environment.GetEnvironmentVariable, InClusterConfig.DefaultDirectory, timeProvider);
-        return Create(config, options, timeProvider, loggerFactory);
-    }
+    public static KubeClient Create(KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory) =>
+        Create(KubeConfigResolver.Resolve(options), options, timeProvider, loggerFactory);
 
-    public static KubeClient Create(KubeClientConfig config, KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    /// <summary>A client for <paramref name="config"/>; <paramref name="handlers"/> go in front of the socket handler, outermost first (tests inject faults there).</summary>
+    /// <exception cref="KubeConfigException">The client certificate cannot be loaded.</exception>
+    public static KubeClient Create(KubeClientConfig config, KubeOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, params DelegatingHandler[] handlers)
     {
+        HttpMessageHandler pipeline = KubeHttpHandler.Create(config);
+        for (var i = handlers.Length - 1; i >= 0; i--)
+        {
+            handlers[i].InnerHandler = pipeline;
+            pipeline = handlers[i];
+        }
+
         var limiter = new KubeRateLimiter(options.Qps, options.Burst, timeProvider);
-        var transport = new KubeTransport(config, KubeHttpHandler.Create(config), limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>());
-        return new KubeClient(transport);
+        return new KubeClient(new KubeTransport(config, pipeline, limiter, options.RequestTimeout, timeProvider, loggerFactory.CreateLogger<KubeClient>()));
     }
 
     /// <summary>
-    /// <c>Kube:Kubeconfig</c> when set; otherwise in-cluster inside a pod; otherwise the first file of
-    /// <c>$KUBECONFIG</c>, then <c>~/.kube/config</c>.
+    /// Sends every connection through the kubeconfig's <c>proxy-url</c> (the package ignores it); as kubectl does,
+    /// user:password in the URL (percent-decoded) become the proxy's Basic credentials. Null keeps the environment's proxy.
     /// </summary>
-    /// <exception cref="KubeConfigException">No usable configuration.</exception>
-    public static KubeClientConfig Resolve(KubeOptions options, Func<string, string?> environment, string inClusterDirectory, TimeProvider timeProvider)
+    public static void AddProxy(KubernetesClientConfiguration configuration, Uri? proxyUrl)
     {
-        if (!string.IsNullOrWhiteSpace(options.Kubeconfig))
+        if (proxyUrl is null)
         {
-            return KubeconfigLoader.Load(options.Kubeconfig, options.Context, timeProvider);
+            return;
         }
 
-        if (InClusterConfig.IsAvailable(environment) && string.IsNullOrEmpty(options.Context))
+        var proxy = new WebProxy(new UriBuilder(proxyUrl) { UserName = string.Empty, Password = string.Empty }.Uri);
+        if (!string.IsNullOrEmpty(proxyUrl.UserInfo))
         {
-            return InClusterConfig.Load(inClusterDirectory, environment, timeProvider);
+            var parts = proxyUrl.UserInfo.Split(':', 2);
+            proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
         }
 
-        var fromEnvironment = environment("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        var setup = configuration.FirstMessageHandlerSetup;
+        configuration.FirstMessageHandlerSetup = handler =>
         {
-            return KubeconfigLoader.Load(fromEnvironment, options.Context, timeProvider);
-        }
-
-        var home = environment("HOME");
-        var standard = string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".kube", "config");
-        return standard is not null && File.Exists(standard)
-            ? KubeconfigLoader.Load(standard, options.Context, timeProvider)
-            : throw new KubeConfigException("no Kubernetes configuration: not running in a pod (KUBERNETES_SERVICE_HOST is unset) and no kubeconfig (--kubeconfig, $KUBECONFIG or ~/.kube/config)");
+            setup?.Invoke(handler);
+            handler.Proxy = proxy;
+            handler.UseProxy = true;
+        };
     }
 }

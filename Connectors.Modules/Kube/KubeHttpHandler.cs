@@ -1,14 +1,25 @@
 using System.Net;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
 
 namespace Connectors.Modules.Kube;
 
-/// <summary>Builds the socket handler for one API server: TLS trust, client certificates, proxy.</summary>
+/// <summary>
+/// The socket handler for one API server, from the package's configuration: its CA check
+/// (<see cref="Kubernetes.CertificateValidationCallBack"/>), <c>insecure-skip-tls-verify</c>, the client certificate
+/// and <c>tls-server-name</c>, then its <see cref="KubernetesClientConfiguration.FirstMessageHandlerSetup"/> (where
+/// <c>proxy-url</c> is set). Built here rather than by constructing the package's <see cref="Kubernetes"/> client,
+/// whose thousands of typed operations cost each role ~9 MiB of memory at idle (docs/decisions.md, "Kubernetes client").
+/// </summary>
 internal static class KubeHttpHandler
 {
+    /// <exception cref="KubeConfigException">The client certificate and key cannot be loaded.</exception>
     public static SocketsHttpHandler Create(KubeClientConfig config)
     {
+        var configuration = config.Configuration;
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -18,64 +29,55 @@ internal static class KubeHttpHandler
             KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
             EnableMultipleHttp2Connections = true,
         };
-        if (config.ProxyUrl is { } proxyUrl)
+        var roots = configuration.SslCaCerts is { Count: > 0 } authorities ? authorities : null;
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+            configuration.SkipTlsVerify
+            || errors == SslPolicyErrors.None
+            || (roots is not null && certificate is not null && chain is not null && Kubernetes.CertificateValidationCallBack(sender, roots, certificate, chain, errors));
+
+        // client-go: the name the server certificate is checked against (and SNI), not the Host header.
+        handler.SslOptions.TargetHost = configuration.TlsServerName is { Length: > 0 } name ? name : null;
+        if (ClientCertificate(configuration, config.Source) is { } certificate)
         {
-            handler.Proxy = CreateProxy(proxyUrl);
-            handler.UseProxy = true;
+            handler.SslOptions.ClientCertificates = [certificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
         }
 
-        handler.SslOptions.TargetHost = config.TlsServerName;
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-            config.InsecureSkipTlsVerify || Validate(config, certificate, chain, errors);
-        if (config.ClientCertificate is not null || config.Credentials?.ClientCertificate is not null || config.Credentials is ExecCredentials)
-        {
-            // Exec plugins may return a new certificate after a refresh: pick the current one per handshake.
-            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) =>
-                (X509Certificate?)config.Credentials?.ClientCertificate ?? config.ClientCertificate!;
-        }
-
+        configuration.FirstMessageHandlerSetup?.Invoke(handler);
         return handler;
     }
 
-    private static WebProxy CreateProxy(Uri proxyUrl)
+    /// <summary>The certificate of <c>client-certificate(-data)</c> and <c>client-key(-data)</c>, or of an exec plugin.</summary>
+    private static X509Certificate2? ClientCertificate(KubernetesClientConfiguration configuration, string source)
     {
-        // kubectl honours user:password in proxy-url (percent-decoded) as proxy Basic credentials.
-        var proxy = new WebProxy(new UriBuilder(proxyUrl) { UserName = string.Empty, Password = string.Empty }.Uri);
-        if (!string.IsNullOrEmpty(proxyUrl.UserInfo))
+        var certificate = Pem(configuration.ClientCertificateData, configuration.ClientCertificateFilePath);
+        var key = Pem(configuration.ClientCertificateKeyData, configuration.ClientKeyFilePath);
+        if (certificate is null || key is null)
         {
-            var parts = proxyUrl.UserInfo.Split(':', 2);
-            proxy.Credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+            return null;
         }
 
-        return proxy;
+        try
+        {
+            return X509Certificate2.CreateFromPem(certificate, key);
+        }
+        catch (CryptographicException e)
+        {
+            throw new KubeConfigException($"{source}: client certificate and key are not a usable PEM pair: {e.Message}", e);
+        }
     }
 
-    private static bool Validate(KubeClientConfig config, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private static string? Pem(string? base64, string? path)
     {
-        if (config.CertificateAuthorities is null)
+        try
         {
-            return errors == SslPolicyErrors.None;
+            return !string.IsNullOrEmpty(path) ? File.ReadAllText(path)
+                : !string.IsNullOrEmpty(base64) ? Encoding.UTF8.GetString(Convert.FromBase64String(base64))
+                : null;
         }
-
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
-            return false;
+            throw new KubeConfigException($"client certificate or key: {e.Message}", e);
         }
-
-        // The kubeconfig CA is the only root: build the chain against it alone.
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(config.CertificateAuthorities);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements.Skip(1))
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        using var leaf = new X509Certificate2(certificate);
-        return custom.Build(leaf);
     }
 }

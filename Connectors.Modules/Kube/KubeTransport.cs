@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using k8s.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Kube;
@@ -12,16 +13,25 @@ namespace Connectors.Modules.Kube;
 internal sealed partial class KubeTransport : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly ServiceClientCredentials? _credentials;
     private readonly KubeRateLimiter _limiter;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
+    private readonly string _base;
 
+    /// <summary>
+    /// A transport on <paramref name="handler"/> with the package's credentials for <paramref name="config"/> (token, token
+    /// file, exec plugin, basic auth; none when only a client certificate authenticates). Paths are appended to the
+    /// server URL, path included (servers behind a path prefix, as Rancher's cluster proxy).
+    /// </summary>
     public KubeTransport(KubeClientConfig config, HttpMessageHandler handler, KubeRateLimiter limiter, TimeSpan timeout, TimeProvider timeProvider, ILogger logger)
     {
         Reachability = new KubeReachability(timeProvider);
         Config = config;
-        _http = new HttpClient(handler) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("connectors/" + (typeof(KubeTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+        _credentials = k8s.Kubernetes.CreateCredentials(config.Configuration);
+        _base = config.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _limiter = limiter;
         _timeout = timeout;
         _logger = logger;
@@ -97,14 +107,13 @@ internal sealed partial class KubeTransport : IDisposable
     public string Describe(string pathAndQuery)
     {
         var question = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        return new Uri(Config.Server, question < 0 ? pathAndQuery : pathAndQuery[..question]).ToString();
+        return _base + (question < 0 ? pathAndQuery : pathAndQuery[..question]);
     }
 
     public void Dispose()
     {
         _http.Dispose();
         Reachability.Dispose();
-        (Config.Credentials as IDisposable)?.Dispose();
     }
 
     private async Task<HttpResponseMessage> SendCoreAsync(
@@ -117,7 +126,7 @@ internal sealed partial class KubeTransport : IDisposable
                 await _limiter.WaitAsync(cancellationToken);
             }
 
-            using var request = new HttpRequestMessage(method, pathAndQuery);
+            using var request = new HttpRequestMessage(method, _base + pathAndQuery);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body is not null)
             {
@@ -125,11 +134,7 @@ internal sealed partial class KubeTransport : IDisposable
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
             }
 
-            if (Config.Credentials is { } credentials)
-            {
-                request.Headers.Authorization = await credentials.GetAuthorizationAsync(attempt > 0, cancellationToken);
-            }
-
+            await AuthenticateAsync(request, cancellationToken);
             var started = Stopwatch.GetTimestamp();
             HttpResponseMessage response;
             try
@@ -144,7 +149,7 @@ internal sealed partial class KubeTransport : IDisposable
 
             KubeMetrics.Request(method.Method, (int)response.StatusCode, Stopwatch.GetElapsedTime(started));
             Reachability.ReportAnswer();
-            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Credentials is null or StaticCredentials)
+            if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0 || Config.Tokens is null)
             {
                 Log.Answered(_logger, method.Method, Describe(pathAndQuery), (int)response.StatusCode);
                 return response;
@@ -152,6 +157,26 @@ internal sealed partial class KubeTransport : IDisposable
 
             // The token may have rotated or expired: read the file or run the plugin again, then retry once.
             response.Dispose();
+            Config.Tokens.Renew();
+        }
+    }
+
+    /// <summary>Adds the package's credentials to a request.</summary>
+    /// <exception cref="KubeConfigException">The token file cannot be read or the plugin fails.</exception>
+    private async Task AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_credentials is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+        {
+            throw new KubeConfigException($"{Config.Source}: cannot get a credential: {KubeConfigResolver.OneLine(e)}", e);
         }
     }
 

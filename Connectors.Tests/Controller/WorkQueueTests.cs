@@ -1,5 +1,5 @@
 using Connectors.Modules.Controller;
-using Connectors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Tests.Controller;
 

@@ -191,6 +191,21 @@ public sealed class KubeClientTransportTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task GetAsync_ServerUrlWithPath_KeepsThePathPrefix(CancellationToken cancellationToken)
+    {
+        string? path = null;
+        await using var server = await LoopbackApi.StartAsync(async context =>
+        {
+            path = context.Request.Path;
+            await context.Response.WriteAsync("""{"kind":"Namespace","metadata":{"name":"a"}}""", cancellationToken);
+        }, cancellationToken);
+        var kubeconfig = server.Kubeconfig(string.Empty, "token: t").Replace(server.BaseAddress.ToString().TrimEnd('/'), server.BaseAddress + "k8s/clusters/c-1", StringComparison.Ordinal);
+        using var client = Create(server, kubeconfig);
+        var result = await client.GetAsync<Namespace>(null, "a", cancellationToken);
+        Assert.That((result.IsOk, path), Is.EqualTo((true, "/k8s/clusters/c-1/api/v1/namespaces/a")));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task GetAsync_ProxyUrl_GoesThroughTheProxyWithItsCredentials(CancellationToken cancellationToken)
     {
         var seen = new List<string>();

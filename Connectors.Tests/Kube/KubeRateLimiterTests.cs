@@ -1,4 +1,5 @@
 using Connectors.Modules.Kube;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Tests.Kube;
 

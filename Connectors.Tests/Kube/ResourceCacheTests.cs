@@ -165,11 +165,11 @@ public sealed class ResourceCacheTests
     public async Task RunAsync_TransportThrowsUnwrappedSocketException_RetriesAndSyncs(CancellationToken cancellationToken)
     {
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
-        var config = KubeconfigLoader.Load(api.KubeconfigPath, null, TimeProvider.System);
+        var config = KubeConfigResolver.FromFile(api.KubeconfigPath, null);
         // SocketsHttpHandler throws a bare SocketException (ENOTCONN, not an HttpRequestException) when a connection is
         // reset while it reads the remote end point: the cache loop must treat it as any broken connection.
-        using var handler = new FailingHandler(KubeHttpHandler.Create(config), failures: 2, () => new SocketException((int)SocketError.NotConnected));
-        using var client = new KubeClient(new KubeTransport(config, handler, new KubeRateLimiter(0, 1, TimeProvider.System), TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger.Instance));
+        var handler = new FailingHandler(failures: 2, () => new SocketException((int)SocketError.NotConnected));
+        using var client = KubeClientFactory.Create(config, new KubeOptions { Qps = 0, RequestTimeout = TimeSpan.FromSeconds(5) }, TimeProvider.System, NullLoggerFactory.Instance, handler);
         using var admin = EmbeddedKube.Admin(api);
         await admin.CreateAsync(KubeClientEmbeddedTests.NewConnector("a", "git"), cancellationToken);
         var cache = NewCache(client);
@@ -197,7 +197,7 @@ public sealed class ResourceCacheTests
     }
 
     /// <summary>Throws the exception <c>fail</c> makes for the first <c>failures</c> requests, then passes them on.</summary>
-    private sealed class FailingHandler(HttpMessageHandler inner, int failures, Func<Exception> fail) : DelegatingHandler(inner)
+    private sealed class FailingHandler(int failures, Func<Exception> fail) : DelegatingHandler
     {
         private int _sent;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Connectors.Modules.Observability;
-using Connectors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 using Serilog.Parsing;

@@ -2,6 +2,9 @@ using System.Text;
 using Connectors.Modules.Model;
 using Connectors.Tests.Controller;
 using Connectors.Tests.Support;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace Connectors.Tests.Probes;
 
@@ -29,29 +32,24 @@ public sealed class ConnectorProbeRedirectTests
     [Test, CancelAfter(30_000)]
     public async Task ReconcileAsync_AuthProbeRedirectedToForeignOrigin_AuthReadyFalseAndNoTokenSent(CancellationToken cancellationToken)
     {
-        await using var foreign = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 200, cancellationToken);
-        await using var tool = await ToolServer.StartAsync(
-            ctx =>
-            {
-                if (ctx.Request.Path == "/api/v4/user")
-                {
-                    ctx.Response.Redirect(foreign.BaseAddress + "stolen/api/v4/user");
-                }
-            },
-            cancellationToken);
+        using var foreign = CannedTool.Start();
+        foreign.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(200));
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create().WithPath("/api/v4/user")).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", foreign.BaseAddress() + "stolen/api/v4/user"));
+        tool.Given(Request.Create()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200));
 
         var ns = await GitLabConnectorAsync("gitlab", tool, cancellationToken);
         var connector = await _bed.WaitForConditionAsync(ns, "gitlab", ConditionTypes.AuthReady, ConditionStatus.False, cancellationToken);
 
         var auth = ControllerTestBed.Find(connector.Status!.Conditions, ConditionTypes.AuthReady)!;
-        var probed = tool.Requests.First(r => r.PathAndQuery == "/api/v4/user");
+        var probed = tool.LogEntries.First(r => r.RequestMessage.Path == "/api/v4/user").RequestMessage;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(foreign.Requests, Is.Empty);
-            Assert.That(probed.Headers["Private-Token"], Is.EqualTo(Pat));
+            Assert.That(foreign.LogEntries, Is.Empty);
+            Assert.That(probed.Headers?["Private-Token"].ToString(), Is.EqualTo(Pat));
             Assert.That(ControllerTestBed.Find(connector.Status.Conditions, ConditionTypes.LivenessReady)!.Status, Is.EqualTo(ConditionStatus.True));
             Assert.That((auth.Reason, auth.Message), Is.EqualTo((ConditionReasons.AuthenticationFailed,
-                $"Authentication failed: status code 302: redirect to another origin http://127.0.0.1:{foreign.BaseAddress.Port} not followed (probe headers are only sent to http://127.0.0.1:{tool.BaseAddress.Port})")));
+                $"Authentication failed: status code 302: redirect to another origin http://127.0.0.1:{foreign.BaseAddress().Port} not followed (probe headers are only sent to http://127.0.0.1:{tool.BaseAddress().Port})")));
             Assert.That(ControllerTestBed.Find(connector.Status.Conditions, ConditionTypes.Ready)!.Status, Is.EqualTo(ConditionStatus.False));
         }
     }
@@ -59,8 +57,10 @@ public sealed class ConnectorProbeRedirectTests
     [Test, CancelAfter(30_000)]
     public async Task ReconcileAsync_LivenessProbeRedirectedToForeignOrigin_LivenessReadyFalse(CancellationToken cancellationToken)
     {
-        await using var foreign = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 200, cancellationToken);
-        await using var tool = await ToolServer.StartAsync(ctx => ctx.Response.Redirect(foreign.BaseAddress + "elsewhere"), cancellationToken);
+        using var foreign = CannedTool.Start();
+        foreign.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(200));
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", foreign.BaseAddress() + "elsewhere"));
 
         var ns = await GitLabConnectorAsync("gitlab-live", tool, cancellationToken);
         var connector = await _bed.WaitForConditionAsync(ns, "gitlab-live", ConditionTypes.LivenessReady, ConditionStatus.False, cancellationToken);
@@ -68,14 +68,14 @@ public sealed class ConnectorProbeRedirectTests
         var liveness = ControllerTestBed.Find(connector.Status!.Conditions, ConditionTypes.LivenessReady)!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(foreign.Requests, Is.Empty);
+            Assert.That(foreign.LogEntries, Is.Empty);
             Assert.That((liveness.Reason, liveness.Message), Is.EqualTo((ConditionReasons.ConnectionFailed,
-                $"Liveness probe failed: status code 302: redirect to another origin http://127.0.0.1:{foreign.BaseAddress.Port} not followed (probe headers are only sent to http://127.0.0.1:{tool.BaseAddress.Port})")));
+                $"Liveness probe failed: status code 302: redirect to another origin http://127.0.0.1:{foreign.BaseAddress().Port} not followed (probe headers are only sent to http://127.0.0.1:{tool.BaseAddress().Port})")));
         }
     }
 
     /// <summary>The gitlab class of <c>manifests/connectorclasses</c> (unique name), a PAT Secret and a Connector at <paramref name="tool"/>.</summary>
-    private async Task<string> GitLabConnectorAsync(string name, ToolServer tool, CancellationToken cancellationToken)
+    private async Task<string> GitLabConnectorAsync(string name, WireMockServer tool, CancellationToken cancellationToken)
     {
         var ns = await _bed.NamespaceAsync(cancellationToken);
         var gitlab = KubeYaml.Load<ConnectorClass>(TestData.Read("manifests", "connectorclasses", "gitlab.yaml"));
@@ -96,7 +96,7 @@ public sealed class ConnectorProbeRedirectTests
                 Spec = new ConnectorSpec
                 {
                     ConnectorClassName = gitlab.Metadata.Name,
-                    Address = tool.BaseAddress.ToString().TrimEnd('/'),
+                    Address = tool.BaseAddress().ToString().TrimEnd('/'),
                     Auth = new ConnectorAuth { Name = "patAuth", SecretRef = new ObjectReference { Name = "gitlab-pat" } },
                 },
             },

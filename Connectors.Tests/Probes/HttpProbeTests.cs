@@ -2,6 +2,8 @@ using Connectors.Modules.Probes;
 using Connectors.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace Connectors.Tests.Probes;
 
@@ -21,38 +23,36 @@ public sealed class HttpProbeTests
     [Test, CancelAfter(10_000)]
     public async Task ProbeAsync_Tool200_SucceededWithHeadersSent(CancellationToken cancellationToken)
     {
-        await using var tool = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 200, cancellationToken);
-        var result = await NewProbe().ProbeAsync(Get(tool.BaseAddress, "/org/repo/info/refs?service=git-upload-pack", true, new("Authorization", "Basic dTpw"), new("X-Api-Key", "k")), cancellationToken);
-        var request = tool.Requests.Single();
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        var result = await NewProbe().ProbeAsync(Get(tool.BaseAddress(), "/org/repo/info/refs?service=git-upload-pack", true, new("Authorization", "Basic dTpw"), new("X-Api-Key", "k")), cancellationToken);
+        var request = tool.SingleRequest().RequestMessage;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(ProbeOutcome.Succeeded));
-            Assert.That(request.PathAndQuery, Is.EqualTo("/org/repo/info/refs?service=git-upload-pack"));
-            Assert.That(request.Headers["Authorization"], Is.EqualTo("Basic dTpw"));
-            Assert.That(request.Headers["X-Api-Key"], Is.EqualTo("k"));
+            Assert.That(new Uri(request.Url).PathAndQuery, Is.EqualTo("/org/repo/info/refs?service=git-upload-pack"));
+            Assert.That(request.Headers?["Authorization"].ToString(), Is.EqualTo("Basic dTpw"));
+            Assert.That(request.Headers?["X-Api-Key"].ToString(), Is.EqualTo("k"));
         }
     }
 
     [Test, CancelAfter(10_000)]
     public async Task ProbeAsync_Tool401_RejectedWithStatusCode(CancellationToken cancellationToken)
     {
-        await using var tool = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 401, cancellationToken);
-        var result = await NewProbe().ProbeAsync(Get(tool.BaseAddress, "/"), cancellationToken);
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create()).RespondWith(Response.Create().WithStatusCode(401));
+        var result = await NewProbe().ProbeAsync(Get(tool.BaseAddress(), "/"), cancellationToken);
         Assert.That((result.Outcome, result.StatusCode, result.Message), Is.EqualTo((ProbeOutcome.Rejected, (int?)401, "status code 401")));
     }
 
     [Test, CancelAfter(10_000)]
     public async Task ProbeAsync_Redirect_FollowedUnlessDisabled(CancellationToken cancellationToken)
     {
-        await using var tool = await ToolServer.StartAsync(ctx =>
-        {
-            if (ctx.Request.Path == "/old")
-            {
-                ctx.Response.Redirect("/new");
-            }
-        }, cancellationToken);
-        var followed = await NewProbe().ProbeAsync(Get(tool.BaseAddress, "/old"), cancellationToken);
-        var direct = await NewProbe().ProbeAsync(Get(tool.BaseAddress, "/old", follow: false), cancellationToken);
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create().WithPath("/old")).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", "/new"));
+        tool.Given(Request.Create().WithPath("/new")).RespondWith(Response.Create().WithStatusCode(200));
+        var followed = await NewProbe().ProbeAsync(Get(tool.BaseAddress(), "/old"), cancellationToken);
+        var direct = await NewProbe().ProbeAsync(Get(tool.BaseAddress(), "/old", follow: false), cancellationToken);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(followed.Outcome, Is.EqualTo(ProbeOutcome.Succeeded));
@@ -63,11 +63,12 @@ public sealed class HttpProbeTests
     [Test, CancelAfter(10_000)]
     public async Task ProbeAsync_PostMethodAndHostHeader_Sent(CancellationToken cancellationToken)
     {
-        await using var tool = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 204, cancellationToken);
-        var request = new ProbeRequest("POST", new Uri(tool.BaseAddress, "/api"), [new("Host", "git.example.com")], true);
+        using var tool = CannedTool.Start();
+        tool.Given(Request.Create().UsingPost().WithPath("/api")).RespondWith(Response.Create().WithStatusCode(204));
+        var request = new ProbeRequest("POST", new Uri(tool.BaseAddress(), "/api"), [new("Host", "git.example.com")], true);
         var result = await NewProbe().ProbeAsync(request, cancellationToken);
-        var seen = tool.Requests.Single();
-        Assert.That((result.Outcome, seen.Method, seen.Headers["Host"]), Is.EqualTo((ProbeOutcome.Succeeded, "POST", "git.example.com")));
+        var seen = tool.SingleRequest().RequestMessage;
+        Assert.That((result.Outcome, seen.Method, seen.Headers?["Host"].ToString()), Is.EqualTo((ProbeOutcome.Succeeded, "POST", "git.example.com")));
     }
 
     [Test, CancelAfter(10_000)]
