@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using Connectors.Modules.Csi;
+using Grpc.Core;
 
 namespace Connectors.Host.Cli;
 
@@ -119,14 +120,16 @@ internal static class CsiCommand
             await call(client, parse.InvocationConfiguration.Output);
             return 0;
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.Status.DebugException is HttpRequestException unreachable)
         {
-            await error.WriteLineAsync("connectors: " + e);
+            // The client's own UNAVAILABLE: no answer came from the socket.
+            await error.WriteLineAsync($"connectors: cannot reach the CSI driver at unix://{client.SocketPath}: {Reason(client.SocketPath, unreachable)}");
             return 1;
         }
-        catch (HttpRequestException e)
+        catch (RpcException e)
         {
-            await error.WriteLineAsync($"connectors: cannot reach the CSI driver at unix://{client.SocketPath}: {Reason(client.SocketPath, e)}");
+            // The form grpc-go (and so kubelet's events) prints.
+            await error.WriteLineAsync($"connectors: rpc error: code = {e.StatusCode} desc = {e.Status.Detail}");
             return 1;
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Connectors.Modules.Model;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Csi;
@@ -24,13 +25,13 @@ internal sealed class AccessChecker(ICsiKube kube, IOptions<CsiOptions> options,
             var answer = answers[i];
             if (!answer.IsOk)
             {
-                throw new RpcException(answer.Status, $"could not check access to connector \"{pending[i]}\": {answer.Message}");
+                throw new RpcException(new Status(answer.Status, $"could not check access to connector \"{pending[i]}\": {answer.Message}"));
             }
 
             if (answer.Value!.Status is not { Allowed: true })
             {
-                throw new RpcException(GrpcStatusCode.PermissionDenied,
-                    $"permission denied: serviceaccount \"{pod.Namespace}/{pod.ServiceAccount}\" may not get connector \"{pending[i]}\"");
+                throw new RpcException(new Status(StatusCode.PermissionDenied,
+                    $"permission denied: serviceaccount \"{pod.Namespace}/{pod.ServiceAccount}\" may not get connector \"{pending[i]}\""));
             }
 
             if (options.Value.AccessReviewCacheTtl > TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Connectors.Modules.Model;
 using Connectors.Modules.Templates;
+using Grpc.Core;
 
 namespace Connectors.Modules.Csi;
 
@@ -26,7 +27,7 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
             if (spec is null)
             {
                 var classes = string.Join(", ", connectors.Select(c => $"\"{c.Class.Metadata.Name}\"").Distinct());
-                throw new RpcException(GrpcStatusCode.NotFound, $"configuration \"{name}\" not found in connectorclass {classes}");
+                throw new RpcException(new Status(StatusCode.NotFound, $"configuration \"{name}\" not found in connectorclass {classes}"));
             }
 
             CheckFileNames(spec, owner);
@@ -42,17 +43,17 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
         {
             if (!FileNames.IsValid(file))
             {
-                throw new RpcException(GrpcStatusCode.FailedPrecondition,
-                    $"configuration \"{spec.Name}\" of connectorclass \"{owner.Class.Metadata.Name}\" has an invalid file name \"{file}\": {FileNames.Rule}");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"configuration \"{spec.Name}\" of connectorclass \"{owner.Class.Metadata.Name}\" has an invalid file name \"{file}\": {FileNames.Rule}"));
             }
         }
     }
 
     /// <summary>Go text/template + sprig unless the configuration's <c>connectors.alauda.io/template-engine</c> annotation says handlebars.</summary>
     private static TemplateEngineKind EngineOf(ConfigurationSpec spec, MountedConnector owner) =>
-        TemplateEngineAnnotation.Resolve(spec.Annotations) ?? throw new RpcException(GrpcStatusCode.FailedPrecondition,
+        TemplateEngineAnnotation.Resolve(spec.Annotations) ?? throw new RpcException(new Status(StatusCode.FailedPrecondition,
             $"configuration \"{spec.Name}\" of connectorclass \"{owner.Class.Metadata.Name}\" asks for unknown template engine "
-            + $"\"{spec.Annotations![TemplateEngineAnnotation.Name]}\": want go or handlebars");
+            + $"\"{spec.Annotations![TemplateEngineAnnotation.Name]}\": want go or handlebars"));
 
     private static JsonObject MergeParams(ConfigurationSpec spec, JsonObject? requested)
     {
@@ -71,8 +72,8 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
             }
             else
             {
-                throw new RpcException(GrpcStatusCode.InvalidArgument,
-                    $"configuration \"{spec.Name}\" requires param \"{param.Name}\" in {VolumeAttributes.ConfigurationParams}");
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"configuration \"{spec.Name}\" requires param \"{param.Name}\" in {VolumeAttributes.ConfigurationParams}"));
             }
         }
 
@@ -80,8 +81,8 @@ internal sealed record ConfigurationPlan(ConfigurationSpec Spec, MountedConnecto
         {
             if (declared.Count > 0 && declared.All(p => p.Name != key))
             {
-                throw new RpcException(GrpcStatusCode.InvalidArgument,
-                    $"configuration \"{spec.Name}\" has no param \"{key}\": want one of {string.Join(", ", declared.Select(p => p.Name))}");
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"configuration \"{spec.Name}\" has no param \"{key}\": want one of {string.Join(", ", declared.Select(p => p.Name))}"));
             }
 
             result[key] ??= value?.DeepClone();

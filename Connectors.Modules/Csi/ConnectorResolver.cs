@@ -1,3 +1,4 @@
+using Grpc.Core;
 namespace Connectors.Modules.Csi;
 
 /// <summary>Finds the volume's Connectors and their ConnectorClasses in the watch caches.</summary>
@@ -10,15 +11,15 @@ internal static class ConnectorResolver
         {
             // The message is the original driver's, which users search for (troubleshooting catalogue).
             var connector = kube.GetConnector(reference.Namespace, reference.Name)
-                ?? throw new RpcException(GrpcStatusCode.NotFound, $"connector \"{reference.Name}\" not found");
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"connector \"{reference.Name}\" not found"));
             var className = connector.Spec.ConnectorClassName;
             if (string.IsNullOrEmpty(className))
             {
-                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"connector \"{reference}\" has no spec.connectorClassName");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"connector \"{reference}\" has no spec.connectorClassName"));
             }
 
             var connectorClass = kube.GetConnectorClass(className)
-                ?? throw new RpcException(GrpcStatusCode.FailedPrecondition, $"connectorclass \"{className}\" of connector \"{reference}\" not found");
+                ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"connectorclass \"{className}\" of connector \"{reference}\" not found"));
             var proxy = connector.Status?.Proxy?.HttpAddress?.Url;
             if (string.IsNullOrEmpty(proxy) && connectorClass.Spec.Proxy is null)
             {
@@ -30,7 +31,7 @@ internal static class ConnectorResolver
             if (string.IsNullOrEmpty(proxy) || !Uri.TryCreate(proxy, UriKind.Absolute, out _))
             {
                 // Retryable: the controller writes the address once the connector's Service exists.
-                throw new RpcException(GrpcStatusCode.Unavailable, $"connector \"{reference}\" has no proxy address yet (status.proxy.httpAddress.url): it is not ready");
+                throw new RpcException(new Status(StatusCode.Unavailable, $"connector \"{reference}\" has no proxy address yet (status.proxy.httpAddress.url): it is not ready"));
             }
 
             result.Add(new MountedConnector(reference, connector, connectorClass, proxy));

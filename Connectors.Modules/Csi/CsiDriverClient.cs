@@ -1,4 +1,6 @@
 using Connectors.Modules.Csi.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Connectors.Modules.Csi;
 
@@ -8,31 +10,44 @@ namespace Connectors.Modules.Csi;
 /// </summary>
 public sealed class CsiDriverClient : IDisposable
 {
-    private readonly GrpcUnixClient _client;
+    private readonly GrpcChannel _channel;
+    private readonly Identity.IdentityClient _identity;
+    private readonly Node.NodeClient _node;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
 
     /// <param name="endpoint"><c>unix:///path</c> of the driver's socket.</param>
-    /// <param name="timeout">Upper bound of one call.</param>
+    /// <param name="timeout">Upper bound of one call (its gRPC deadline).</param>
     /// <exception cref="FormatException">Not a unix socket endpoint.</exception>
     public CsiDriverClient(string endpoint, TimeSpan timeout)
+        : this(endpoint, timeout, TimeProvider.System)
+    {
+    }
+
+    internal CsiDriverClient(string endpoint, TimeSpan timeout, TimeProvider time)
     {
         SocketPath = CsiEndpoint.ParseUnixPath(endpoint);
-        _client = new GrpcUnixClient(SocketPath, timeout);
+        _channel = CsiChannel.ForUnixSocket(SocketPath);
+        _identity = new Identity.IdentityClient(_channel);
+        _node = new Node.NodeClient(_channel);
+        _timeout = timeout;
+        _time = time;
     }
 
     public string SocketPath { get; }
 
     /// <summary>GetPluginInfo, Probe and NodeGetInfo.</summary>
-    /// <exception cref="RpcException">The driver answered an error status.</exception>
+    /// <exception cref="RpcException">The driver answered an error status, or could not be reached (<c>UNAVAILABLE</c>).</exception>
     public async Task<CsiDriverInfo> GetInfoAsync(CancellationToken cancellationToken)
     {
-        var plugin = await _client.CallAsync(CsiMethods.GetPluginInfo, new GetPluginInfoRequest(), GetPluginInfoResponse.Parser, cancellationToken);
-        var probe = await _client.CallAsync(CsiMethods.Probe, new ProbeRequest(), ProbeResponse.Parser, cancellationToken);
-        var node = await _client.CallAsync(CsiMethods.NodeGetInfo, new NodeGetInfoRequest(), NodeGetInfoResponse.Parser, cancellationToken);
+        var plugin = await _identity.GetPluginInfoAsync(new GetPluginInfoRequest(), Options(cancellationToken));
+        var probe = await _identity.ProbeAsync(new ProbeRequest(), Options(cancellationToken));
+        var node = await _node.NodeGetInfoAsync(new NodeGetInfoRequest(), Options(cancellationToken));
         return new CsiDriverInfo(plugin.Name, plugin.VendorVersion, node.NodeId, probe.Ready ?? false);
     }
 
     /// <summary>NodePublishVolume of an inline volume with <paramref name="volumeContext"/> (attributes and pod info).</summary>
-    /// <exception cref="RpcException">The driver answered an error status.</exception>
+    /// <exception cref="RpcException">The driver answered an error status, or could not be reached (<c>UNAVAILABLE</c>).</exception>
     public async Task PublishAsync(string volumeId, string targetPath, IReadOnlyDictionary<string, string> volumeContext, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(volumeContext);
@@ -51,14 +66,17 @@ public sealed class CsiDriverClient : IDisposable
         {
             request.VolumeContext[key] = value;
         }
-        await _client.CallAsync(CsiMethods.NodePublishVolume, request, NodePublishVolumeResponse.Parser, cancellationToken);
+
+        await _node.NodePublishVolumeAsync(request, Options(cancellationToken));
     }
 
     /// <summary>NodeUnpublishVolume.</summary>
-    /// <exception cref="RpcException">The driver answered an error status.</exception>
+    /// <exception cref="RpcException">The driver answered an error status, or could not be reached (<c>UNAVAILABLE</c>).</exception>
     public async Task UnpublishAsync(string volumeId, string targetPath, CancellationToken cancellationToken) =>
-        await _client.CallAsync(CsiMethods.NodeUnpublishVolume, new NodeUnpublishVolumeRequest { VolumeId = volumeId, TargetPath = targetPath },
-            NodeUnpublishVolumeResponse.Parser, cancellationToken);
+        await _node.NodeUnpublishVolumeAsync(new NodeUnpublishVolumeRequest { VolumeId = volumeId, TargetPath = targetPath }, Options(cancellationToken));
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _channel.Dispose();
+
+    private CallOptions Options(CancellationToken cancellationToken) =>
+        new(deadline: _time.GetUtcNow().UtcDateTime + _timeout, cancellationToken: cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Grpc.Core;
 
 namespace Connectors.Modules.Csi;
 
@@ -21,14 +22,14 @@ internal sealed class CsiMetrics : IDisposable
         _unpublishes = _meter.CreateCounter<long>("connectors.csi.unpublish.requests", null, "NodeUnpublishVolume calls by outcome.");
     }
 
-    public void Published(GrpcStatusCode outcome, bool republish, TimeSpan elapsed)
+    public void Published(StatusCode outcome, bool republish, TimeSpan elapsed)
     {
         var tags = new TagList { { "outcome", outcome.ToString() }, { "republish", republish ? "true" : "false" } };
         _publishes.Add(1, tags);
         _publishSeconds.Record(elapsed.TotalSeconds, tags);
     }
 
-    public void Unpublished(GrpcStatusCode outcome) => _unpublishes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+    public void Unpublished(StatusCode outcome) => _unpublishes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
 
     public void Dispose() => _meter.Dispose();
 }

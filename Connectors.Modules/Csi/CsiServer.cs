@@ -8,13 +8,15 @@ namespace Connectors.Modules.Csi;
 
 /// <summary>
 /// The driver's gRPC listener: Kestrel, HTTP/2 only (h2c with prior knowledge, as gRPC clients speak it) on a
-/// unix socket. A stale socket file from a previous run is removed first.
+/// unix socket, serving <see cref="CsiGrpcApplication"/>; <see cref="Http2AuthorityRewriter"/> runs in front of it
+/// on every connection. A stale socket file from a previous run is removed first.
 /// </summary>
 internal sealed partial class CsiServer(
     IdentityService identity, NodeService node, IOptions<CsiOptions> options, ILoggerFactory loggerFactory) : IHostedService, IReadinessCheck, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<CsiServer>();
     private ModuleListener? _listener;
+    private CsiGrpcApplication? _application;
 
     public string Name => "csi-socket";
 
@@ -33,18 +35,19 @@ internal sealed partial class CsiServer(
             Log.RemovedStaleSocket(_logger, path);
         }
 
-        var dispatcher = new GrpcDispatcher(loggerFactory.CreateLogger<GrpcDispatcher>(), options.Value.MaxMessageBytes);
+        _application = new CsiGrpcApplication(identity, node, loggerFactory, options.Value.MaxMessageBytes);
         var connectionLogger = loggerFactory.CreateLogger<Http2AuthorityRewriter>();
-        CsiMethods.Map(dispatcher, identity, node);
         _listener = await ModuleListener.StartAsync(loggerFactory, k =>
         {
-            k.Limits.MaxRequestBodySize = options.Value.MaxMessageBytes + GrpcFraming.PrefixLength;
+            // No body limit of Kestrel's own below its 30 MB default: gRPC refuses a message over Csi:MaxMessageBytes
+            // from its 5-byte prefix (RESOURCE_EXHAUSTED) before buffering it, while HTTP/2 flow control bounds
+            // what a client can send ahead. A tighter Kestrel limit would fail the call first, as UNKNOWN.
             k.ListenUnixSocket(path, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.Use(next => context => Http2AuthorityRewriter.RunConnectionAsync(context, next, connectionLogger));
             });
-        }, dispatcher.HandleAsync, cancellationToken);
+        }, _application.HandleAsync, cancellationToken);
         SocketPath = path;
         if (!OperatingSystem.IsWindows())
         {
@@ -63,6 +66,12 @@ internal sealed partial class CsiServer(
         {
             await _listener.DisposeAsync();
             _listener = null;
+        }
+
+        if (_application is not null)
+        {
+            await _application.DisposeAsync();
+            _application = null;
         }
 
         if (SocketPath is not null)

@@ -1,5 +1,6 @@
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
+using Grpc.Core;
 
 namespace Connectors.Modules.Csi;
 
@@ -41,11 +42,11 @@ internal sealed class KubeCsiCluster(
 
         var status = result.Outcome switch
         {
-            KubeOutcome.NotFound => GrpcStatusCode.NotFound,
-            KubeOutcome.Forbidden => GrpcStatusCode.PermissionDenied,
-            KubeOutcome.Unauthorized => GrpcStatusCode.Unauthenticated,
-            KubeOutcome.Invalid => GrpcStatusCode.InvalidArgument,
-            _ => GrpcStatusCode.Unavailable,
+            KubeOutcome.NotFound => StatusCode.NotFound,
+            KubeOutcome.Forbidden => StatusCode.PermissionDenied,
+            KubeOutcome.Unauthorized => StatusCode.Unauthenticated,
+            KubeOutcome.Invalid => StatusCode.InvalidArgument,
+            _ => StatusCode.Unavailable,
         };
         return KubeAnswer<T>.Fail(status, $"{what}: {result.Message ?? result.Outcome.ToString()}");
     }

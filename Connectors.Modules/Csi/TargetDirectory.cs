@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grpc.Core;
 using Microsoft.Win32.SafeHandles;
 
 namespace Connectors.Modules.Csi;
@@ -68,7 +69,7 @@ internal sealed class TargetDirectory : IDisposable
         if (current is null)
         {
             return errno == NativeMethods.ENoEnt && !create ? null
-                : throw new RpcException(GrpcStatusCode.FailedPrecondition, $"cannot open {root}, the root of every target_path: {NativeMethods.ErrorMessage(errno)}");
+                : throw new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot open {root}, the root of every target_path: {NativeMethods.ErrorMessage(errno)}"));
         }
 
         var realRoot = new FileInfo(ProcPath(current)).LinkTarget ?? root;
@@ -110,7 +111,7 @@ internal sealed class TargetDirectory : IDisposable
             var expected = (realRoot == "/" ? string.Empty : realRoot) + "/" + string.Join('/', names);
             if (real != expected)
             {
-                throw new RpcException(GrpcStatusCode.InvalidArgument, $"invalid target_path \"{target}\": it moved while it was being opened (now at {real})");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid target_path \"{target}\": it moved while it was being opened (now at {real})"));
             }
 
             return new TargetDirectory(target, real, created, parent, current);
@@ -163,7 +164,7 @@ internal sealed class TargetDirectory : IDisposable
         }
 
         return create
-            ? throw new RpcException(GrpcStatusCode.FailedPrecondition, $"the parent of target_path {target} does not exist")
+            ? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"the parent of target_path {target} does not exist"))
             : null;
     }
 
@@ -171,8 +172,8 @@ internal sealed class TargetDirectory : IDisposable
     {
         var what = new FileInfo(path).LinkTarget is { } link ? $"{path} is a symbolic link (to {link})" : $"{path} is not a directory";
         var below = root == "/" ? string.Empty : $" below kubelet's pods directory {root}";
-        return new RpcException(GrpcStatusCode.InvalidArgument,
-            $"invalid target_path \"{target}\": {what}; connectors-csi publishes only into real directories, with no symbolic link{below}");
+        return new RpcException(new Status(StatusCode.InvalidArgument,
+            $"invalid target_path \"{target}\": {what}; connectors-csi publishes only into real directories, with no symbolic link{below}"));
     }
 
     private static string Prefix(string root, string[] names, int index) =>

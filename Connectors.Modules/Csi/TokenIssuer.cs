@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Connectors.Modules.Model;
+using Grpc.Core;
 
 namespace Connectors.Modules.Csi;
 
@@ -27,12 +28,12 @@ internal static class TokenIssuer
         var answer = await kube.RequestTokenAsync(request.Pod.Namespace, request.Pod.ServiceAccount, tokenRequest, cancellationToken);
         if (!answer.IsOk)
         {
-            throw new RpcException(answer.Status, $"could not issue a token for serviceaccount \"{request.Pod.Namespace}/{request.Pod.ServiceAccount}\": {answer.Message}");
+            throw new RpcException(new Status(answer.Status, $"could not issue a token for serviceaccount \"{request.Pod.Namespace}/{request.Pod.ServiceAccount}\": {answer.Message}"));
         }
 
         return answer.Value!.Status?.Token is { Length: > 0 } token
             ? token
-            : throw new RpcException(GrpcStatusCode.Internal, "the TokenRequest answer has no token");
+            : throw new RpcException(new Status(StatusCode.Internal, "the TokenRequest answer has no token"));
     }
 
     /// <summary>
@@ -51,11 +52,11 @@ internal static class TokenIssuer
                 .Select(p => p.Value.GetProperty("token").GetString())
                 .ToList();
             return entries.FirstOrDefault(t => !string.IsNullOrEmpty(t))
-                ?? throw new RpcException(GrpcStatusCode.InvalidArgument, $"{VolumeAttributes.ServiceAccountTokens} has no token");
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"{VolumeAttributes.ServiceAccountTokens} has no token"));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, $"{VolumeAttributes.ServiceAccountTokens} is not kubelet's token map");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{VolumeAttributes.ServiceAccountTokens} is not kubelet's token map"));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 namespace Connectors.Modules.Csi;
 
 /// <summary>
@@ -50,7 +51,7 @@ internal static class VolumeMounts
             NativeMethods.Unmount(mount.MountPoint);
         }
 
-        throw new RpcException(GrpcStatusCode.InvalidArgument, $"invalid target_path \"{directory.Path}\": it changed while the volume was mounted on it; the mount was taken back");
+        throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid target_path \"{directory.Path}\": it changed while the volume was mounted on it; the mount was taken back"));
     }
 
     /// <summary>
@@ -80,8 +81,8 @@ internal static class VolumeMounts
                 var top = stack[^1];
                 if (!IsDrivers(top, directory))
                 {
-                    return !stack.Any(m => m.IsDrivers) ? top : throw new RpcException(GrpcStatusCode.FailedPrecondition,
-                        $"target_path {target} holds a connectors-csi volume under a {top} mount that connectors-csi did not make: leaving both");
+                    return !stack.Any(m => m.IsDrivers) ? top : throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                        $"target_path {target} holds a connectors-csi volume under a {top} mount that connectors-csi did not make: leaving both"));
                 }
 
                 if (directory.MountId != top.Id)

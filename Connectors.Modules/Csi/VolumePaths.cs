@@ -1,3 +1,4 @@
+using Grpc.Core;
 namespace Connectors.Modules.Csi;
 
 /// <summary>Checks of <c>volume_id</c> and <c>target_path</c>, shared by publish and unpublish.</summary>
@@ -8,25 +9,25 @@ internal static class VolumePaths
     {
         if (string.IsNullOrEmpty(volumeId))
         {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, "volume_id is required");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "volume_id is required"));
         }
 
         if (string.IsNullOrEmpty(targetPath))
         {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, "target_path is required");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "target_path is required"));
         }
 
         var trimmed = targetPath.Length > 1 ? targetPath.TrimEnd('/') : targetPath;
         if (!IsClean(trimmed))
         {
-            throw new RpcException(GrpcStatusCode.InvalidArgument, $"invalid target_path \"{targetPath}\": want an absolute path without empty, . or .. segments");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"invalid target_path \"{targetPath}\": want an absolute path without empty, . or .. segments"));
         }
 
         var root = Root(options);
         if (root != "/" && !trimmed.StartsWith(root + "/", StringComparison.Ordinal))
         {
-            throw new RpcException(GrpcStatusCode.InvalidArgument,
-                $"invalid target_path \"{targetPath}\": it is not below kubelet's pods directory {root} (--kubelet-pods-dir), where kubelet puts pod volumes");
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"invalid target_path \"{targetPath}\": it is not below kubelet's pods directory {root} (--kubelet-pods-dir), where kubelet puts pod volumes"));
         }
 
         return trimmed;

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Csi;
@@ -49,7 +50,7 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     Undo(directory, created, mounted);
-                    throw new RpcException(GrpcStatusCode.Internal, $"could not write the volume at {target}: {e.Message.Replace(directory.WorkPath, target, StringComparison.Ordinal)}");
+                    throw new RpcException(new Status(StatusCode.Internal, $"could not write the volume at {target}: {e.Message.Replace(directory.WorkPath, target, StringComparison.Ordinal)}"));
                 }
             }
         }
@@ -80,7 +81,7 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
 
             if (!AtomicWriter.IsVolumeOrEmpty(directory.WorkPath))
             {
-                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is not a connectors-csi volume: not removing it");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"target_path {target} is not a connectors-csi volume: not removing it"));
             }
 
             Directory.Delete(directory.EntryPath, recursive: true);
@@ -88,7 +89,7 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RpcException(GrpcStatusCode.Internal, $"could not remove the volume at {target}: {e.Message}");
+            throw new RpcException(new Status(StatusCode.Internal, $"could not remove the volume at {target}: {e.Message}"));
         }
         finally
         {
@@ -112,7 +113,7 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RpcException(GrpcStatusCode.Internal, $"could not open target_path {target}: {e.Message}");
+            throw new RpcException(new Status(StatusCode.Internal, $"could not open target_path {target}: {e.Message}"));
         }
     }
 
@@ -129,12 +130,12 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
             var top = MountTable.StackAt(MountTable.Read(), directory.RealPath).LastOrDefault();
             if (top is not null && !VolumeMounts.IsDrivers(top, directory))
             {
-                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is a {top} mount that connectors-csi did not make: not publishing into it");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"target_path {target} is a {top} mount that connectors-csi did not make: not publishing into it"));
             }
 
             if (!directory.Created && !AtomicWriter.IsVolumeOrEmpty(directory.WorkPath))
             {
-                throw new RpcException(GrpcStatusCode.FailedPrecondition, $"target_path {target} is not empty and not a connectors-csi volume");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"target_path {target} is not empty and not a connectors-csi volume"));
             }
 
             if (UsesTmpfs && top is null)
@@ -152,7 +153,7 @@ internal sealed class VolumePublisher(VolumeRenderer renderer, AtomicWriter writ
         {
             Undo(directory, directory.Created, mounted);
             directory.Dispose();
-            throw e as RpcException ?? new RpcException(GrpcStatusCode.Internal, $"could not prepare the volume at {target}: {e.Message}");
+            throw e as RpcException ?? new RpcException(new Status(StatusCode.Internal, $"could not prepare the volume at {target}: {e.Message}"));
         }
     }
 

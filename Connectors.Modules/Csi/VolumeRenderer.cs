@@ -1,6 +1,7 @@
 using System.Text;
 using Connectors.Modules.Model;
 using Connectors.Modules.Templates;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Csi;
@@ -21,7 +22,7 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
     {
         if (!kube.HasSynced)
         {
-            throw new RpcException(GrpcStatusCode.Unavailable, "the driver's caches of Connectors and ConnectorClasses have not synced yet");
+            throw new RpcException(new Status(StatusCode.Unavailable, "the driver's caches of Connectors and ConnectorClasses have not synced yet"));
         }
 
         var connectors = ConnectorResolver.Resolve(kube, request.Connectors);
@@ -38,8 +39,8 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
             foreach (var (name, template) in plan.Spec.Data ?? [])
             {
                 var output = templates.Render(name, template, data, renderOptions, cancellationToken);
-                files[name] = output.Output ?? throw new RpcException(GrpcStatusCode.Internal,
-                    $"failed to generate configuration \"{plan.Spec.Name}\" file \"{name}\": {Redact(output.Error, token)}");
+                files[name] = output.Output ?? throw new RpcException(new Status(StatusCode.Internal,
+                    $"failed to generate configuration \"{plan.Spec.Name}\" file \"{name}\": {Redact(output.Error, token)}"));
             }
         }
 
@@ -79,13 +80,13 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(GrpcStatusCode.Unavailable,
-                $"the Kubernetes API did not answer the access review and token request within {limit.TotalSeconds:0.#} s (Csi:ApiTimeout): it is unreachable or overloaded; kubelet will retry");
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"the Kubernetes API did not answer the access review and token request within {limit.TotalSeconds:0.#} s (Csi:ApiTimeout): it is unreachable or overloaded; kubelet will retry"));
         }
     }
 
     private static RpcException Unavailable(string problem) =>
-        new(GrpcStatusCode.Unavailable, $"the Kubernetes API is unreachable ({problem}): the access review and token request cannot be made now; kubelet will retry");
+        new RpcException(new Status(StatusCode.Unavailable, $"the Kubernetes API is unreachable ({problem}): the access review and token request cannot be made now; kubelet will retry"));
 
     /// <summary>The proxy CA: Secret <c>connectors-proxy-ca</c> key <c>tls.crt</c>, else the proxy address's <c>CACerts</c>, else empty.</summary>
     private string ProxyCa(IReadOnlyList<MountedConnector> connectors)
@@ -111,7 +112,7 @@ internal sealed class VolumeRenderer(ICsiKube kube, AccessChecker access, ITempl
         }
 
         return total > maxBytes
-            ? throw new RpcException(GrpcStatusCode.ResourceExhausted, $"the volume's files have {total} bytes, more than the limit of {maxBytes}")
+            ? throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the volume's files have {total} bytes, more than the limit of {maxBytes}"))
             : result;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Connectors.Modules.Csi.V1;
+using Grpc.Core;
 
 namespace Connectors.Modules.Csi;
 
@@ -193,5 +194,5 @@ internal static class VolumeRequestParser
     private static string? Get(IDictionary<string, string> context, string key) =>
         context.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-    private static RpcException Invalid(string message) => new(GrpcStatusCode.InvalidArgument, message);
+    private static RpcException Invalid(string message) => new RpcException(new Status(StatusCode.InvalidArgument, message));
 }

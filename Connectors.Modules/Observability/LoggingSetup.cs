@@ -45,6 +45,8 @@ public static class LoggingSetup
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
             .MinimumLevel.Override("System.Net.Http", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
+            // Grpc.AspNetCore reports every status a CSI handler raises at information; the driver logs its own.
+            .MinimumLevel.Override("Grpc", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
             .Enrich.With<SecretRedactingEnricher>();
         if (include is not null)
         {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Connectors.Modules.Csi;
 using Connectors.Tests.Support;
+using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -43,7 +44,7 @@ public sealed class CsiEmbeddedApiTests
                 "[http]\n    extraHeader = Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + token)) + "\n"
                 + "[url \"http://c-git.team.svc.cluster.local\"]\n    insteadOf = https://git.example.com\n"));
             Assert.That(await File.ReadAllTextAsync(Path.Combine(target, "ca.crt"), cancellationToken), Is.EqualTo(Pem));
-            Assert.That(denied!.Status, Is.EqualTo(GrpcStatusCode.PermissionDenied));
+            Assert.That(denied!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
             Assert.That(Directory.Exists(directory.Combine("pod", "denied")), Is.False);
         }
 
@@ -67,8 +68,8 @@ public sealed class CsiEmbeddedApiTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unavailable));
-            Assert.That(error.Message, Does.StartWith("could not check access to connector \"team/git\": subjectaccessreview: POST ").And.Contain("cannot reach the Kubernetes API"));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
+            Assert.That(error.Status.Detail, Does.StartWith("could not check access to connector \"team/git\": subjectaccessreview: POST ").And.Contain("cannot reach the Kubernetes API"));
             Assert.That(Directory.Exists(directory.Combine("pod", "second")), Is.False);
         }
 
@@ -97,9 +98,9 @@ public sealed class CsiEmbeddedApiTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unavailable));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
             // Whichever comes first: Csi:ApiTimeout, or the reachability check the slow call set off.
-            Assert.That(error.Message, Does.StartWith("the Kubernetes API did not answer the access review and token request within 2 s (Csi:ApiTimeout)")
+            Assert.That(error.Status.Detail, Does.StartWith("the Kubernetes API did not answer the access review and token request within 2 s (Csi:ApiTimeout)")
                 .Or.StartWith("the Kubernetes API is unreachable ("));
             Assert.That(Directory.Exists(directory.Combine("pod", "second")), Is.False);
         }
@@ -132,7 +133,7 @@ public sealed class CsiEmbeddedApiTests
                 await client.PublishAsync("v1", target, context, cancellationToken);
                 return;
             }
-            catch (RpcException e) when (e.Status == GrpcStatusCode.Unavailable && attempt < 100)
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < 100)
             {
                 await Task.Delay(100, cancellationToken);
             }

@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Connectors.Modules.Csi;
 using Connectors.Modules.Csi.V1;
 using Connectors.Tests.Support;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace Connectors.Tests.Csi;
 
@@ -14,9 +16,9 @@ public sealed class CsiServerTests
     public async Task Identity_AllMethods_AnswerAsCsiSpecifies(CancellationToken cancellationToken)
     {
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
-        var info = await driver.Client.CallAsync(CsiMethods.GetPluginInfo, new GetPluginInfoRequest(), GetPluginInfoResponse.Parser, cancellationToken);
-        var capabilities = await driver.Client.CallAsync(CsiMethods.GetPluginCapabilities, new GetPluginCapabilitiesRequest(), GetPluginCapabilitiesResponse.Parser, cancellationToken);
-        var probe = await driver.Client.CallAsync(CsiMethods.Probe, new ProbeRequest(), ProbeResponse.Parser, cancellationToken);
+        var info = await driver.Identity.GetPluginInfoAsync(new GetPluginInfoRequest(), cancellationToken: cancellationToken);
+        var capabilities = await driver.Identity.GetPluginCapabilitiesAsync(new GetPluginCapabilitiesRequest(), cancellationToken: cancellationToken);
+        var probe = await driver.Identity.ProbeAsync(new ProbeRequest(), cancellationToken: cancellationToken);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(info.Name, Is.EqualTo("connectors-csi"));
@@ -30,8 +32,8 @@ public sealed class CsiServerTests
     public async Task Node_InfoAndCapabilities_AnswerNodeIdAndNoStaging(CancellationToken cancellationToken)
     {
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
-        var info = await driver.Client.CallAsync(CsiMethods.NodeGetInfo, new NodeGetInfoRequest(), NodeGetInfoResponse.Parser, cancellationToken);
-        var capabilities = await driver.Client.CallAsync(CsiMethods.NodeGetCapabilities, new NodeGetCapabilitiesRequest(), NodeGetCapabilitiesResponse.Parser, cancellationToken);
+        var info = await driver.Node.NodeGetInfoAsync(new NodeGetInfoRequest(), cancellationToken: cancellationToken);
+        var capabilities = await driver.Node.NodeGetCapabilitiesAsync(new NodeGetCapabilitiesRequest(), cancellationToken: cancellationToken);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(info.NodeId, Is.EqualTo("node-1"));
@@ -39,25 +41,59 @@ public sealed class CsiServerTests
         }
     }
 
-    [Test, CancelAfter(20_000)]
-    public async Task Call_UnknownMethod_IsUnimplemented(CancellationToken cancellationToken)
+    [TestCase("csi.v1.Controller", "CreateVolume")]
+    [TestCase("csi.v1.Node", "NodeStageVolume")]
+    [CancelAfter(20_000)]
+    public async Task Call_UnknownMethod_IsUnimplemented(string service, string method, CancellationToken cancellationToken)
     {
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
+        var marshaller = Marshallers.Create(m => m.ToByteArray(), Empty.Parser.ParseFrom);
+        var call = new Method<Empty, Empty>(MethodType.Unary, service, method, marshaller, marshaller);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            driver.Client.CallAsync("/csi.v1.Controller/CreateVolume", new Empty(), Empty.Parser, cancellationToken));
+            driver.Channel.CreateCallInvoker().AsyncUnaryCall(call, null, new CallOptions(cancellationToken: cancellationToken), new Empty()).ResponseAsync);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unimplemented));
-            Assert.That(error.Message, Is.EqualTo("unknown method /csi.v1.Controller/CreateVolume"));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.Unimplemented));
+            Assert.That(error.Status.Detail, Is.EqualTo($"unknown method /{service}/{method}"));
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Call_HandlerFails_IsInternalNamingOnlyTheExceptionType(CancellationToken cancellationToken)
+    {
+        await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
+        driver.Kube.Fault = new InvalidOperationException("a detail that must stay in the driver's log");
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            driver.PublishAsync(CsiRequests.Publish(driver.Directory.Combine("pod", "mount"), ("connectors", "git")), cancellationToken));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.Internal));
+            Assert.That(error.Status.Detail, Is.EqualTo("internal error: InvalidOperationException"));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Call_MessageOverTheLimit_IsResourceExhausted(CancellationToken cancellationToken)
+    {
+        await using var driver = await CsiTestDriver.StartAsync(cancellationToken, new Dictionary<string, string?> { ["Csi:MaxMessageBytes"] = "1024" });
+        var request = CsiRequests.Publish(driver.Directory.Combine("pod", "mount"), ("connectors", "git"), ("padding", new string('x', 2048)));
+        var error = await Assert.ThrowsAsync<RpcException>(() => driver.PublishAsync(request, cancellationToken));
+        Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.ResourceExhausted), error.Status.Detail);
+    }
+
+    [TestCase("plain text", "plain text")]
+    [TestCase("100% done", "100%25 done")]
+    [TestCase("line\nbreak", "line%0Abreak")]
+    [TestCase("café", "caf%C3%A9")]
+    public void PercentEncode_Text_EncodesAsGrpcMessageWants(string text, string encoded) =>
+        Assert.That(CsiGrpcApplication.PercentEncode(text), Is.EqualTo(encoded));
 
     [Test, CancelAfter(20_000)]
     public async Task Probe_CachesNotSynced_AnswersNotReady(CancellationToken cancellationToken)
     {
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken);
         driver.Kube.HasSynced = false;
-        var probe = await driver.Client.CallAsync(CsiMethods.Probe, new ProbeRequest(), ProbeResponse.Parser, cancellationToken);
+        var probe = await driver.Identity.ProbeAsync(new ProbeRequest(), cancellationToken: cancellationToken);
         Assert.That(probe.Ready, Is.False);
     }
 
@@ -71,8 +107,8 @@ public sealed class CsiServerTests
         await File.WriteAllBytesAsync(path, [], cancellationToken);
         Assert.That(File.Exists(path), Is.True, "the stale socket file exists before the driver starts");
         await using var driver = await CsiTestDriver.StartAsync(cancellationToken, new Dictionary<string, string?> { ["Csi:Endpoint"] = "unix://" + path });
-        using var client = new GrpcUnixClient(path, TimeSpan.FromSeconds(5));
-        var info = await client.CallAsync(CsiMethods.GetPluginInfo, new GetPluginInfoRequest(), GetPluginInfoResponse.Parser, cancellationToken);
+        using var client = new CsiDriverClient("unix://" + path, TimeSpan.FromSeconds(5));
+        var info = await client.GetInfoAsync(cancellationToken);
         Assert.That(info.Name, Is.EqualTo("connectors-csi"));
     }
 
@@ -97,7 +133,7 @@ public sealed class CsiServerTests
                 return new NetworkStream(socket, ownsSocket: true);
             },
         });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost" + CsiMethods.GetPluginInfo)
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/csi.v1.Identity/GetPluginInfo")
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -130,7 +130,7 @@ public sealed class Http2AuthorityRewriterTests
 
         var answer = await ReadUntilClosedAsync(stream, cancellationToken);
         await TestContext.Out.WriteLineAsync($"the server took {sent} bytes of the flood, answered {answer} bytes and closed");
-        var info = await driver.Client.CallAsync(CsiMethods.GetPluginInfo, new GetPluginInfoRequest(), GetPluginInfoResponse.Parser, cancellationToken);
+        var info = await driver.Identity.GetPluginInfoAsync(new GetPluginInfoRequest(), cancellationToken: cancellationToken);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(refused, Is.Not.Null, $"the server took the whole flood of {Flood} bytes");

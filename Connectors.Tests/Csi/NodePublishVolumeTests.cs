@@ -1,7 +1,7 @@
 using System.Text;
-using Connectors.Modules.Csi;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
+using Grpc.Core;
 
 namespace Connectors.Tests.Csi;
 
@@ -92,23 +92,23 @@ public sealed class NodePublishVolumeTests
         var request = CsiRequests.Publish(target, ("connectors", "git"));
         await driver.PublishAsync(request, cancellationToken);
         var before = Snapshot(target);
-        driver.Kube.TokenFailure = GrpcStatusCode.Unavailable;
+        driver.Kube.TokenFailure = StatusCode.Unavailable;
         var error = await Assert.ThrowsAsync<RpcException>(() => driver.PublishAsync(request, cancellationToken));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.Unavailable));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
             Assert.That(Snapshot(target), Is.EqualTo(before));
         }
     }
 
-    [TestCase("connectors", "missing", GrpcStatusCode.NotFound, "connector \"missing\" not found")]
-    [TestCase("connectors", "secret-git", GrpcStatusCode.PermissionDenied, "permission denied: serviceaccount \"team/builder\" may not get connector \"team/secret-git\"")]
-    [TestCase("configuration.names", "nope", GrpcStatusCode.NotFound, "configuration \"nope\" not found in connectorclass \"gitlab\"")]
-    [TestCase("configuration.names", "broken", GrpcStatusCode.Internal, "failed to generate configuration \"broken\" file \"x\"")]
-    [TestCase("configuration.names", "unknown-engine", GrpcStatusCode.FailedPrecondition, "asks for unknown template engine \"jinja\": want go or handlebars")]
-    [TestCase("configuration.names", "badname", GrpcStatusCode.FailedPrecondition, "has an invalid file name \"../escape\"")]
-    [TestCase("configuration.names", "needs", GrpcStatusCode.InvalidArgument, "configuration \"needs\" requires param \"registry\"")]
-    public async Task Publish_BadInput_FailsWithCodeAndLeavesNoTarget(string key, string value, GrpcStatusCode status, string message)
+    [TestCase("connectors", "missing", StatusCode.NotFound, "connector \"missing\" not found")]
+    [TestCase("connectors", "secret-git", StatusCode.PermissionDenied, "permission denied: serviceaccount \"team/builder\" may not get connector \"team/secret-git\"")]
+    [TestCase("configuration.names", "nope", StatusCode.NotFound, "configuration \"nope\" not found in connectorclass \"gitlab\"")]
+    [TestCase("configuration.names", "broken", StatusCode.Internal, "failed to generate configuration \"broken\" file \"x\"")]
+    [TestCase("configuration.names", "unknown-engine", StatusCode.FailedPrecondition, "asks for unknown template engine \"jinja\": want go or handlebars")]
+    [TestCase("configuration.names", "badname", StatusCode.FailedPrecondition, "has an invalid file name \"../escape\"")]
+    [TestCase("configuration.names", "needs", StatusCode.InvalidArgument, "configuration \"needs\" requires param \"registry\"")]
+    public async Task Publish_BadInput_FailsWithCodeAndLeavesNoTarget(string key, string value, StatusCode status, string message)
     {
         await using var driver = await StartAsync(CancellationToken.None);
         var target = Target(driver);
@@ -117,8 +117,8 @@ public sealed class NodePublishVolumeTests
         var error = await Assert.ThrowsAsync<RpcException>(() => driver.PublishAsync(request, CancellationToken.None));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(status));
-            Assert.That(error.Message, Does.Contain(message));
+            Assert.That(error!.StatusCode, Is.EqualTo(status));
+            Assert.That(error.Status.Detail, Does.Contain(message));
             Assert.That(Directory.Exists(target), Is.False);
             Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(target)!), Is.Empty);
         }
@@ -147,7 +147,7 @@ public sealed class NodePublishVolumeTests
         await driver.PublishAsync(request, cancellationToken);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(denied!.Status, Is.EqualTo(GrpcStatusCode.PermissionDenied));
+            Assert.That(denied!.StatusCode, Is.EqualTo(StatusCode.PermissionDenied));
             Assert.That(File.Exists(Path.Combine(request.TargetPath, "context.token")), Is.True);
         }
     }
@@ -185,8 +185,8 @@ public sealed class NodePublishVolumeTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Message, Does.Contain("failed to generate configuration \"leaky\"").And.Contain("[redacted]"));
-            Assert.That(error.Message, Does.Not.Contain("token-team-builder-1"));
+            Assert.That(error!.Status.Detail, Does.Contain("failed to generate configuration \"leaky\"").And.Contain("[redacted]"));
+            Assert.That(error.Status.Detail, Does.Not.Contain("token-team-builder-1"));
             Assert.That(Directory.Exists(request.TargetPath), Is.False);
         }
     }
@@ -213,7 +213,7 @@ public sealed class NodePublishVolumeTests
         var error = await Assert.ThrowsAsync<RpcException>(() => driver.UnpublishAsync("v", target, cancellationToken));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.FailedPrecondition));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
             Assert.That(File.Exists(Path.Combine(target, "precious")), Is.True);
         }
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Connectors.Modules.Csi;
 using Connectors.Tests.Support;
 using CsCheck;
+using Grpc.Core;
 
 namespace Connectors.Tests.Csi;
 
@@ -71,7 +72,7 @@ public sealed class VolumeRequestParserPropertyTests
             }
             catch (RpcException e)
             {
-                return e.Status == GrpcStatusCode.InvalidArgument && e.Message.Length > 0;
+                return e.StatusCode == StatusCode.InvalidArgument && e.Status.Detail.Length > 0;
             }
         }, iter: 3000), cancellationToken).WaitAsync(cancellationToken);
     }

@@ -1,6 +1,7 @@
 using Connectors.Modules.Csi;
 using Connectors.Modules.Csi.V1;
 using Connectors.Tests.Support;
+using Grpc.Core;
 
 namespace Connectors.Tests.Csi;
 
@@ -73,8 +74,8 @@ public sealed class VolumeRequestParserTests
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(request, new CsiOptions()));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.InvalidArgument));
-            Assert.That(error.Message, Does.Contain(message));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(error.Status.Detail, Does.Contain(message));
         }
     }
 
@@ -84,7 +85,7 @@ public sealed class VolumeRequestParserTests
         var request = CsiRequests.Publish(Target, ("connectors", "git"));
         request.Readonly = false;
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(request, new CsiOptions()));
-        Assert.That(error!.Message, Does.StartWith("readonly must be true"));
+        Assert.That(error!.Status.Detail, Does.StartWith("readonly must be true"));
     }
 
     [Test]
@@ -93,7 +94,7 @@ public sealed class VolumeRequestParserTests
         var request = CsiRequests.Publish(Target, ("connectors", "git"));
         request.VolumeCapability.Block = new VolumeCapability.Types.BlockVolume();
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(request, new CsiOptions()));
-        Assert.That(error!.Message, Does.Contain("block volumes are not supported"));
+        Assert.That(error!.Status.Detail, Does.Contain("block volumes are not supported"));
     }
 
     [TestCase("relative/mount")]
@@ -102,7 +103,7 @@ public sealed class VolumeRequestParserTests
     public void Parse_BadTargetPath_IsInvalidArgument(string target)
     {
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(CsiRequests.Publish(target, ("connectors", "git")), new CsiOptions()));
-        Assert.That(error!.Message, Does.StartWith("invalid target_path"));
+        Assert.That(error!.Status.Detail, Does.StartWith("invalid target_path"));
     }
 
     [Test]
@@ -111,7 +112,7 @@ public sealed class VolumeRequestParserTests
         var big = "{\"a\":{\"v\":\"" + new string('x', 70_000) + "\"}}";
         var request = CsiRequests.Publish(Target, ("connectors", "git"), ("configuration.names", "a"), ("configuration.params", big));
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(request, new CsiOptions()));
-        Assert.That(error!.Message, Is.EqualTo("configuration.params has 70014 bytes, more than the limit of 65536"));
+        Assert.That(error!.Status.Detail, Is.EqualTo("configuration.params has 70014 bytes, more than the limit of 65536"));
     }
 
     [Test]
@@ -119,6 +120,6 @@ public sealed class VolumeRequestParserTests
     {
         var request = CsiRequests.Publish(Target, ("connectors", "a,b"));
         var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(request, new CsiOptions { MultiConnector = false }));
-        Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.InvalidArgument));
+        Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
     }
 }

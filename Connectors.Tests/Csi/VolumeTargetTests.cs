@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Connectors.Modules.Csi;
 using Connectors.Tests.Support;
+using Grpc.Core;
 
 namespace Connectors.Tests.Csi;
 
@@ -26,8 +27,8 @@ public sealed class VolumeTargetTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.InvalidArgument));
-            Assert.That(error.Message, Does.Contain($"{target} is a symbolic link (to {outside.Path})"));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(error.Status.Detail, Does.Contain($"{target} is a symbolic link (to {outside.Path})"));
             Assert.That(MountsUnder(outside.Path), Is.Empty);
             Assert.That(Directory.GetFileSystemEntries(outside.Path), Is.Empty);
             Assert.That(driver.Kube.TokenRequests, Is.Empty, "a refused target costs no token");
@@ -49,8 +50,8 @@ public sealed class VolumeTargetTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.InvalidArgument));
-            Assert.That(error.Message, Does.Contain($"{pod} is a symbolic link"));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(error.Status.Detail, Does.Contain($"{pod} is a symbolic link"));
             Assert.That(MountsUnder(outside.Path), Is.Empty);
             Assert.That(Directory.GetFileSystemEntries(outside.Combine("volumes")), Is.Empty);
         }
@@ -67,8 +68,8 @@ public sealed class VolumeTargetTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.InvalidArgument));
-            Assert.That(error.Message, Does.Contain($"is not below kubelet's pods directory {driver.Directory.Path}"));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(error.Status.Detail, Does.Contain($"is not below kubelet's pods directory {driver.Directory.Path}"));
             Assert.That(Directory.Exists(target), Is.False);
         }
     }
@@ -179,8 +180,8 @@ public sealed class VolumeTargetTests
 
             using (Assert.EnterMultipleScope())
             {
-                Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.FailedPrecondition));
-                Assert.That(error.Message, Does.Contain("under a tmpfs from foreign mount that connectors-csi did not make"));
+                Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+                Assert.That(error.Status.Detail, Does.Contain("under a tmpfs from foreign mount that connectors-csi did not make"));
                 Assert.That(MountsUnder(target).Select(m => m.Source), Is.EqualTo(new[] { "connectors-csi", "foreign" }));
             }
         }
@@ -204,8 +205,8 @@ public sealed class VolumeTargetTests
 
             using (Assert.EnterMultipleScope())
             {
-                Assert.That(error!.Status, Is.EqualTo(GrpcStatusCode.FailedPrecondition));
-                Assert.That(error.Message, Does.Contain("is a tmpfs from foreign mount that connectors-csi did not make"));
+                Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.FailedPrecondition));
+                Assert.That(error.Status.Detail, Does.Contain("is a tmpfs from foreign mount that connectors-csi did not make"));
                 Assert.That(MountsUnder(target).Select(m => m.Source), Is.EqualTo(new[] { "foreign" }));
                 Assert.That(Directory.GetFileSystemEntries(target), Is.Empty);
             }

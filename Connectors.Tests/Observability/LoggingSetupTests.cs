@@ -38,6 +38,29 @@ public sealed partial class LoggingSetupTests
         }
     }
 
+    [LoggerMessage(9903, LogLevel.Information, "Error status code {StatusCode} raised.")]
+    private static partial void StatusRaised(ILogger logger, string statusCode);
+
+    [LoggerMessage(9904, LogLevel.Warning, "a warning")]
+    private static partial void LibraryWarning(ILogger logger);
+
+    [TestCase("Grpc.AspNetCore.Server.ServerCallHandler")]
+    [TestCase("Microsoft.AspNetCore.Server.Kestrel")]
+    public void Create_LibraryInformation_IsLeftOutButWarningsAreKept(string category)
+    {
+        var sink = new StringWriter();
+        using (var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "info" }, sink))
+        {
+            using var factory = new SerilogLoggerFactory(logger);
+            var library = factory.CreateLogger(category);
+            StatusRaised(library, "NotFound");
+            LibraryWarning(library);
+        }
+
+        var lines = sink.ToString().TrimEnd('\n').Split('\n');
+        Assert.That(lines.Select(l => JsonNode.Parse(l)!["msg"]!.GetValue<string>()), Is.EqualTo(new[] { "a warning" }));
+    }
+
     [Test]
     public void Create_PropertyNamedLikeACredential_IsRedactedInTextAndJson()
     {

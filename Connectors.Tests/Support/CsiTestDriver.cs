@@ -1,5 +1,6 @@
 using Connectors.Modules.Csi;
 using Connectors.Modules.Csi.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,14 +18,21 @@ internal sealed class CsiTestDriver : IAsyncDisposable
         _server = server;
         Directory = directory;
         Kube = kube;
-        Client = new GrpcUnixClient(server.SocketPath!, TimeSpan.FromSeconds(10));
+        Channel = CsiChannel.ForUnixSocket(server.SocketPath!);
+        Identity = new Identity.IdentityClient(Channel);
+        Node = new Node.NodeClient(Channel);
     }
 
     public TempDirectory Directory { get; }
 
     public InMemoryCsiKube Kube { get; }
 
-    public GrpcUnixClient Client { get; }
+    /// <summary>A channel to the socket, as kubelet dials it (Grpc.Net.Client, <c>:authority: localhost</c>).</summary>
+    public GrpcChannel Channel { get; }
+
+    public Identity.IdentityClient Identity { get; }
+
+    public Node.NodeClient Node { get; }
 
     public string SocketPath => _server.SocketPath!;
 
@@ -54,14 +62,14 @@ internal sealed class CsiTestDriver : IAsyncDisposable
     }
 
     public Task<NodePublishVolumeResponse> PublishAsync(NodePublishVolumeRequest request, CancellationToken cancellationToken) =>
-        Client.CallAsync(CsiMethods.NodePublishVolume, request, NodePublishVolumeResponse.Parser, cancellationToken);
+        Node.NodePublishVolumeAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 
     public Task<NodeUnpublishVolumeResponse> UnpublishAsync(string volumeId, string target, CancellationToken cancellationToken) =>
-        Client.CallAsync(CsiMethods.NodeUnpublishVolume, new NodeUnpublishVolumeRequest { VolumeId = volumeId, TargetPath = target }, NodeUnpublishVolumeResponse.Parser, cancellationToken);
+        Node.NodeUnpublishVolumeAsync(new NodeUnpublishVolumeRequest { VolumeId = volumeId, TargetPath = target }, cancellationToken: cancellationToken).ResponseAsync;
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Channel.Dispose();
         await _server.StopAsync(CancellationToken.None);
         await _provider.DisposeAsync();
         Directory.Dispose();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Connectors.Modules.Csi;
 using Connectors.Modules.Model;
+using Grpc.Core;
 
 namespace Connectors.Tests.Support;
 
@@ -27,7 +28,7 @@ internal sealed class InMemoryCsiKube : ICsiKube
     }
 
     /// <summary>When set, TokenRequest fails with this status.</summary>
-    public GrpcStatusCode? TokenFailure { get; set; }
+    public StatusCode? TokenFailure { get; set; }
 
     public ConcurrentQueue<TokenRequest> TokenRequests { get; } = new();
 
@@ -42,7 +43,10 @@ internal sealed class InMemoryCsiKube : ICsiKube
     /// <summary>Lets <c>system:serviceaccount:ns:sa</c> get the Connector <c>connectorNs/name</c>.</summary>
     public void Allow(string user, string connectorNamespace, string name) => _allowed[$"{user}|{connectorNamespace}/{name}"] = true;
 
-    public Connector? GetConnector(string ns, string name) => _connectors.GetValueOrDefault($"{ns}/{name}");
+    /// <summary>When set, thrown by every Connector lookup: a bug in the driver, as its gRPC handler sees it.</summary>
+    public Exception? Fault { get; set; }
+
+    public Connector? GetConnector(string ns, string name) => Fault is { } fault ? throw fault : _connectors.GetValueOrDefault($"{ns}/{name}");
 
     public ConnectorClass? GetConnectorClass(string name) => _classes.GetValueOrDefault(name);
 
