@@ -55,7 +55,8 @@ internal static class RenderStep
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The driver's own refusal (an invalid file name, an unknown template engine): its message names the configuration.
-            return StepResult.Fail(subject, $"{e.Message}; fix connectorclass {mounted.Class.Metadata.Name}");
+            var message = e is Grpc.Core.RpcException rpc ? rpc.Status.Detail : e.Message;
+            return StepResult.Fail(subject, $"{message}; fix connectorclass {mounted.Class.Metadata.Name}");
         }
 
         var data = TemplateValue.FromJson(TemplateData.Build(plan.Owner, [mounted], token, caPem, plan.Params));

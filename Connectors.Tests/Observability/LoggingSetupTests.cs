@@ -58,7 +58,7 @@ public sealed partial class LoggingSetupTests
         }
 
         var lines = sink.ToString().TrimEnd('\n').Split('\n');
-        Assert.That(lines.Select(l => JsonNode.Parse(l)!["msg"]!.GetValue<string>()), Is.EqualTo(new[] { "a warning" }));
+        Assert.That(lines.Select(l => JsonNode.Parse(l)!["@m"]!.GetValue<string>()), Is.EqualTo(new[] { "a warning" }));
     }
 
     [Test]
