@@ -10,6 +10,9 @@ namespace Connectors.Modules.Csi;
 /// </summary>
 internal sealed class CsiMetrics : IDisposable
 {
+    /// <summary>Spans of NodePublishVolume (exported when an OTLP endpoint is configured).</summary>
+    public static readonly System.Diagnostics.ActivitySource Source = new("Connectors.Csi");
+
     private readonly Meter _meter = new("Connectors.Csi");
     private readonly Counter<long> _publishes;
     private readonly Histogram<double> _publishSeconds;

@@ -17,11 +17,16 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
         var cancellationToken = context.CancellationToken;
         var started = time.GetTimestamp();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["VolumeId"] = request.VolumeId });
+        using var activity = CsiMetrics.Source.StartActivity("csi publish");
+        activity?.SetTag("connectors.volume_id", request.VolumeId);
         var republish = false;
         VolumeRequest? volume = null;
         try
         {
             volume = VolumeRequestParser.Parse(request, options.Value);
+            activity?.SetTag("connectors.pod", $"{volume.Pod.Namespace}/{volume.Pod.Name}");
+            activity?.SetTag("connectors.service_account", volume.Pod.ServiceAccount);
+            activity?.SetTag("connectors.connectors", string.Join(",", volume.Connectors));
             republish = await publisher.PublishAsync(volume, cancellationToken);
             metrics.Published(StatusCode.OK, republish, time.GetElapsedTime(started));
             Log.Published(logger, request.VolumeId, volume.Pod.Namespace, volume.Pod.Name, string.Join(",", volume.Connectors), republish);
@@ -33,6 +38,7 @@ internal sealed partial class NodeService(VolumePublisher publisher, CsiMetrics 
             // (a refused target is not looked into: it may lead elsewhere).
             republish = volume is not null && e.StatusCode != StatusCode.InvalidArgument && Directory.Exists(volume.TargetPath) && AtomicWriter.HasData(volume.TargetPath);
             metrics.Published(e.StatusCode, republish, time.GetElapsedTime(started));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.StatusCode.ToString());
             Log.PublishFailed(logger, request.VolumeId, e.StatusCode, e.Status.Detail);
             throw;
         }
