@@ -42,7 +42,7 @@ e2e: build publish
 bench:
 	$(DOTNET) run -c Release --project bench/Connectors.Bench -- --filter '*'
 
-## publish: self-contained linux-x64 build in out/ (what the image ships), with the kubectl plugin link
+## publish: the Native AOT linux-x64 build in out/ (what the image ships; needs clang and zlib1g-dev), with the kubectl plugin link
 ## kubectl-connectors -> connectors (put the folder on PATH and `kubectl connectors doctor ...` works)
 publish:
 	$(DOTNET) publish Connectors.Host/Connectors.Host.csproj -c Release -r $(RID) --self-contained true -o $(OUT)/$(RID)
