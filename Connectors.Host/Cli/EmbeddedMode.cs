@@ -114,9 +114,15 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         using var client = new HttpClient(_server.CreateHandler()) { BaseAddress = _server.BaseUrl };
         client.DefaultRequestHeaders.Authorization = new("Bearer", _server.AdminToken);
         var applier = new ManifestApplier(client);
+        var components = settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace;
+        // What an install creates first: the controller's Lease and the proxy CA live in the components namespace.
+        await applier.ApplyOneAsync(
+            new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = components } },
+            "embedded components namespace",
+            cancellationToken);
         if (roles.Any(r => r is ProxyRole))
         {
-            await EnsureProxyServiceAsync(applier, settings["Components:Namespace"] ?? WellKnown.DefaultComponentsNamespace, LocalProxyUrl(settings), cancellationToken);
+            await EnsureProxyServiceAsync(applier, components, LocalProxyUrl(settings), cancellationToken);
         }
 
         _applied = await applier.ApplyAsync(_plan.Applies, cancellationToken);
@@ -230,10 +236,6 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         // Cluster DNS names (c-<name>.<ns>.svc.cluster.local) do not resolve on this machine: connector proxy
         // addresses use the path form under the local proxy URL instead.
         var annotations = externalUrl is null ? null : new JsonObject { [WellKnown.ExternalUrlAnnotation] = externalUrl };
-        await applier.ApplyOneAsync(
-            new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } },
-            "embedded components namespace",
-            cancellationToken);
         await applier.ApplyOneAsync(
             new JsonObject
             {
