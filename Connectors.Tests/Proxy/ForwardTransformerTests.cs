@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Text;
 using Connectors.Modules.Model;
 using Connectors.Modules.Observability;
 using Connectors.Modules.Proxy;
@@ -182,6 +183,55 @@ public sealed class ForwardTransformerTests
             Assert.That(afterSocket.In - afterPost.In, Is.InRange(100, 140));
             Assert.That(afterSocket.Out - afterPost.Out, Is.InRange(100, 140));
         }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Send_SpdyUpgrade_BytesPumpedBothWaysAfter101(CancellationToken cancellationToken)
+    {
+        // kubectl exec and port-forward ask for "Upgrade: SPDY/3.1"; after the 101 the connection is the tool's.
+        await using var origin = await LoopbackOrigin.StartAsync(async ctx =>
+        {
+            ctx.Response.StatusCode = StatusCodes.Status101SwitchingProtocols;
+            ctx.Response.Headers.Upgrade = "SPDY/3.1";
+            ctx.Response.Headers["X-Stream-Protocol-Version"] = "v4.channel.k8s.io";
+            await using var stream = await ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>()!.UpgradeAsync();
+            var buffer = new byte[5];
+            await stream.ReadExactlyAsync(buffer, ctx.RequestAborted);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("echo:" + Encoding.ASCII.GetString(buffer)), ctx.RequestAborted);
+        }, cancellationToken);
+        await using var proxy = await StartProxyAsync(origin.BaseAddress.ToString(), Secrets.Bearer("k8s-token", "cluster-token"), cancellationToken);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(proxy.Address.Host, proxy.Address.Port, cancellationToken);
+        var stream = tcp.GetStream();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {Path}/api/v1/namespaces/team/pods/p/exec?command=sh HTTP/1.1\r\nHost: proxy\r\n" +
+            $"Authorization: Bearer {Token}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n"), cancellationToken);
+        var head = await ReadHeadAsync(stream, cancellationToken);
+        await stream.WriteAsync("hello"u8.ToArray(), cancellationToken);
+        var echo = new byte[10];
+        await stream.ReadExactlyAsync(echo, cancellationToken);
+
+        var seen = origin.Seen.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(head, Does.StartWith("HTTP/1.1 101 ").And.Contain("Upgrade: SPDY/3.1").And.Contain("X-Stream-Protocol-Version: v4.channel.k8s.io"));
+            Assert.That(Encoding.ASCII.GetString(echo), Is.EqualTo("echo:hello"));
+            Assert.That(seen.Headers["Upgrade"], Is.EqualTo("SPDY/3.1"));
+            Assert.That(seen.Headers["Authorization"], Is.EqualTo("Bearer cluster-token"));
+        }
+    }
+
+    private static async Task<string> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            await stream.ReadExactlyAsync(one, cancellationToken);
+            head.Append((char)one[0]);
+        }
+
+        return head.ToString();
     }
 
     /// <summary>Waits until the Connector's body counters reach at least the given sizes (recorded when an exchange ends).</summary>
