@@ -76,7 +76,9 @@ internal sealed partial class UpstreamSender(
             context.Features.Set<IHttpUpgradeFeature>(upgrade = new CountingUpgradeFeature(upgradable));
         }
 
-        var error = await forwarder.SendAsync(context, destinationPrefix, invoker, upgrade is null ? Negotiated : Http11, transformer, cancellationToken);
+        // YARP links context.RequestAborted itself; passing the same token again would only register a second time.
+        var extra = cancellationToken == context.RequestAborted ? CancellationToken.None : cancellationToken;
+        var error = await forwarder.SendAsync(context, destinationPrefix, invoker, upgrade is null ? Negotiated : Http11, transformer, extra);
         if (transformer.Refused is { } refused)
         {
             Log.InjectionFailed(logger, key.ToString(), refused.Message ?? string.Empty);
