@@ -7,7 +7,7 @@
 #   connectors   wrk -> `connectors run --role proxy --embedded` (reverse, host form, token review cached)
 #   floor        wrk -> the same process's /healthz: Kestrel answering alone, the least any Kestrel-based proxy costs
 # then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
-# interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
+# interception vs squid's plain CONNECT tunnel and squid ssl-bump (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
 # Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
 #              BIN=out/linux-x64/connectors (binary to measure), PROFILE=FILE (perf record the proxy during its wrk run;
@@ -27,6 +27,7 @@ cleanup() {
   [ -n "$yarp_pid" ] && kill "$yarp_pid" 2>/dev/null && wait "$yarp_pid" 2>/dev/null
   for conf in origin front; do [ -f "$tmp/$conf.pid" ] && kill "$(cat "$tmp/$conf.pid")" 2>/dev/null; done
   [ -f "$tmp/squid.pid" ] && kill "$(cat "$tmp/squid.pid")" 2>/dev/null
+  [ -f "$tmp/bump/squid.pid" ] && kill "$(cat "$tmp/bump/squid.pid")" 2>/dev/null
   sleep 0.2
   rm -rf "$tmp"
 }
@@ -243,11 +244,12 @@ for _ in $(seq 100); do [ -s "$tmp/squid.pid" ] && break; sleep 0.05; done
 sleep 0.3
 echo "| proxy | req/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
-run_load() { # label proxy-url ca [profile]
-  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
+run_load() { # label proxy-url ca [profile] [target-url]
+  local url=${5:-https://127.0.0.1:$tls_port/}
+  "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
   local perf_pid=""
   [ -z "${4:-}" ] || perf_pid=$(start_profile)
-  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
+  "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
   [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")" \
     "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")"
@@ -255,4 +257,15 @@ run_load() { # label proxy-url ca [profile]
 run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
 run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
 run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt" profile
+# The interception peer: squid ssl-bump (../shared/peers/squid-bump; needs Debian's squid-openssl). squid mints its
+# leaf from the origin certificate's names, so the target is named (origin.test, in squid's hosts file).
+bump=${SQUID_BUMP:-../shared/peers/squid-bump}
+if [ -x "$bump/start.sh" ] && [ -x /usr/lib/squid/security_file_certgen ]; then
+  bump_port=$(port)
+  echo "127.0.0.1 origin.test" > "$tmp/hosts"
+  HOSTS_FILE="$tmp/hosts" "$bump/start.sh" "$tmp/bump" "$bump_port" "$tmp/proxy-ca.crt" "$tmp/proxy-ca.key" "$tmp/origin-ca.crt"
+  run_load "squid 5.7 ssl-bump (peek, stare, bump; re-encrypts upstream)" "http://127.0.0.1:$bump_port" "$tmp/proxy-ca.crt" "" "https://origin.test:$tls_port/"
+else
+  echo "| squid ssl-bump: skipped (needs $bump/start.sh and the squid-openssl package) | | | | |"
+fi
 fi
