@@ -2,26 +2,32 @@
 # Proxy benchmark, side by side in one run against one loopback origin (nginx, 1 worker):
 #   direct       wrk -> origin
 #   nginx        wrk -> nginx reverse proxy (own process) adding Authorization: Bearer, keep-alive upstream
+#   yarp         wrk -> the bare YARP 2.3 direct forwarder of ../shared/peers/yarp-forwarder (replaces Authorization,
+#                checks no token, writes no log): the least a YARP-based proxy costs here (skipped if the peer is absent)
 #   connectors   wrk -> `connectors run --role proxy --embedded` (reverse, host form, token review cached)
 #   floor        wrk -> the same process's /healthz: Kestrel answering alone, the least any Kestrel-based proxy costs
 # then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
-# interception vs squid's plain CONNECT tunnel (bench/proxyload, Go net/http, against the TLS origin).
+# interception vs squid's plain CONNECT tunnel and squid ssl-bump (bench/proxyload, Go net/http, against the TLS origin).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
 # Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
 #              BIN=out/linux-x64/connectors (binary to measure), PROFILE=FILE (perf record the proxy during its wrk run;
 #              with PERF_STAT=1, perf stat of task clock and context switches instead),
-#              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it).
+#              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it),
+#              YARP_PEER=DIR (the yarp-forwarder peer's sources; default ../shared/peers/yarp-forwarder beside the repo,
+#              published once into ~/.cache/connectors-bench/yarp-forwarder).
 # Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10s} connections=${2:-32} download_mib=${3:-1024} nginx_workers=${4:-1}
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-proxy_pid="" squid_pid=""
+proxy_pid="" squid_pid="" yarp_pid=""
 cleanup() {
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+  [ -n "$yarp_pid" ] && kill "$yarp_pid" 2>/dev/null && wait "$yarp_pid" 2>/dev/null
   for conf in origin front; do [ -f "$tmp/$conf.pid" ] && kill "$(cat "$tmp/$conf.pid")" 2>/dev/null; done
   [ -f "$tmp/squid.pid" ] && kill "$(cat "$tmp/squid.pid")" 2>/dev/null
+  [ -f "$tmp/bump/squid.pid" ] && kill "$(cat "$tmp/bump/squid.pid")" 2>/dev/null
   sleep 0.2
   rm -rf "$tmp"
 }
@@ -31,7 +37,7 @@ b64() { base64 -w0; }
 bin=${BIN:-Connectors.Host/bin/Release/net10.0/connectors}   # BIN=out/linux-x64/connectors: the trimmed build
 [ -n "${BIN:-}" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 
-origin_port=$(port) tls_port=$(port) front_port=$(port) proxy_port=$(port) health_port=$(port) squid_port=$(port)
+origin_port=$(port) tls_port=$(port) front_port=$(port) proxy_port=$(port) health_port=$(port) squid_port=$(port) yarp_port=$(port)
 secret_token=bench-upstream-token
 mkdir -p "$tmp/www" "$tmp/logs" "$tmp/tmp"
 truncate -s "${download_mib}M" "$tmp/www/big"
@@ -125,6 +131,21 @@ token=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace bench --s
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token" "http://127.0.0.1:$proxy_port/")" = 200 ] \
   || { echo "proxy not serving" >&2; tail -5 "$tmp/logs/proxy.log" >&2; exit 1; }
 
+# The bare YARP forwarder peer (JIT build, published once; its settings match the proxy's: workstation non-concurrent
+# GC, spin limit 0, no logging).
+yarp_src=${YARP_PEER:-../shared/peers/yarp-forwarder}
+if [ -f "$yarp_src/Program.cs" ] && [ -z "${PROXY_ONLY:-}" ]; then
+  yarp_dir=${XDG_CACHE_HOME:-$HOME/.cache}/connectors-bench/yarp-forwarder
+  if ! cmp -s "$yarp_src/Program.cs" "$yarp_dir/Program.cs" || [ ! -f "$yarp_dir/out-jit/yarp.dll" ]; then
+    rm -rf "$yarp_dir" && mkdir -p "$yarp_dir" && cp "$yarp_src"/*.cs "$yarp_src"/*.csproj "$yarp_dir/"
+    (cd "$yarp_dir" && dotnet publish -c Release -o out-jit -nologo -v q >/dev/null)
+  fi
+  LISTEN="http://127.0.0.1:$yarp_port" ORIGIN="http://127.0.0.1:$origin_port/" BEARER=$secret_token dotnet "$yarp_dir/out-jit/yarp.dll" \
+    > "$tmp/logs/yarp.log" 2>&1 &
+  yarp_pid=$!
+  for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$yarp_port/" || true)" = 200 ] && break; sleep 0.1; done
+fi
+
 cpu_ticks() { # pids... -> utime+stime in clock ticks
   local total=0 pid
   for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
@@ -171,6 +192,7 @@ front_pids="$(cat "$tmp/front.pid") $(pgrep -P "$(cat "$tmp/front.pid")" | tr '\
 if [ -z "${PROXY_ONLY:-}" ]; then   # PROXY_ONLY=1: only the connectors row (quick A/B runs; not for docs tables)
   run_wrk direct "http://127.0.0.1:$origin_port/" "$origin_pids"
   run_wrk "nginx reverse proxy + Authorization ($nginx_workers worker)" "http://127.0.0.1:$front_port/" "$front_pids"
+  [ -z "$yarp_pid" ] || run_wrk "bare YARP 2.3 forwarder + Authorization (no token check, no log)" "http://127.0.0.1:$yarp_port/" "$yarp_pid"
 fi
 run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1:$proxy_port/" "$proxy_pid" "Host: c-origin.bench.svc" "Authorization: Bearer $token"
 if [ -z "${PROXY_ONLY:-}" ]; then   # the platform's floor: the same process's Kestrel answering by itself, no proxying
@@ -222,11 +244,12 @@ for _ in $(seq 100); do [ -s "$tmp/squid.pid" ] && break; sleep 0.05; done
 sleep 0.3
 echo "| proxy | req/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
-run_load() { # label proxy-url ca [profile]
-  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
+run_load() { # label proxy-url ca [profile] [target-url]
+  local url=${5:-https://127.0.0.1:$tls_port/}
+  "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
   local perf_pid=""
   [ -z "${4:-}" ] || perf_pid=$(start_profile)
-  "$tmp/proxyload" -url "https://127.0.0.1:$tls_port/" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
+  "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
   [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")" \
     "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")"
@@ -234,4 +257,15 @@ run_load() { # label proxy-url ca [profile]
 run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
 run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
 run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt" profile
+# The interception peer: squid ssl-bump (../shared/peers/squid-bump; needs Debian's squid-openssl). squid mints its
+# leaf from the origin certificate's names, so the target is named (origin.test, in squid's hosts file).
+bump=${SQUID_BUMP:-../shared/peers/squid-bump}
+if [ -x "$bump/start.sh" ] && [ -x /usr/lib/squid/security_file_certgen ]; then
+  bump_port=$(port)
+  echo "127.0.0.1 origin.test" > "$tmp/hosts"
+  HOSTS_FILE="$tmp/hosts" "$bump/start.sh" "$tmp/bump" "$bump_port" "$tmp/proxy-ca.crt" "$tmp/proxy-ca.key" "$tmp/origin-ca.crt"
+  run_load "squid 5.7 ssl-bump (peek, stare, bump; re-encrypts upstream)" "http://127.0.0.1:$bump_port" "$tmp/proxy-ca.crt" "" "https://origin.test:$tls_port/"
+else
+  echo "| squid ssl-bump: skipped (needs $bump/start.sh and the squid-openssl package) | | | | |"
+fi
 fi

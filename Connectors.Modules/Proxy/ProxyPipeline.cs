@@ -102,7 +102,7 @@ internal sealed partial class ProxyPipeline(
                 $"an encoded slash (%2F) in the path is not allowed for connector \"{route.Connector}\", whose address has a path prefix", null, cancellationToken);
         }
 
-        return await sender.SendAsync(context, route.Connector, check, upstream, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), cancellationToken);
+        return await sender.SendAsync(context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), cancellationToken);
     }
 
     private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
@@ -140,7 +140,7 @@ internal sealed partial class ProxyPipeline(
                 $"request to {target.Scheme}://{target.Authority} is not allowed: it matches no address of connector(s) {credential}", null, cancellationToken);
         }
 
-        return await sender.SendAsync(context, check.Authorized!.Value, check, target, null, null, cancellationToken);
+        return await sender.SendAsync(context, check.Authorized!.Value, check, target, target.GetLeftPart(UriPartial.Authority), null, null, cancellationToken);
     }
 
     private static bool EchoesRequest(string method) =>

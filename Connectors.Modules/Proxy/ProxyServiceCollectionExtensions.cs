@@ -5,6 +5,7 @@ using Connectors.Modules.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
@@ -53,6 +54,9 @@ public static class ProxyServiceCollectionExtensions
         // Registered before the listener: hosted services stop in reverse order, so the log drains last.
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
         services.TryAddSingleton<ConnectMiddleware>();
+        services.AddHttpForwarder();
+        // YARP logs every forward at Information and every failure at Warning; UpstreamSender logs failures itself.
+        services.Configure<LoggerFilterOptions>(filters => filters.AddFilter("Yarp", LogLevel.Error));
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<ProxyPipeline>();
         services.TryAddSingleton<ProxyServer>();

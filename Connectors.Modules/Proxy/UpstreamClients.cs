@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Connectors.Modules.Proxy;
 
 /// <summary>
-/// Pooled upstream connections: one <see cref="SocketsHttpHandler"/> for tools with public certificates, plus one
+/// Pooled upstream connections, shared by every request of one trust policy (YARP's <c>IHttpForwarder</c> sends
+/// through them): one <see cref="SocketsHttpHandler"/> for tools with public certificates, plus one
 /// per distinct CA bundle a Connector names (<c>spec.caCertSecretRef</c>), which trusts the system CAs and that
 /// bundle. No redirects are followed, no cookies kept, nothing decompressed, no proxy used, no trace headers added.
 /// </summary>
@@ -86,6 +87,8 @@ internal sealed class UpstreamClients : IDisposable
         // Bounds how long a connection outlives a DNS change of the tool.
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ActivityHeadersPropagator = null,
+        // A tool on HTTP/2 (API servers, gRPC) gets more connections once one carries its maximum of streams.
+        EnableMultipleHttp2Connections = true,
         SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = validation },
     };
 

@@ -1,16 +1,21 @@
+using System.Net;
 using Connectors.Modules.Credentials;
 using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Connectors.Modules.Proxy;
 
 /// <summary>
-/// The last step of the pipeline: builds the upstream request, injects the allowed Connector's credential from its
-/// Secret (read from the watch cache on every request, so a rotation is used at once), picks the upstream
-/// connection pool for the Connector's CA bundle (plus the cluster-wide CA pool while its flag is on), and forwards.
+/// The last step of the pipeline: finds the allowed Connector's Secret (read from the watch cache on every request,
+/// so a rotation is used at once) and the upstream connection pool for its CA bundle (plus the cluster-wide CA pool
+/// while its flag is on), and forwards through YARP's <see cref="IHttpForwarder"/> with a
+/// <see cref="ForwardTransformer"/>. Body bytes are counted by wrapping the client's streams, not copied twice.
 /// </summary>
 internal sealed partial class UpstreamSender(
+    IHttpForwarder forwarder,
     IConnectorDirectory directory,
     ProxyAccess access,
     CredentialInjection injection,
@@ -18,43 +23,95 @@ internal sealed partial class UpstreamSender(
     ProxyCaPool caPool,
     ILogger<UpstreamSender> logger)
 {
-    public async Task<Exchange> SendAsync(
-        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CancellationToken cancellationToken)
+    // HTTP/2 when the tool offers it over TLS (ALPN), HTTP/1.1 otherwise (cleartext never tries h2c). No activity
+    // timeout: a watch or a log follow may stay silent for as long as the client waits.
+    private static readonly ForwarderRequestConfig Negotiated = new()
     {
-        using var request = Forwarder.CreateRequest(context, upstream, strip, out var body);
-        Secret? caBundle = null;
+        ActivityTimeout = Timeout.InfiniteTimeSpan,
+        Version = HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+
+    // Upgrades (WebSocket, SPDY for kubectl exec and port-forward) stay HTTP/1.1 Upgrade exchanges, as tools expect.
+    private static readonly ForwarderRequestConfig Http11 = new()
+    {
+        ActivityTimeout = Timeout.InfiniteTimeSpan,
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    public async Task<Exchange> SendAsync(
+        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, string destinationPrefix, IReadOnlyList<string>? strip, ReverseRewrite? rewrite,
+        CancellationToken cancellationToken)
+    {
+        Secret? secret = null, caBundle = null;
+        AuthType? authType = null;
         if (check.Connector is { } connector)
         {
-            var injected = Inject(request, connector, key);
-            if (injected.Outcome is InjectionOutcome.InvalidSecret or InjectionOutcome.Unsupported)
+            if (connector.Spec.Auth?.SecretRef?.Name is { Length: > 0 } secretName && (secret = directory.GetSecret(key.Namespace, secretName)) is null)
             {
-                Log.InjectionFailed(logger, key.ToString(), injected.Message ?? string.Empty);
-                return await ProxyPipeline.RefuseAsync(context, key, check.Subject, StatusCodes.Status502BadGateway,
-                    $"the credential of connector \"{key}\" cannot be used: {injected.Message}", null, cancellationToken);
+                var reason = $"Secret \"{key.Namespace}/{secretName}\" not found";
+                Log.InjectionFailed(logger, key.ToString(), reason);
+                await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"the credential of connector \"{key}\" cannot be used: {reason}", cancellationToken);
+                return Exchange.Refused(key, check.Subject, StatusCodes.Status502BadGateway, null);
             }
 
+            authType = FindAuthType(access.ClassOf(connector)?.Spec.Auth?.Types, connector.Spec.Auth?.Name);
             caBundle = ReadCaBundle(connector, key);
         }
 
+        var transformer = new ForwardTransformer(key, upstream, strip, rewrite, check.Connector is null ? null : injection, secret, authType);
         var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
-        var result = await Forwarder.SendAsync(invoker, request, body, context, rewrite, cancellationToken);
-        return new Exchange(key, check.Subject, result, null);
+        var requestBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingStream(context.Request.Body) : null;
+        if (requestBody is not null)
+        {
+            context.Request.Body = requestBody;
+        }
+
+        var responseBody = new CountingStream(context.Response.Body);
+        context.Response.Body = responseBody;
+        CountingUpgradeFeature? upgrade = null;
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgradable)
+        {
+            context.Features.Set<IHttpUpgradeFeature>(upgrade = new CountingUpgradeFeature(upgradable));
+        }
+
+        // YARP links context.RequestAborted itself; passing the same token again would only register a second time.
+        var extra = cancellationToken == context.RequestAborted ? CancellationToken.None : cancellationToken;
+        var error = await forwarder.SendAsync(context, destinationPrefix, invoker, upgrade is null ? Negotiated : Http11, transformer, extra);
+        if (transformer.Refused is { } refused)
+        {
+            Log.InjectionFailed(logger, key.ToString(), refused.Message ?? string.Empty);
+            return Exchange.Refused(key, check.Subject, StatusCodes.Status502BadGateway, null);
+        }
+
+        var status = error == ForwarderError.None ? context.Response.StatusCode : await ReportAsync(context, error, upstream, cancellationToken);
+        var bytesIn = (requestBody?.BytesRead ?? 0) + (upgrade?.Stream?.BytesRead ?? 0);
+        var bytesOut = responseBody.BytesWritten + (upgrade?.Stream?.BytesWritten ?? 0);
+        return new Exchange(key, check.Subject, new ForwardResult(status, bytesIn, bytesOut), null);
     }
 
-    private InjectionResult Inject(HttpRequestMessage request, Connector connector, ConnectorKey key)
+    /// <summary>
+    /// A failed forward: YARP has set the status (or aborted a started response); the client gets a line naming the
+    /// upstream and the reason, and the log the status it was given (499 when the client went away, as nginx writes).
+    /// </summary>
+    private async Task<int> ReportAsync(HttpContext context, ForwarderError error, Uri upstream, CancellationToken cancellationToken)
     {
-        if (connector.Spec.Auth?.SecretRef?.Name is not { Length: > 0 } secretName)
+        if (context.RequestAborted.IsCancellationRequested)
         {
-            return InjectionResult.NoCredential;
+            return 499;
         }
 
-        var secret = directory.GetSecret(key.Namespace, secretName);
-        if (secret is null)
+        var reason = context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message ?? error.ToString();
+        Log.UpstreamFailed(logger, context.Request.Method, upstream.Authority, error, reason);
+        var status = context.Response.StatusCode;
+        if (context.Response.HasStarted || status < 500)
         {
-            return new InjectionResult(InjectionOutcome.InvalidSecret, $"Secret \"{key.Namespace}/{secretName}\" not found");
+            return status;
         }
 
-        return injection.Inject(request, secret, FindAuthType(access.ClassOf(connector)?.Spec.Auth?.Types, connector.Spec.Auth.Name));
+        var message = status == StatusCodes.Status504GatewayTimeout ? $"upstream {upstream.Authority} did not answer in time" : $"upstream {upstream.Authority}: {reason}";
+        return await ProxyResponses.WriteAsync(context, status, message, cancellationToken);
     }
 
     private static AuthType? FindAuthType(List<AuthType>? types, string? name)
@@ -80,5 +137,8 @@ internal sealed partial class UpstreamSender(
     {
         [LoggerMessage(6002, LogLevel.Warning, "Credential of {Connector} not injected: {Reason}")]
         public static partial void InjectionFailed(ILogger logger, string connector, string reason);
+
+        [LoggerMessage(6004, LogLevel.Warning, "Upstream exchange for {Method} {Upstream} failed ({Error}): {Reason}")]
+        public static partial void UpstreamFailed(ILogger logger, string method, string upstream, ForwarderError error, string reason);
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Connectors.Modules.Proxy;
-using Microsoft.Extensions.Primitives;
 
 namespace Connectors.Tests.Proxy;
 
@@ -48,22 +47,5 @@ public sealed class ConnectHeadTests
     public void LooksLikeConnect_Prefix(string text, bool? expected)
     {
         Assert.That(ConnectHead.LooksLikeConnect(Bytes(text)), Is.EqualTo(expected));
-    }
-
-    [Test]
-    public void HopByHop_ConnectionListedFields_Recognized()
-    {
-        var connection = new StringValues(["keep-alive, X-Private", "Upgrade"]);
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(HopByHop.IsListedIn(connection, "x-private"), Is.True);
-            Assert.That(HopByHop.IsListedIn(connection, "X-Other"), Is.False);
-            Assert.That(HopByHop.HasUpgrade(connection), Is.True);
-            Assert.That(HopByHop.ListsExtraFields(connection), Is.True);
-            Assert.That(HopByHop.ListsExtraFields(new StringValues("keep-alive")), Is.False);
-            Assert.That(HopByHop.IsHopByHop("Proxy-Connection"), Is.True);
-            Assert.That(HopByHop.IsHopByHop("Content-Type"), Is.False);
-        }
     }
 }

@@ -1,0 +1,149 @@
+using Connectors.Modules.Credentials;
+using Connectors.Modules.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// What changes between the client's exchange and the tool's, for one request (YARP's <see cref="HttpTransformer"/>):
+/// YARP's base copies the headers minus its hop-by-hop list; this then drops <c>Host</c> (the tool gets its own),
+/// every client credential header and the token header the class names, and the fields the <c>Connection</c> header
+/// lists (RFC 9110 7.6.1, which YARP does not); sets the request URI to the checked raw target verbatim (the path
+/// rule's byte-exact promise); and injects the Connector's credential. On the way back, reverse mode rewrites
+/// <c>Location</c> and <c>Set-Cookie</c> (<see cref="ReverseRewrite"/>).
+/// </summary>
+internal sealed class ForwardTransformer(
+    ConnectorKey key, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CredentialInjection? injection, Secret? secret, AuthType? authType)
+    : HttpTransformer
+{
+    /// <summary>Set when the credential could not be put on the request: the client was answered 502, nothing was sent.</summary>
+    public InjectionResult? Refused { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var headers = proxyRequest.Headers;
+        headers.Host = null;
+        headers.Remove(HeaderNames.Authorization);
+        if (strip is not null)
+        {
+            foreach (var name in strip)
+            {
+                Remove(proxyRequest, name);
+            }
+        }
+
+        foreach (var value in httpContext.Request.Headers.Connection)
+        {
+            var position = 0;
+            while (NextListed(value, ref position, out var listed))
+            {
+                Remove(proxyRequest, listed.ToString());
+            }
+        }
+
+        // The URI is the one the path rule checked, built without canonicalization (UpstreamUri): YARP would otherwise
+        // rebuild it from the decoded PathString.
+        proxyRequest.RequestUri = upstream;
+        if (injection is null)
+        {
+            return;
+        }
+
+        var injected = injection.Inject(proxyRequest, secret, authType);
+        if (injected.Outcome is InjectionOutcome.InvalidSecret or InjectionOutcome.Unsupported)
+        {
+            // A response set here stops YARP from sending the request.
+            Refused = injected;
+            await ProxyResponses.WriteAsync(httpContext, StatusCodes.Status502BadGateway, $"the credential of connector \"{key}\" cannot be used: {injected.Message}", cancellationToken);
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (!await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken))
+        {
+            return false;
+        }
+
+        var headers = httpContext.Response.Headers;
+        if (proxyResponse!.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var connection))
+        {
+            foreach (var value in connection)
+            {
+                var position = 0;
+                while (NextListed(value, ref position, out var listed))
+                {
+                    headers.Remove(listed.ToString());
+                }
+            }
+        }
+
+        if (rewrite is null)
+        {
+            return true;
+        }
+
+        var location = headers.Location;
+        if (!StringValues.IsNullOrEmpty(location))
+        {
+            headers.Location = rewrite.Rewrite(location.ToString());
+        }
+
+        var cookies = headers.SetCookie;
+        if (cookies.Count > 0)
+        {
+            var rewritten = new string[cookies.Count];
+            for (var i = 0; i < rewritten.Length; i++)
+            {
+                rewritten[i] = rewrite.RewriteCookie(cookies[i]!);
+            }
+
+            headers.SetCookie = rewritten;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The next field name a <c>Connection</c> header value lists besides its options (<c>keep-alive</c>, <c>close</c>,
+    /// <c>upgrade</c>, which YARP handles), from <paramref name="position"/> on: those fields are for the one hop and
+    /// are not forwarded. Reads the value in place: a typical <c>Connection: keep-alive</c> costs no allocation.
+    /// </summary>
+    internal static bool NextListed(string? value, ref int position, out ReadOnlySpan<char> field)
+    {
+        while (value is not null && position < value.Length)
+        {
+            var rest = value.AsSpan(position);
+            var comma = rest.IndexOf(',');
+            var token = (comma < 0 ? rest : rest[..comma]).Trim();
+            position += comma < 0 ? rest.Length : comma + 1;
+            if (token.Length > 0 && !token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
+                && !token.Equals("close", StringComparison.OrdinalIgnoreCase) && !token.Equals("upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                field = token;
+                return true;
+            }
+        }
+
+        field = default;
+        return false;
+    }
+
+    private static void Remove(HttpRequestMessage request, string name)
+    {
+        // NonValidated lookups accept any name; HttpHeaders.Remove throws on a name that is not a valid token.
+        if (request.Headers.NonValidated.Contains(name))
+        {
+            request.Headers.Remove(name);
+        }
+
+        if (request.Content?.Headers.NonValidated.Contains(name) == true)
+        {
+            request.Content.Headers.Remove(name);
+        }
+    }
+}
