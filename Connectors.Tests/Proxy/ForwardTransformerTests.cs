@@ -153,7 +153,7 @@ public sealed class ForwardTransformerTests
             using var reader = new StreamReader(ctx.Request.Body);
             await ctx.Response.WriteAsync("got " + await reader.ReadToEndAsync(ctx.RequestAborted), ctx.RequestAborted);
         }, cancellationToken, configure: app => app.UseWebSockets());
-        using var collector = new MetricsCollector();
+        using var collector = new MetricsEndpoint();
         await using var proxy = await StartProxyAsync(origin.BaseAddress.ToString(), Secrets.Basic("creds", "u", "p"), cancellationToken);
         using var client = new HttpClient();
         using var post = Request(proxy, HttpMethod.Post, "/upload");
@@ -235,13 +235,11 @@ public sealed class ForwardTransformerTests
     }
 
     /// <summary>Waits until the Connector's body counters reach at least the given sizes (recorded when an exchange ends).</summary>
-    private static async Task<(double In, double Out)> WaitForBytesAsync(MetricsCollector collector, double atLeastIn, double atLeastOut, CancellationToken cancellationToken)
+    private static async Task<(double In, double Out)> WaitForBytesAsync(MetricsEndpoint collector, double atLeastIn, double atLeastOut, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var text = new StringWriter();
-            PrometheusTextWriter.Write(text, collector.Snapshot());
-            var families = PrometheusText.Parse(text.ToString());
+            var families = PrometheusText.Parse(await collector.ScrapeAsync(cancellationToken));
             double Sum(string family) => families.TryGetValue(family, out var f) ? f.Samples.Where(s => s.Labels.GetValueOrDefault("connector") == "team/tool").Sum(s => s.Value) : 0;
             var (bytesIn, bytesOut) = (Sum("connectors_proxy_request_body_bytes_total"), Sum("connectors_proxy_response_body_bytes_total"));
             if (bytesIn >= atLeastIn && bytesOut >= atLeastOut)
