@@ -108,7 +108,7 @@ public sealed class ForwardTransformerTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
             Assert.That(await response.Content.ReadAsStringAsync(cancellationToken), Does.StartWith($"connectors proxy: upstream 127.0.0.1:{closed}: "));
-            Assert.That(proxy.Logs, Does.Contain("\"event\":6004").And.Not.Contain(Token));
+            Assert.That(proxy.Logs, Does.Contain("\"EventId\":{\"Id\":6004").And.Not.Contain(Token));
         }
     }
 
