@@ -48,6 +48,7 @@ internal sealed class ForwardTransformer(
         // The URI is the one the path rule checked, built without canonicalization (UpstreamUri): YARP would otherwise
         // rebuild it from the decoded PathString.
         proxyRequest.RequestUri = upstream;
+        ProxyTracing.Propagate(proxyRequest);
         if (injection is null)
         {
             return;

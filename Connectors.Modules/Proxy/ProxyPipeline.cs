@@ -23,6 +23,7 @@ internal sealed partial class ProxyPipeline(
     {
         var started = timeProvider.GetTimestamp();
         var cancellationToken = context.RequestAborted;
+        using var activity = ProxyTracing.StartRequest(context);
         Exchange exchange;
         try
         {
@@ -41,6 +42,7 @@ internal sealed partial class ProxyPipeline(
         }
 
         var elapsed = timeProvider.GetElapsedTime(started);
+        ProxyTracing.Finish(activity, exchange);
         metrics.Record(exchange, elapsed);
         accessLog.Record(new AccessEntry(exchange.Connector, exchange.Subject ?? "-", context.Request.Method, context.Request.Host.Value ?? "-",
             context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds));
@@ -81,7 +83,12 @@ internal sealed partial class ProxyPipeline(
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
         }
 
-        var check = await access.CheckReverseAsync(route.Connector, token, cancellationToken);
+        AccessCheck check;
+        using (ProxyTracing.Source.StartActivity("review"))
+        {
+            check = await access.CheckReverseAsync(route.Connector, token, cancellationToken);
+        }
+
         if (!check.IsAllowed)
         {
             return await RefuseAsync(context, route.Connector, check, StatusCodes.Status401Unauthorized, cancellationToken);
@@ -102,6 +109,7 @@ internal sealed partial class ProxyPipeline(
                 $"an encoded slash (%2F) in the path is not allowed for connector \"{route.Connector}\", whose address has a path prefix", null, cancellationToken);
         }
 
+        using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
         return await sender.SendAsync(context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), cancellationToken);
     }
 
@@ -121,7 +129,12 @@ internal sealed partial class ProxyPipeline(
         }
 
         var target = route.Target!;
-        var check = await access.CheckForwardAsync(credential, a => a.Matches(target), cancellationToken);
+        AccessCheck check;
+        using (ProxyTracing.Source.StartActivity("review"))
+        {
+            check = await access.CheckForwardAsync(credential, a => a.Matches(target), cancellationToken);
+        }
+
         if (!check.IsAllowed)
         {
             return await RefuseAsync(context, check.Authorized, check, StatusCodes.Status407ProxyAuthenticationRequired, cancellationToken);
@@ -140,6 +153,7 @@ internal sealed partial class ProxyPipeline(
                 $"request to {target.Scheme}://{target.Authority} is not allowed: it matches no address of connector(s) {credential}", null, cancellationToken);
         }
 
+        using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
         return await sender.SendAsync(context, check.Authorized!.Value, check, target, target.GetLeftPart(UriPartial.Authority), null, null, cancellationToken);
     }
 
