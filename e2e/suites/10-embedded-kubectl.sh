@@ -61,7 +61,8 @@ expect "second apply is unchanged" "connector\.connectors\.alauda\.io/gitlab-con
 
 out=$(k get connectors -n gitlab-connector-demo 2>&1)
 expect "printer column headers" "^NAME +CLASS +ADDRESS +READY +REASON +AGE" "$out"
-expect "printer column cells" "^gitlab-connector +gitlab +https://gitlab\.com +[0-9]+s" "$out"
+# Status columns are empty until the controller has probed the tool (offline here: False ConnectionFailed).
+expect "printer column cells" "^gitlab-connector +gitlab +https://gitlab\.com +((True|False|Unknown) +[A-Za-z]* +)?[0-9]+s" "$out"
 expect "connectorclass columns" "^NAME +READY +REASON +AGE" "$(k get connectorclasses 2>&1)"
 expect "get -A" "gitlab-connector-demo +gitlab-connector" "$(k get connectors -A 2>&1)"
 
@@ -112,9 +113,12 @@ k delete connectorclass gitlab >/dev/null 2>&1 || true
 # The install manifests: a server dry run of the whole kustomization (CRDs, RBAC, Deployments, DaemonSet,
 # CSIDriver, ConnectorClasses) into the components namespace, then the real apply and the quickstart examples.
 if [ -f manifests/kustomization.yaml ]; then
-  k create namespace connectors-system >/dev/null
+  k get namespace connectors-system >/dev/null 2>&1 || k create namespace connectors-system >/dev/null
   out=$(k apply -k manifests --dry-run=server 2>&1) || fail "install dry run: $out"
   expect "install dry run" "deployment\.apps/connectors-controller created \(server dry run\)" "$out"
+  out=$(k apply -k manifests/monitoring --dry-run=server 2>&1) || fail "monitoring dry run: $out"
+  expect "monitoring dry run" "servicemonitor\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$out"
+  expect "monitoring dry run rules" "prometheusrule\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$out"
   expect "install dry run CRDs" "customresourcedefinition\.apiextensions\.k8s\.io/connectors\.connectors\.alauda\.io created \(server dry run\)" "$out"
   out=$(k apply -k manifests 2>&1) || fail "install: $out"
   if [ -d examples/quickstart ]; then

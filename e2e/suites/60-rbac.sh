@@ -58,7 +58,7 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Tool).serve_forever()
 PY
 pids+=($!)
 
-k create namespace connectors-system >/dev/null
+k get namespace connectors-system >/dev/null 2>&1 || k create namespace connectors-system >/dev/null   # embedded mode creates it too
 out=$(k apply -k manifests 2>&1) || fail "install: $out"
 k create namespace team >/dev/null
 k apply -f - >/dev/null <<YAML

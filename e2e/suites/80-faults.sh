@@ -57,7 +57,7 @@ ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Tool).serve_forever()
 PY
 pids+=($!)
 
-k create namespace connectors-system >/dev/null
+k get namespace connectors-system >/dev/null 2>&1 || k create namespace connectors-system >/dev/null   # embedded mode creates it too
 k apply -k manifests >/dev/null
 k create namespace team >/dev/null
 connector() { # name
