@@ -116,9 +116,9 @@ if [ -f manifests/kustomization.yaml ]; then
   k get namespace connectors-system >/dev/null 2>&1 || k create namespace connectors-system >/dev/null
   out=$(k apply -k manifests --dry-run=server 2>&1) || fail "install dry run: $out"
   expect "install dry run" "deployment\.apps/connectors-controller created \(server dry run\)" "$out"
-  out=$(k apply -k manifests/monitoring --dry-run=server 2>&1) || fail "monitoring dry run: $out"
-  expect "monitoring dry run" "servicemonitor\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$out"
-  expect "monitoring dry run rules" "prometheusrule\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$out"
+  monitoring=$(k apply -k manifests/monitoring --dry-run=server 2>&1) || fail "monitoring dry run: $monitoring"
+  expect "monitoring dry run" "servicemonitor\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$monitoring"
+  expect "monitoring dry run rules" "prometheusrule\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$monitoring"
   expect "install dry run CRDs" "customresourcedefinition\.apiextensions\.k8s\.io/connectors\.connectors\.alauda\.io created \(server dry run\)" "$out"
   out=$(k apply -k manifests 2>&1) || fail "install: $out"
   if [ -d examples/quickstart ]; then
