@@ -35,7 +35,7 @@ run: $(BIN)
 	$(BIN) run --role all --embedded --apply manifests/connectorclasses --apply examples/quickstart --health-listen 127.0.0.1:9090 --log-format text
 
 ## e2e: end-to-end checks with real third-party clients (git, kubectl, Go oracle, gRPC clients), run against the
-## trimmed self-contained build the image ships
+## Native AOT build the image ships
 e2e: build publish
 	CONNECTORS_BIN=$(CURDIR)/$(OUT)/$(RID)/connectors bash e2e/run.sh
 
