@@ -68,21 +68,6 @@ internal static class AccessStep
         return StepResult.Fail(subject, $"may {what} but not get its connectors/proxy subresource, which the proxy requires while {flag}; fix: `{role}` and `{binding}`");
     }
 
-    private static SubjectAccessReview Review(DoctorRequest request, string? subresource) => new()
-    {
-        Spec = new SubjectAccessReviewSpec
-        {
-            User = request.UserName,
-            Groups = ["system:serviceaccounts", $"system:serviceaccounts:{request.Namespace}", "system:authenticated"],
-            ResourceAttributes = new ResourceAttributes
-            {
-                Namespace = request.Namespace,
-                Verb = "get",
-                Group = ApiGroups.Connectors,
-                Resource = "connectors",
-                Subresource = subresource,
-                Name = request.Connector,
-            },
-        },
-    };
+    private static SubjectAccessReview Review(DoctorRequest request, string? subresource) =>
+        SubjectAccessReview.GetConnector(SubjectAccessReview.ServiceAccount(request.Namespace, request.ServiceAccount), request.Namespace, request.Connector, subresource);
 }

@@ -52,20 +52,6 @@ internal sealed class AccessChecker(ICsiKube kube, IOptions<CsiOptions> options,
         }
     }
 
-    private static SubjectAccessReview Review(PodIdentity pod, ConnectorRef connector) => new()
-    {
-        Spec = new SubjectAccessReviewSpec
-        {
-            User = pod.UserName,
-            Groups = ["system:serviceaccounts", $"system:serviceaccounts:{pod.Namespace}", "system:authenticated"],
-            ResourceAttributes = new ResourceAttributes
-            {
-                Namespace = connector.Namespace,
-                Verb = "get",
-                Group = ApiGroups.Connectors,
-                Resource = "connectors",
-                Name = connector.Name,
-            },
-        },
-    };
+    private static SubjectAccessReview Review(PodIdentity pod, ConnectorRef connector) =>
+        SubjectAccessReview.GetConnector(SubjectAccessReview.ServiceAccount(pod.Namespace, pod.ServiceAccount), connector.Namespace, connector.Name);
 }

@@ -239,25 +239,7 @@ internal sealed class AccessReviewer : IDisposable
 
     private async Task<AccessDecision> CheckAsync(UserInfo user, string ns, string name, string? subresource, bool verified)
     {
-        var review = new SubjectAccessReview
-        {
-            Spec = new SubjectAccessReviewSpec
-            {
-                User = user.Username,
-                Uid = user.Uid,
-                Groups = user.Groups,
-                Extra = user.Extra,
-                ResourceAttributes = new ResourceAttributes
-                {
-                    Namespace = ns,
-                    Verb = "get",
-                    Group = ApiGroups.Connectors,
-                    Resource = "connectors",
-                    Subresource = subresource,
-                    Name = name,
-                },
-            },
-        };
+        var review = SubjectAccessReview.GetConnector(user, ns, name, subresource);
         var call = await CallAsync((client, ct) => client.ReviewAccessAsync(review, verified, ct));
         if (call.Value?.Status is not { } result)
         {
