@@ -159,8 +159,9 @@ internal sealed class EmbeddedMode : IAsyncDisposable
 
     private static async Task WriteNextStepsAsync(TextWriter output, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings)
     {
-        if (roles.Any(r => r is ProxyRole) && LocalProxyUrl(settings) is { } proxy)
+        if (roles.Any(r => r is ProxyRole))
         {
+            var proxy = LocalProxyUrl(settings);
             await output.WriteLineAsync($"connectors: proxy at {proxy}; a Connector's address is {proxy}/namespaces/<namespace>/connectors/<name>");
         }
 
@@ -223,19 +224,20 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     }
 
     /// <summary>Where a client on this machine reaches the proxy (<c>http://127.0.0.1:8080</c>).</summary>
-    private static string? LocalProxyUrl(Dictionary<string, string?> settings)
+    /// <remarks>The port is never 0 here: <see cref="PinProxyPort"/> chose one in <see cref="Plan"/>.</remarks>
+    private static string LocalProxyUrl(Dictionary<string, string?> settings)
     {
         var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");
         var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
-        return endpoint.Port == 0 ? null : $"http://{new IPEndPoint(host, endpoint.Port)}";
+        return $"http://{new IPEndPoint(host, endpoint.Port)}";
     }
 
-    private static async Task EnsureProxyServiceAsync(ManifestApplier applier, string ns, string? externalUrl, CancellationToken cancellationToken)
+    private static async Task EnsureProxyServiceAsync(ManifestApplier applier, string ns, string externalUrl, CancellationToken cancellationToken)
     {
         var labels = new JsonObject { ["app.kubernetes.io/name"] = "connectors", ["app.kubernetes.io/component"] = "proxy" };
         // Cluster DNS names (c-<name>.<ns>.svc.cluster.local) do not resolve on this machine: connector proxy
         // addresses use the path form under the local proxy URL instead.
-        var annotations = externalUrl is null ? null : new JsonObject { [WellKnown.ExternalUrlAnnotation] = externalUrl };
+        var annotations = new JsonObject { [WellKnown.ExternalUrlAnnotation] = externalUrl };
         await applier.ApplyOneAsync(
             new JsonObject
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -41,20 +40,5 @@ public sealed class Tracing : IDisposable
             .Build();
     }
 
-    /// <summary>Whether spans are exported.</summary>
-    public bool Enabled => _provider is not null;
-
-    /// <summary>Sends what is buffered (at shutdown).</summary>
-    public void Flush() => _provider?.ForceFlush(2000);
-
     public void Dispose() => _provider?.Dispose();
-
-    /// <summary>Sets the Connector (<c>namespace/name</c>) on <paramref name="activity"/>, if any.</summary>
-    public static void SetConnector(Activity? activity, string? connector)
-    {
-        if (activity is not null && connector is not null)
-        {
-            activity.SetTag("connectors.connector", connector);
-        }
-    }
 }

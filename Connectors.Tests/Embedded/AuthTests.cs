@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Text.Json.Nodes;
 using Connectors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Tests.Embedded;
 
@@ -90,7 +91,7 @@ public sealed class AuthTests
     [Test, CancelAfter(10_000)]
     public async Task TokenReview_ExpiredTamperedOrDeletedServiceAccount_IsNotAuthenticated(CancellationToken cancellationToken)
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var api = await EmbeddedApi.StartAsync(cancellationToken, timeProvider: clock);
         await api.SendAsync(HttpMethod.Post, "api/v1/namespaces/default/serviceaccounts", """{"metadata":{"name":"temp"}}""", cancellationToken);
         var expiring = await api.CreateTokenAsync("default", "default", cancellationToken);
@@ -233,14 +234,5 @@ public sealed class AuthTests
         var (status, answer) = await api.SendAsync(HttpMethod.Post, "apis/authentication.k8s.io/v1/tokenreviews", review.ToJsonString(), cancellationToken);
         Assert.That(status, Is.EqualTo(HttpStatusCode.Created));
         return answer["status"]!.AsObject();
-    }
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -2,6 +2,7 @@ using Connectors.Modules.Model;
 using Connectors.Modules.Proxy;
 using Connectors.Tests.Support;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Tests.Proxy;
 
@@ -14,7 +15,7 @@ public sealed class ProxyCaPoolTests
         using var first = new TestCertificates("first");
         using var second = new TestCertificates("second");
         var directory = new InMemoryConnectorDirectory();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var pool = new ProxyCaPool(directory, Options.Create(new ProxyOptions()), clock);
         directory.Put(Labelled("first-ca", first.CaPem));
         directory.Put(Secrets.Of("unlabelled", "Opaque", ("ca.crt", second.CaPem)).WithNamespace(WellKnown.DefaultComponentsNamespace));

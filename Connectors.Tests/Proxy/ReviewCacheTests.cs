@@ -1,5 +1,6 @@
 using Connectors.Modules.Proxy;
 using Connectors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Tests.Proxy;
 
@@ -9,7 +10,7 @@ public sealed class ReviewCacheTests
     [Test, CancelAfter(10_000)]
     public async Task GetOrReviewAsync_ConcurrentSameKey_OneReview(CancellationToken cancellationToken)
     {
-        var cache = new ReviewCache<string, int>(100, new ManualTimeProvider());
+        var cache = new ReviewCache<string, int>(100, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
         var calls = 0;
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -31,7 +32,7 @@ public sealed class ReviewCacheTests
     [Test, CancelAfter(10_000)]
     public async Task GetOrReviewAsync_AfterTtl_ReviewsAgainAndZeroTtlNotKept(CancellationToken cancellationToken)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var cache = new ReviewCache<string, int>(100, time);
         var calls = 0;
         Task<int> Review(int value)
@@ -86,7 +87,7 @@ public sealed class ReviewCacheTests
     [Test, CancelAfter(10_000)]
     public async Task GetOrReviewAsync_ManyKeys_StaysBounded(CancellationToken cancellationToken)
     {
-        var cache = new ReviewCache<int, int>(100, new ManualTimeProvider());
+        var cache = new ReviewCache<int, int>(100, new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
 
         for (var i = 0; i < 1000; i++)
         {
