@@ -33,7 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-b64() { base64 -w0; }
+# shellcheck source=bench/lib/bench-objects.sh
+. bench/lib/bench-objects.sh   # (the script has cd'd to the repository root)
 bin=${BIN:-Connectors.Host/bin/Release/net10.0/connectors}   # BIN=out/linux-x64/connectors: the trimmed build
 [ -n "${BIN:-}" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 
@@ -80,48 +81,7 @@ nginx_conf front "$nginx_workers" "
                  proxy_set_header Authorization \"Bearer $secret_token\"; proxy_buffering off; } }"
 
 mkdir "$tmp/manifests"
-cat > "$tmp/manifests/objects.yaml" <<YAML
-apiVersion: v1
-kind: Namespace
-metadata: {name: bench}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: client, namespace: bench}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: token, namespace: bench}
-type: connectors.cpaas.io/bearer-token
-stringData: {token: $secret_token}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: connectors-proxy-ca, namespace: connectors-system}
-type: kubernetes.io/tls
-data: {tls.crt: $(b64 < "$tmp/proxy-ca.crt"), tls.key: $(b64 < "$tmp/proxy-ca.key")}
----
-apiVersion: connectors.alauda.io/v1alpha1
-kind: Connector
-metadata: {name: origin, namespace: bench}
-spec: {address: "http://127.0.0.1:$origin_port", auth: {name: bearerTokenAuth, secretRef: {name: token}}}
----
-apiVersion: connectors.alauda.io/v1alpha1
-kind: Connector
-metadata: {name: tls, namespace: bench}
-spec: {address: "https://127.0.0.1:$tls_port", auth: {name: bearerTokenAuth, secretRef: {name: token}}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: client-views, namespace: bench}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view-connectors}
-subjects: [{kind: ServiceAccount, name: client, namespace: bench}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: view-connectors}
-rules: [{apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get]}]
-YAML
+bench_objects "$tmp/manifests/objects.yaml" tls "https://127.0.0.1:$tls_port"
 SSL_CERT_FILE="$tmp/origin-ca.crt" "$bin" run --role proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
   --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json ${PROXY_FLAGS:-} \
   > "$tmp/logs/proxy.log" 2>&1 &
