@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Connectors.Modules.Templates;
 
@@ -63,7 +64,7 @@ internal static class TemplateCommand
             TemplateValue value;
             try
             {
-                text = path == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await File.ReadAllTextAsync(path, cancellationToken);
+                text = await ReadTemplateAsync(path, cancellationToken);
                 var dataPath = parse.GetValue(data);
                 value = dataPath is null ? TemplateValue.Null : TemplateValue.ParseJson(await File.ReadAllTextAsync(dataPath, cancellationToken));
             }
@@ -113,5 +114,20 @@ internal static class TemplateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The template's text with a leading byte-order mark kept, as Go keeps it (it is text of the template,
+    /// and Go prints it); File.ReadAllText and Console.In would drop it.</summary>
+    private static async Task<string> ReadTemplateAsync(string path, CancellationToken cancellationToken)
+    {
+        if (path != "-")
+        {
+            return Encoding.UTF8.GetString(await File.ReadAllBytesAsync(path, cancellationToken));
+        }
+
+        using var buffer = new MemoryStream();
+        await using var stdin = Console.OpenStandardInput();
+        await stdin.CopyToAsync(buffer, cancellationToken);
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -152,14 +152,14 @@ internal static class BuiltinFunctions
     private static BasicKind KindOf(object? v) => v switch
     {
         bool => BasicKind.Bool,
-        long or GoInt64 => BasicKind.Int,
+        long or GoInt64 or GoNamedInt => BasicKind.Int,
         byte => BasicKind.Uint,
         double => BasicKind.Float,
         string => BasicKind.String,
         _ => BasicKind.Invalid,
     };
 
-    private static long AsInt(object? v) => v switch { long l => l, GoInt64 l => l.Value, byte b => b, _ => 0 };
+    private static long AsInt(object? v) => v switch { long l => l, GoInt64 l => l.Value, GoNamedInt n => n.Value, byte b => b, _ => 0 };
 
     /// <summary>Go's eq: true when arg1 equals any of the others; basic kinds only, ints of any size compare.</summary>
     public static bool Eq(object? arg1, ReadOnlySpan<object?> others)

@@ -30,7 +30,7 @@ internal static class GoDeepEqual
         {
             case GoList la:
                 var lb = (GoList)b;
-                if (la.Count != lb.Count)
+                if (la.Count != lb.Count || la.IsNil != lb.IsNil)
                 {
                     return false;
                 }

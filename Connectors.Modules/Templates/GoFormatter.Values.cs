@@ -90,6 +90,9 @@ internal sealed partial class GoFormatter
                 }
 
                 return;
+            case GoNamedInt named when verb is not ('v' or 's' or 'x' or 'X' or 'q'):
+                FmtInteger(unchecked((ulong)named.Value), true, verb, arg);
+                return;
             case IGoStringer stringer when verb is 'v' or 's' or 'x' or 'X' or 'q':
                 FmtString(stringer.GoString(), verb == 'v' && _f.SharpV ? 's' : verb, arg);
                 return;
@@ -117,6 +120,12 @@ internal sealed partial class GoFormatter
 
     private void PrintList(GoList list, int verb, int depth)
     {
+        if (_f.SharpV && list.IsNil)
+        {
+            _buf.Append(list.TypeName).Append("(nil)");
+            return;
+        }
+
         if (_f.SharpV)
         {
             _buf.Append(list.TypeName).Append('{');

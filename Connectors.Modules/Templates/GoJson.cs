@@ -53,6 +53,9 @@ internal static class GoJson
             case double d:
                 WriteFloat(sb, d);
                 return;
+            case GoList { IsNil: true }:
+                sb.Append("null");
+                return;
             case GoList list:
                 WriteArray(sb, list.Items, escapeHtml, level);
                 return;

@@ -7,7 +7,7 @@ namespace Connectors.Modules.Templates;
 /// A Go time.Time (instant plus zone offset and abbreviation) with Go's layout formatting and parsing
 /// (reference time <c>Mon Jan 2 15:04:05 MST 2006</c>). "Local" is UTC in this engine (the oracle runs with TZ=UTC).
 /// </summary>
-internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, IGoMethods
+internal sealed partial class GoTime(DateTimeOffset value, string zone) : IGoStringer, IGoMethods
 {
     private static readonly string[] Tokens =
     [
@@ -32,17 +32,6 @@ internal sealed class GoTime(DateTimeOffset value, string zone) : IGoStringer, I
     public string GoString() => Format("2006-01-02 15:04:05.999999999 -0700 MST");
 
     public string ToRfc3339Nano() => Format("2006-01-02T15:04:05.999999999Z07:00");
-
-    public bool HasMethod(string name) => name is "Unix" or "Year" or "Format" or "UTC" or "String";
-
-    public object? CallMethod(string name, object?[] args) => name switch
-    {
-        "Unix" => Value.ToUnixTimeSeconds(),
-        "Year" => (long)Value.Year,
-        "Format" => args is [string layout] ? Format(layout) : throw new FunctionCallException("wrong number of args for Format"),
-        "UTC" => Utc(Value),
-        _ => GoString(),
-    };
 
     public string Format(string layout)
     {

@@ -130,7 +130,7 @@ internal static partial class SprigFunctions
         return v switch
         {
             GoMap m => new GoMap(m.Entries.ToDictionary(e => e.Key, e => DeepCopy(e.Value), StringComparer.Ordinal), m.ElemType),
-            GoList l => new GoList([.. l.Items.Select(DeepCopy)], l.ElemType),
+            GoList l => new GoList([.. l.Items.Select(DeepCopy)], l.ElemType, l.IsNil),
             _ => v,
         };
     }

@@ -61,6 +61,7 @@ internal static partial class SprigFunctions
         {
             case long l: return l;
             case GoInt64 l: return l.Value;
+            case GoNamedInt n: return n.Value;
             case byte b: return b;
             case double d: return double.IsNaN(d) ? long.MinValue : d >= 9.2233720368547758e18 || d < -9.2233720368547758e18 ? long.MinValue : (long)d;
             case bool b: return b ? 1 : 0;
@@ -101,6 +102,7 @@ internal static partial class SprigFunctions
         double d => d,
         long l => l,
         GoInt64 l => l.Value,
+        GoNamedInt n => n.Value,
         byte b => b,
         bool b => b ? 1 : 0,
         string s => ParseGoFloat(s, out var f) ? f : 0,

@@ -15,8 +15,8 @@ internal static partial class SprigFunctions
         AddPair(t, "prepend", [A, A], null, a => new GoList([a[1], .. ListOf(a[0], "prepend on")]));
         AddPair(t, "first", [A], null, a => ListOf(a[0], "find first on") is { Length: > 0 } l ? l[0] : null);
         AddPair(t, "last", [A], null, a => ListOf(a[0], "find last on") is { Length: > 0 } l ? l[^1] : null);
-        AddPair(t, "rest", [A], null, a => ListOf(a[0], "find rest on") is { Length: > 0 } l ? new GoList(l[1..]) : GoList.Empty);
-        AddPair(t, "initial", [A], null, a => ListOf(a[0], "find initial on") is { Length: > 0 } l ? new GoList(l[..^1]) : GoList.Empty);
+        AddPair(t, "rest", [A], null, a => ListOf(a[0], "find rest on") is { Length: > 0 } l ? new GoList(l[1..]) : GoList.Nil);
+        AddPair(t, "initial", [A], null, a => ListOf(a[0], "find initial on") is { Length: > 0 } l ? new GoList(l[..^1]) : GoList.Nil);
         AddPair(t, "reverse", [A], null, a => new GoList([.. ListOf(a[0], "find reverse on").Reverse()]));
         AddPair(t, "compact", [A], null, a => new GoList([.. ListOf(a[0], "compact on").Where(x => !Empty(x))]));
         AddPair(t, "uniq", [A], null, a => Uniq(ListOf(a[0], "find uniq on")));
@@ -123,7 +123,7 @@ internal static partial class SprigFunctions
         return new GoList(chunks, "[]interface {}");
     }
 
-    private static GoList? Concat(object?[] lists)
+    private static GoList Concat(object?[] lists)
     {
         List<object?>? result = null;
         foreach (var list in lists)
@@ -133,11 +133,14 @@ internal static partial class SprigFunctions
                 throw new FunctionCallException($"Cannot concat type {KindForError(list)} as list");
             }
 
-            result ??= [];
-            result.AddRange(l.Items);
+            if (l.Count > 0)
+            {
+                result ??= [];
+                result.AddRange(l.Items);
+            }
         }
 
-        return result is null ? null : new GoList([.. result]);
+        return result is null ? GoList.Nil : new GoList([.. result]);
     }
 
     /// <summary>

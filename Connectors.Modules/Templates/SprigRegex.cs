@@ -10,17 +10,22 @@ internal static partial class SprigFunctions
 {
     private static void RegisterRegex(FunctionTable t)
     {
-        Add(t, "regexMatch", [S, S], null, a => TryRegex(Str(a[0]), out var r) && r.IsMatch(Str(a[1])));
-        Add(t, "mustRegexMatch", [S, S], null, a => Regex(Str(a[0])).IsMatch(Str(a[1])));
-        AddPair(t, "regexFindAll", [S, S, I], null, a => GoList.Strings(FindAll(Regex(Str(a[0])), Str(a[1]), (int)Int(a[2])).Select(m => m.Value)));
-        AddPair(t, "regexFind", [S, S], null, a => Regex(Str(a[0])).Match(Str(a[1])) is { Success: true } m ? m.Value : string.Empty);
+        Add(t, "regexMatch", [S, S], null, a => TryRegex(Str(a[0]), out var r) && r.Regex.IsMatch(Str(a[1])));
+        Add(t, "mustRegexMatch", [S, S], null, a => Regex(Str(a[0])).Regex.IsMatch(Str(a[1])));
+        AddPair(t, "regexFindAll", [S, S, I], null, a => FindAll(Regex(Str(a[0])), Str(a[1]), (int)Int(a[2])) is { Count: > 0 } found
+            ? GoList.Strings(found.Select(m => m.Value))
+            : NilStrings);
+        AddPair(t, "regexFind", [S, S], null, a => Regex(Str(a[0])).Regex.Match(Str(a[1])) is { Success: true } m ? m.Value : string.Empty);
         AddPair(t, "regexReplaceAll", [S, S, S], null, a => ReplaceAll(Regex(Str(a[0])), Str(a[1]), Str(a[2]), literal: false));
         AddPair(t, "regexReplaceAllLiteral", [S, S, S], null, a => ReplaceAll(Regex(Str(a[0])), Str(a[1]), Str(a[2]), literal: true));
         AddPair(t, "regexSplit", [S, S, I], null, a => RegexSplit(Regex(Str(a[0])), Str(a[0]), Str(a[1]), (int)Int(a[2])));
         Add(t, "regexQuoteMeta", [S], null, a => QuoteMeta(Str(a[0])));
     }
 
-    private static bool TryRegex(string pattern, out Regex regex)
+    /// <summary>regexp's FindAllString finding nothing: a nil []string (JSON null).</summary>
+    private static readonly GoList NilStrings = new([], "string", isNil: true);
+
+    private static bool TryRegex(string pattern, out GoRegexp regex)
     {
         try
         {
@@ -34,30 +39,31 @@ internal static partial class SprigFunctions
         }
     }
 
-    private static readonly BoundedCache<string, Regex> RegexCache = new(512);
+    private static readonly BoundedCache<string, GoRegexp> RegexCache = new(512);
 
-    private static Regex Regex(string pattern) => RegexCache.GetOrAdd(pattern, Compile);
+    private static GoRegexp Regex(string pattern) => RegexCache.GetOrAdd(pattern, Compile);
 
-    private static Regex Compile(string pattern)
+    private static GoRegexp Compile(string pattern)
     {
         try
         {
-            var translated = pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
-            return new Regex(translated, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            var translated = Re2Translator.Translate(pattern);
+            return new GoRegexp(new Regex(translated.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), translated.GroupNames);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             throw new FunctionCallException($"regexp: Compile({GoQuote.Quote(pattern)}): {e.Message}");
         }
     }
 
-    private static List<Match> FindAll(Regex r, string s, int n)
+    private static List<Match> FindAll(GoRegexp r, string s, int n)
     {
         var result = new List<Match>();
         var prevEnd = -1;
-        for (var m = r.Match(s); m.Success && (n < 0 || result.Count < n); m = m.NextMatch())
+        for (var m = r.Regex.Match(s); m.Success && (n < 0 || result.Count < n); m = m.NextMatch())
         {
-            if (m.Length == 0 && m.Index == prevEnd)
+            // Go steps a rune at a time: .NET can also match between the halves of a surrogate pair.
+            if ((m.Length == 0 && m.Index == prevEnd) || InsidePair(s, m.Index))
             {
                 continue;
             }
@@ -69,7 +75,10 @@ internal static partial class SprigFunctions
         return result;
     }
 
-    private static string ReplaceAll(Regex r, string s, string repl, bool literal)
+    private static bool InsidePair(string s, int index) =>
+        index > 0 && index < s.Length && char.IsLowSurrogate(s[index]) && char.IsHighSurrogate(s[index - 1]);
+
+    private static string ReplaceAll(GoRegexp r, string s, string repl, bool literal)
     {
         var sb = new StringBuilder();
         var last = 0;
@@ -92,7 +101,7 @@ internal static partial class SprigFunctions
         return sb.ToString();
     }
 
-    private static void Expand(StringBuilder sb, string template, Regex r, Match m)
+    private static void Expand(StringBuilder sb, string template, GoRegexp r, Match m)
     {
         for (var i = 0; i < template.Length; i++)
         {
@@ -144,9 +153,9 @@ internal static partial class SprigFunctions
             {
                 group = num < m.Groups.Count ? m.Groups[num] : null;
             }
-            else if (r.GroupNumberFromName(name) >= 0)
+            else if (r.GroupNames.TryGetValue(name, out var named))
             {
-                group = m.Groups[name];
+                group = m.Groups[named];
             }
 
             if (group is { Success: true })
@@ -158,7 +167,7 @@ internal static partial class SprigFunctions
         }
     }
 
-    private static GoList RegexSplit(Regex r, string expr, string s, int n)
+    private static GoList RegexSplit(GoRegexp r, string expr, string s, int n)
     {
         if (n == 0)
         {

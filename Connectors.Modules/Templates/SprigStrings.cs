@@ -12,8 +12,8 @@ internal static partial class SprigFunctions
         Add(t, "abbrevboth", [I, I, S], null, a => AbbrevBoth(Int(a[0]), Int(a[1]), Str(a[2])));
         Add(t, "trunc", [I, S], null, a => Trunc(Int(a[0]), Str(a[1])));
         Add(t, "trim", [S], null, a => Str(a[0]).Trim());
-        Add(t, "upper", [S], null, a => Str(a[0]).ToUpperInvariant());
-        Add(t, "lower", [S], null, a => Str(a[0]).ToLowerInvariant());
+        Add(t, "upper", [S], null, a => GoCase.ToUpper(Str(a[0])));
+        Add(t, "lower", [S], null, a => GoCase.ToLower(Str(a[0])));
         Add(t, "title", [S], null, a => Title(Str(a[0])));
         Add(t, "untitle", [S], null, a => Untitle(Str(a[0])));
         Add(t, "substr", [I, I, S], null, a => Substring(Int(a[0]), Int(a[1]), Str(a[2])));
@@ -136,47 +136,48 @@ internal static partial class SprigFunctions
         return new StringBuilder(s.Length * (int)count).Insert(0, s, (int)count).ToString();
     }
 
+    /// <summary>strings.Title: the first rune of each word to title case (ǆ → ǅ), words split as Go's isSeparator.</summary>
     private static string Title(string s)
     {
-        var sb = new StringBuilder(s.Length);
-        var prev = ' ';
-        foreach (var c in s)
+        var prev = (int)' ';
+        return GoCase.Map(s, r =>
         {
-            sb.Append(IsTitleSeparator(prev) ? char.ToUpperInvariant(c) : c);
-            prev = c;
-        }
-
-        return sb.ToString();
+            var mapped = IsTitleSeparator(prev) ? GoCase.ToTitle(r) : r;
+            prev = r;
+            return mapped;
+        });
     }
 
-    private static bool IsTitleSeparator(char c)
+    private static bool IsTitleSeparator(int r)
     {
-        if (c < 0x80)
+        if (r < 0x80)
         {
-            return !(char.IsAsciiLetterOrDigit(c) || c == '_');
+            return !(char.IsAsciiLetterOrDigit((char)r) || r == '_');
         }
 
-        return !char.IsLetterOrDigit(c) && char.IsWhiteSpace(c);
+        return !GoCase.IsLetter(r) && !GoCase.IsDigit(r) && GoCase.IsSpace(r);
     }
 
+    /// <summary>goutils.Uncapitalize: the first rune after each space to lower case.</summary>
     private static string Untitle(string s)
     {
-        var chars = s.ToCharArray();
         var next = true;
-        for (var i = 0; i < chars.Length; i++)
+        return GoCase.Map(s, r =>
         {
-            if (char.IsWhiteSpace(chars[i]))
+            if (GoCase.IsSpace(r))
             {
                 next = true;
+                return r;
             }
-            else if (next)
-            {
-                chars[i] = char.ToLowerInvariant(chars[i]);
-                next = false;
-            }
-        }
 
-        return new string(chars);
+            if (!next)
+            {
+                return r;
+            }
+
+            next = false;
+            return GoCase.ToLower(r);
+        });
     }
 
     private static string Initials(string s)
@@ -201,31 +202,28 @@ internal static partial class SprigFunctions
         return sb.ToString();
     }
 
+    /// <summary>goutils.SwapCase: upper and title runes to lower; lower runes to title case after a space, else upper.</summary>
     private static string SwapCase(string s)
     {
-        var chars = s.ToCharArray();
         var whitespace = true;
-        for (var i = 0; i < chars.Length; i++)
+        return GoCase.Map(s, r =>
         {
-            var c = chars[i];
-            if (char.IsUpper(c))
+            if (GoCase.IsUpper(r) || GoCase.IsTitle(r))
             {
-                chars[i] = char.ToLowerInvariant(c);
                 whitespace = false;
+                return GoCase.ToLower(r);
             }
-            else if (char.IsLower(c))
-            {
-                chars[i] = char.ToUpperInvariant(c);
-                whitespace = false;
-            }
-            else
-            {
-                whitespace = char.IsWhiteSpace(c);
-            }
-        }
 
-        _ = whitespace;
-        return new string(chars);
+            if (GoCase.IsLower(r))
+            {
+                var mapped = whitespace ? GoCase.ToTitle(r) : GoCase.ToUpper(r);
+                whitespace = false;
+                return mapped;
+            }
+
+            whitespace = GoCase.IsSpace(r);
+            return r;
+        });
     }
 
     private static string Cat(object?[] args)

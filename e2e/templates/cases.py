@@ -351,6 +351,779 @@ for t in ["a\n  {{- if .t }}\n  b\n  {{- end }}\nc", "{{ if .t -}}\n  x\n{{- end
           "a {{- 1 }} {{- 2 -}} b", "line1\n{{ range .list -}}\n- {{ . }}\n{{ end -}}\nend", "{{ range .list }}\n  {{- . }}\n{{- end }}"]:
     add(t)
 
+# Go-fidelity areas (issue #18): a template text that begins with a byte-order mark; Unicode case mapping (Go's
+# unicode tables: ı, ſ, İ, title-case digraphs, astral letters); RE2 regex semantics ($ at the end of text, ASCII \w \d \s \b
+# and POSIX classes, (?i) folding orbits, (?U), \Q..\E, \x{..}, scripts, what RE2 refuses); variadic list functions with
+# no arguments (nil slices); methods on values sprig functions return (semver, time.Time).
+GF = {"s": "a\n", "u": "ßİıſǅﬁµΣσςÅKΩ", "w": "héllo_wörld 123 ٣ ２", "n": "line1\nline2\n"}
+add("﻿{{ 1 }}", data=GF)
+add("﻿abc", data=GF)
+add("a﻿b{{ \"﻿\" }}", data=GF)
+add("{{/* c */}}﻿", data=GF)
+add("﻿{{ define \"x\" }}X{{ end }}{{ template \"x\" }}", data=GF)
+add("{{ upper .u }}", data=GF)
+add("{{ upper .w }}", data=GF)
+add("{{ lower .u }}", data=GF)
+add("{{ lower .w }}", data=GF)
+add("{{ title .u }}", data=GF)
+add("{{ title .w }}", data=GF)
+add("{{ untitle .u }}", data=GF)
+add("{{ untitle .w }}", data=GF)
+add("{{ swapcase .u }}", data=GF)
+add("{{ swapcase .w }}", data=GF)
+add("{{ camelcase .u }}", data=GF)
+add("{{ camelcase .w }}", data=GF)
+add("{{ snakecase .u }}", data=GF)
+add("{{ snakecase .w }}", data=GF)
+add("{{ kebabcase .u }}", data=GF)
+add("{{ kebabcase .w }}", data=GF)
+add("{{ initials .u }}", data=GF)
+add("{{ initials .w }}", data=GF)
+add("{{ abbrev 3 .u }}", data=GF)
+add("{{ abbrev 3 .w }}", data=GF)
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ßxß"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "İxİ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ıxı"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ſxſ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ǅxǅ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ǆxǆ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ǄxǄ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ﬁxﬁ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "µxµ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ςxς"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "KxK"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ΩxΩ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ÅxÅ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ᾳxᾳ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ŉxŉ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ǰxǰ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ΐxΐ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ⅫxⅫ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ⓐxⓐ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "𐐨x𐐨"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ꭰxꭰ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ꝽxꝽ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ɐxɐ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ɫxɫ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ȿxȿ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ꟶxꟶ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ᲀxᲀ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ꙊxꙊ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ᵹxᵹ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ẞxẞ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ǈxǈ"})
+add("{{ upper .c }}|{{ lower .c }}|{{ title .c }}|{{ swapcase .c }}|{{ untitle .c }}", data={"c": "ΰxΰ"})
+add("{{ regexMatch \"a$\" .s }}", data=GF)
+add("{{ regexMatch \"^line2$\" .n }}", data=GF)
+add("{{ regexMatch \"(?m)^line2$\" .n }}", data=GF)
+add("{{ regexFindAll \"\\\\w+\" .w -1 }}", data=GF)
+add("{{ regexFindAll \"\\\\d\" .w -1 }}", data=GF)
+add("{{ regexFindAll \"\\\\s\" \"a\\u00a0b\\u2003c d\" -1 }}", data=GF)
+add("{{ regexReplaceAll \"\\\\b\" .w \"|\" }}", data=GF)
+add("{{ regexMatch \"\\\\bw\" .w }}", data=GF)
+add("{{ regexFindAll \"[[:alpha:]]+\" .w -1 }}", data=GF)
+add("{{ regexFindAll \"\\\\pL+\" .w -1 }}", data=GF)
+add("{{ regexReplaceAll \"(?i)SS\" \"ß ss SS ſs\" \"x\" }}", data=GF)
+add("{{ regexReplaceAll \"(?i)k\" \"K k \\u212a\" \"x\" }}", data=GF)
+add("{{ regexSplit \"$\" .n -1 }}", data=GF)
+add("{{ regexReplaceAll \"$\" .n \"X\" }}", data=GF)
+add("{{ regexReplaceAll \"^\" .n \"X\" }}", data=GF)
+add("{{ regexReplaceAll \"(?m)$\" .n \"X\" }}", data=GF)
+add("{{ regexFind \"\\\\W+\" .w }}", data=GF)
+add("{{ regexReplaceAll \"\\\\D\" .w \".\" }}", data=GF)
+add("{{ regexReplaceAll \"\\\\S+\" .w \".\" }}", data=GF)
+add("{{ regexReplaceAll \"(a)(b)\" \"ab\" \"$1x$2\" }}", data=GF)
+add("{{ regexReplaceAll \"(a)(b)\" \"ab\" \"${1}x$2\" }}", data=GF)
+add("{{ regexReplaceAll \"(?P<n>a)\" \"ab\" \"[$n]\" }}", data=GF)
+add("{{ regexReplaceAllLiteral \"(a)\" \"ab\" \"$1\" }}", data=GF)
+add("{{ regexMatch \".\" \"\\n\" }}", data=GF)
+add("{{ regexMatch \"(?s).\" \"\\n\" }}", data=GF)
+add("{{ regexFindAll \".\" \"a\\r\\nb\" -1 }}", data=GF)
+add("{{ regexMatch \"\\\\z\" \"x\" }}", data=GF)
+add("{{ regexMatch \"\\\\Z\" \"x\" }}", data=GF)
+add("{{ regexMatch \"\\\\A\" \"x\" }}", data=GF)
+add("{{ regexMatch \"(?U)a+\" \"aaa\" }}", data=GF)
+add("{{ regexFind \"(?U)a+\" \"aaa\" }}", data=GF)
+add("{{ regexFind \"a{2,}?\" \"aaaa\" }}", data=GF)
+add("{{ regexMatch \"a++\" \"aa\" }}", data=GF)
+add("{{ regexMatch \"(?<n>a)\" \"a\" }}", data=GF)
+add("{{ regexMatch \"\\\\Qa.b\\\\E\" \"a.b\" }}", data=GF)
+add("{{ regexFindAll \"[\\\\d]\" \"1٣\" -1 }}", data=GF)
+add("{{ regexFindAll \"[^\\\\w]\" \"é_a\" -1 }}", data=GF)
+add("{{ regexFindAll \"\\\\x{e9}\" \"é\" -1 }}", data=GF)
+add("{{ regexMatch \"\\\\p{Greek}\" \"Ω\" }}", data=GF)
+add("{{ regexFindAll \"[[:^alpha:]]\" \"a1\" -1 }}", data=GF)
+add("{{ regexSplit \"\\\\s*\" \"a b\" -1 }}", data=GF)
+add("{{ regexFindAll \"\" \"abc\" -1 }}", data=GF)
+add("{{ regexReplaceAll \"\" \"abc\" \"-\" }}", data=GF)
+add("{{ regexFindAll \"a*\" \"baaab\" -1 }}", data=GF)
+add("{{ regexReplaceAll \"a*\" \"baaab\" \"-\" }}", data=GF)
+add("{{ regexSplit \"a*\" \"baaab\" -1 }}", data=GF)
+add("{{ regexMatch \"(a|ab)(c|bcd)(d*)\" \"abcd\" }}", data=GF)
+add("{{ regexFind \"(a|ab)(c|bcd)(d*)\" \"abcd\" }}", data=GF)
+add("{{ regexFind \"(a+|b+)*c\" \"aabbc\" }}", data=GF)
+add("{{ regexMatch \"\\\\8\" \"8\" }}", data=GF)
+add("{{ regexMatch \"\\\\1\" \"a\" }}", data=GF)
+add("{{ regexMatch \"(?=a)\" \"a\" }}", data=GF)
+add("{{ mustRegexMatch \"[\" \"a\" }}", data=GF)
+add("{{ regexQuoteMeta \"a.b*c\\u00e9\" }}", data=GF)
+add("{{ list }}", data=GF)
+add("{{ list | printf \"%T %v\" }}", data=GF)
+add("{{ dict }}", data=GF)
+add("{{ dict | printf \"%T %v\" }}", data=GF)
+add("{{ concat }}", data=GF)
+add("{{ concat | printf \"%T %v\" }}", data=GF)
+add("{{ tuple }}", data=GF)
+add("{{ tuple | printf \"%T %v\" }}", data=GF)
+add("{{ cat }}", data=GF)
+add("{{ cat | printf \"%T %v\" }}", data=GF)
+add("{{ print }}", data=GF)
+add("{{ print | printf \"%T %v\" }}", data=GF)
+add("{{ println }}", data=GF)
+add("{{ println | printf \"%T %v\" }}", data=GF)
+add("{{ coalesce }}", data=GF)
+add("{{ coalesce | printf \"%T %v\" }}", data=GF)
+add("{{ all }}", data=GF)
+add("{{ all | printf \"%T %v\" }}", data=GF)
+add("{{ any }}", data=GF)
+add("{{ any | printf \"%T %v\" }}", data=GF)
+add("{{ merge }}", data=GF)
+add("{{ merge | printf \"%T %v\" }}", data=GF)
+add("{{ mergeOverwrite }}", data=GF)
+add("{{ mergeOverwrite | printf \"%T %v\" }}", data=GF)
+add("{{ compact }}", data=GF)
+add("{{ compact | printf \"%T %v\" }}", data=GF)
+add("{{ uniq }}", data=GF)
+add("{{ uniq | printf \"%T %v\" }}", data=GF)
+add("{{ max }}", data=GF)
+add("{{ max | printf \"%T %v\" }}", data=GF)
+add("{{ min }}", data=GF)
+add("{{ min | printf \"%T %v\" }}", data=GF)
+add("{{ maxf }}", data=GF)
+add("{{ maxf | printf \"%T %v\" }}", data=GF)
+add("{{ minf }}", data=GF)
+add("{{ minf | printf \"%T %v\" }}", data=GF)
+add("{{ join }}", data=GF)
+add("{{ join | printf \"%T %v\" }}", data=GF)
+add("{{ and }}", data=GF)
+add("{{ and | printf \"%T %v\" }}", data=GF)
+add("{{ or }}", data=GF)
+add("{{ or | printf \"%T %v\" }}", data=GF)
+add("{{ seq }}", data=GF)
+add("{{ seq | printf \"%T %v\" }}", data=GF)
+add("{{ urlJoin }}", data=GF)
+add("{{ urlJoin | printf \"%T %v\" }}", data=GF)
+add("{{ without }}", data=GF)
+add("{{ without | printf \"%T %v\" }}", data=GF)
+add("{{ pick }}", data=GF)
+add("{{ pick | printf \"%T %v\" }}", data=GF)
+add("{{ omit }}", data=GF)
+add("{{ omit | printf \"%T %v\" }}", data=GF)
+add("{{ dig }}", data=GF)
+add("{{ dig | printf \"%T %v\" }}", data=GF)
+add("{{ append }}", data=GF)
+add("{{ append | printf \"%T %v\" }}", data=GF)
+add("{{ prepend }}", data=GF)
+add("{{ prepend | printf \"%T %v\" }}", data=GF)
+add("{{ first }}", data=GF)
+add("{{ first | printf \"%T %v\" }}", data=GF)
+add("{{ ternary }}", data=GF)
+add("{{ ternary | printf \"%T %v\" }}", data=GF)
+add("{{ printf }}", data=GF)
+add("{{ printf | printf \"%T %v\" }}", data=GF)
+add("{{ html }}", data=GF)
+add("{{ html | printf \"%T %v\" }}", data=GF)
+add("{{ js }}", data=GF)
+add("{{ js | printf \"%T %v\" }}", data=GF)
+add("{{ urlquery }}", data=GF)
+add("{{ urlquery | printf \"%T %v\" }}", data=GF)
+add("{{ len }}", data=GF)
+add("{{ len | printf \"%T %v\" }}", data=GF)
+add("{{ not }}", data=GF)
+add("{{ not | printf \"%T %v\" }}", data=GF)
+add("{{ index }}", data=GF)
+add("{{ index | printf \"%T %v\" }}", data=GF)
+add("{{ slice }}", data=GF)
+add("{{ slice | printf \"%T %v\" }}", data=GF)
+add("{{ call }}", data=GF)
+add("{{ call | printf \"%T %v\" }}", data=GF)
+add("{{ eq }}", data=GF)
+add("{{ eq | printf \"%T %v\" }}", data=GF)
+add("{{ ne }}", data=GF)
+add("{{ ne | printf \"%T %v\" }}", data=GF)
+add("{{ lt }}", data=GF)
+add("{{ lt | printf \"%T %v\" }}", data=GF)
+add("{{ sha256sum }}", data=GF)
+add("{{ sha256sum | printf \"%T %v\" }}", data=GF)
+add("{{ trim }}", data=GF)
+add("{{ trim | printf \"%T %v\" }}", data=GF)
+add("{{ nospace }}", data=GF)
+add("{{ nospace | printf \"%T %v\" }}", data=GF)
+add("{{ until }}", data=GF)
+add("{{ until | printf \"%T %v\" }}", data=GF)
+add("{{ untilStep }}", data=GF)
+add("{{ untilStep | printf \"%T %v\" }}", data=GF)
+add("{{ add }}", data=GF)
+add("{{ add | printf \"%T %v\" }}", data=GF)
+add("{{ mul }}", data=GF)
+add("{{ mul | printf \"%T %v\" }}", data=GF)
+add("{{ sub }}", data=GF)
+add("{{ sub | printf \"%T %v\" }}", data=GF)
+add("{{ div }}", data=GF)
+add("{{ div | printf \"%T %v\" }}", data=GF)
+add("{{ addf }}", data=GF)
+add("{{ addf | printf \"%T %v\" }}", data=GF)
+add("{{ mulf }}", data=GF)
+add("{{ mulf | printf \"%T %v\" }}", data=GF)
+add("{{ hasKey }}", data=GF)
+add("{{ hasKey | printf \"%T %v\" }}", data=GF)
+add("{{ keys }}", data=GF)
+add("{{ keys | printf \"%T %v\" }}", data=GF)
+add("{{ values }}", data=GF)
+add("{{ values | printf \"%T %v\" }}", data=GF)
+add("{{ pluck }}", data=GF)
+add("{{ pluck | printf \"%T %v\" }}", data=GF)
+add("{{ sortAlpha }}", data=GF)
+add("{{ sortAlpha | printf \"%T %v\" }}", data=GF)
+add("{{ reverse }}", data=GF)
+add("{{ reverse | printf \"%T %v\" }}", data=GF)
+add("{{ chunk }}", data=GF)
+add("{{ chunk | printf \"%T %v\" }}", data=GF)
+add("{{ get }}", data=GF)
+add("{{ get | printf \"%T %v\" }}", data=GF)
+add("{{ set }}", data=GF)
+add("{{ set | printf \"%T %v\" }}", data=GF)
+add("{{ unset }}", data=GF)
+add("{{ unset | printf \"%T %v\" }}", data=GF)
+add("{{ deepCopy }}", data=GF)
+add("{{ deepCopy | printf \"%T %v\" }}", data=GF)
+add("{{ b64enc }}", data=GF)
+add("{{ b64enc | printf \"%T %v\" }}", data=GF)
+add("{{ toJson }}", data=GF)
+add("{{ toJson | printf \"%T %v\" }}", data=GF)
+add("{{ empty }}", data=GF)
+add("{{ empty | printf \"%T %v\" }}", data=GF)
+add("{{ default }}", data=GF)
+add("{{ default | printf \"%T %v\" }}", data=GF)
+add("{{ fail }}", data=GF)
+add("{{ fail | printf \"%T %v\" }}", data=GF)
+add("{{ semver }}", data=GF)
+add("{{ semver | printf \"%T %v\" }}", data=GF)
+add("{{ semverCompare }}", data=GF)
+add("{{ semverCompare | printf \"%T %v\" }}", data=GF)
+add("{{ regexMatch }}", data=GF)
+add("{{ regexMatch | printf \"%T %v\" }}", data=GF)
+add("{{ mustMerge }}", data=GF)
+add("{{ mustMerge | printf \"%T %v\" }}", data=GF)
+add("{{ mustAppend }}", data=GF)
+add("{{ mustAppend | printf \"%T %v\" }}", data=GF)
+add("{{ splitList }}", data=GF)
+add("{{ splitList | printf \"%T %v\" }}", data=GF)
+add("{{ trimAll }}", data=GF)
+add("{{ trimAll | printf \"%T %v\" }}", data=GF)
+add("{{ contains }}", data=GF)
+add("{{ contains | printf \"%T %v\" }}", data=GF)
+add("{{ squote }}", data=GF)
+add("{{ squote | printf \"%T %v\" }}", data=GF)
+add("{{ quote }}", data=GF)
+add("{{ quote | printf \"%T %v\" }}", data=GF)
+add("{{ indent }}", data=GF)
+add("{{ indent | printf \"%T %v\" }}", data=GF)
+add("{{ nindent }}", data=GF)
+add("{{ nindent | printf \"%T %v\" }}", data=GF)
+add("{{ repeat }}", data=GF)
+add("{{ repeat | printf \"%T %v\" }}", data=GF)
+add("{{ substr }}", data=GF)
+add("{{ substr | printf \"%T %v\" }}", data=GF)
+add("{{ ternary }}", data=GF)
+add("{{ ternary | printf \"%T %v\" }}", data=GF)
+add("{{ typeOf }}", data=GF)
+add("{{ typeOf | printf \"%T %v\" }}", data=GF)
+add("{{ kindOf }}", data=GF)
+add("{{ kindOf | printf \"%T %v\" }}", data=GF)
+add("{{ kindIs }}", data=GF)
+add("{{ kindIs | printf \"%T %v\" }}", data=GF)
+add("{{ typeIs }}", data=GF)
+add("{{ typeIs | printf \"%T %v\" }}", data=GF)
+add("{{ deepEqual }}", data=GF)
+add("{{ deepEqual | printf \"%T %v\" }}", data=GF)
+add("{{ toStrings }}", data=GF)
+add("{{ toStrings | printf \"%T %v\" }}", data=GF)
+add("{{ mustCompact }}", data=GF)
+add("{{ mustCompact | printf \"%T %v\" }}", data=GF)
+add("{{ mustUniq }}", data=GF)
+add("{{ mustUniq | printf \"%T %v\" }}", data=GF)
+add("{{ (semver \"1.2.3\").Major }}", data=GF)
+add("{{ (semver \"1.2.3\").LessThan (semver \"1.3.0\") }}", data=GF)
+add("{{ (semver \"1.2.3\").GreaterThan (semver \"1.0.0\") }}", data=GF)
+add("{{ (semver \"1.2.3\").Equal (semver \"1.2.3\") }}", data=GF)
+add("{{ (semver \"1.2.3\").Compare (semver \"1.2.4\") }}", data=GF)
+add("{{ (semver \"1.2.3-rc.1+b\").Prerelease }}|{{ (semver \"1.2.3-rc.1+b\").Metadata }}", data=GF)
+add("{{ (semver \"1.2.3\").IncMajor }}", data=GF)
+add("{{ (semver \"1.2.3\").IncMinor.String }}", data=GF)
+add("{{ (semver \"1.2.3\").IncPatch }}", data=GF)
+add("{{ ((semver \"1.2.3\").SetPrerelease \"x\") }}", data=GF)
+add("{{ (semver \"1.2.3\").SetMetadata \"m\" }}", data=GF)
+add("{{ (semver \"v1.2\").String }}", data=GF)
+add("{{ (semver \"v1.2\").Original }}", data=GF)
+add("{{ semver \"1.2.3\" }}", data=GF)
+add("{{ printf \"%v\" (semver \"1.2.3\") }}", data=GF)
+add("{{ printf \"%T\" (semver \"1.2.3\") }}", data=GF)
+add("{{ (semver \"1.2.3\").Segments }}", data=GF)
+add("{{ (semver \"1.2.3\").MarshalJSON }}", data=GF)
+add("{{ (semver \"1.2.3\") | toJson }}", data=GF)
+add("{{ $v := semver \"1.2.3\" }}{{ $v.Minor }}{{ $v.Patch }}", data=GF)
+add("{{ with semver \"2.0.0\" }}{{ .Major }}{{ end }}", data=GF)
+add("{{ (semver \"1.2.3\").Nope }}", data=GF)
+add("{{ (semver \"1.2.3\").LessThan \"1.0.0\" }}", data=GF)
+add("{{ (semver \"1.2.3\").LessThan }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Year }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Month }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Weekday }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").YearDay }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Format \"Jan 2\" }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Unix }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").UTC }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").IsZero }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Day }}", data=GF)
+add("{{ ((toDate \"2006-01-02\" \"2024-03-05\").AddDate 0 1 0).Format \"2006-01-02\" }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Before (toDate \"2006-01-02\" \"2025-01-01\") }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Sub (toDate \"2006-01-02\" \"2024-03-04\") }}", data=GF)
+add("{{ ((toDate \"2006-01-02\" \"2024-03-05\").Add 3600000000000).Hour }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Month.String }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"x\").Year }}", data=GF)
+add("{{ (urlParse \"http://h/p\").host }}", data=GF)
+add("{{ (regexFindAll \"a\" \"aa\" -1) }}", data=GF)
+add("{{ ((semver \"1.2.3\").IncMajor).Major }}", data=GF)
+add("{{ (semverCompare \">1\" \"2.0.0\") }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Location }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Zone }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Nanosecond }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Equal (toDate \"2006-01-02\" \"2024-03-05\") }}", data=GF)
+add("{{ (dateModify \"1h\" (toDate \"2006-01-02\" \"2024-03-05\")).Hour }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Truncate 86400000000000 }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").ISOWeek }}", data=GF)
+add("{{ (toDate \"2006-01-02\" \"2024-03-05\").Clock }}", data=GF)
+add("{{ concat | toJson }}", data={})
+add("{{ concat | len }}", data={})
+add("{{ if concat }}y{{ else }}n{{ end }}", data={})
+add("{{ concat | empty }}", data={})
+add("{{ concat | kindOf }}", data={})
+add("{{ concat | typeOf }}", data={})
+add("{{ concat | toString }}", data={})
+add("{{ concat | toPrettyJson }}", data={})
+add("{{ concat | first }}", data={})
+add("{{ range concat }}x{{ else }}e{{ end }}", data={})
+add("{{ concat (list) | toJson }}", data={})
+add("{{ concat (list) (list) | printf \"%#v\" }}", data={})
+add("{{ concat | printf \"%#v\" }}", data={})
+add("{{ concat | deepEqual (list) }}", data={})
+add("{{ concat | append 1 }}", data={})
+add("{{ append concat 1 }}", data={})
+add("{{ concat | join \",\" }}", data={})
+add("{{ concat | uniq | toJson }}", data={})
+add("{{ list | toJson }}", data={})
+add("{{ dict | toJson }}", data={})
+add("{{ merge dict | toJson }}", data={})
+add("{{ tuple | toJson }}", data={})
+add("{{ concat | toYaml }}", data={})
+add("{{ concat | sortAlpha }}", data={})
+add("{{ concat | compact | toJson }}", data={})
+add("{{ concat | rest | toJson }}", data={})
+add("{{ concat | reverse | toJson }}", data={})
+add("{{ concat | has 1 }}", data={})
+add("{{ concat | without 1 | toJson }}", data={})
+add("{{ seq | toJson }}", data={})
+add("{{ cat | toJson }}", data={})
+add("{{ coalesce | toJson }}", data={})
+add("{{ all | toJson }}", data={})
+add("{{ any | toJson }}", data={})
+add("{{ pick dict | toJson }}", data={})
+add("{{ omit dict | toJson }}", data={})
+add("{{ urlJoin dict }}", data={})
+add("{{ printf \"%v|%d\" }}", data={})
+add("{{ println }}", data={})
+add("{{ print }}", data={})
+add("{{ compact (list) | toJson }}", data={})
+add("{{ mustConcat | toJson }}", data={})
+add("{{ concat | mustToJson }}", data={})
+add("{{ concat | slice }}", data={})
+add("{{ index concat }}", data={})
+add("{{ concat | last }}", data={})
+add("{{ concat | initial | toJson }}", data={})
+add("{{ list | rest | toJson }}", data={})
+add("{{ list | initial | toJson }}", data={})
+add("{{ list 1 | rest | toJson }}", data={})
+add("{{ list 1 | initial | toJson }}", data={})
+add("{{ list | compact | toJson }}", data={})
+add("{{ list | uniq | toJson }}", data={})
+add("{{ list | reverse | toJson }}", data={})
+add("{{ list | sortAlpha | toJson }}", data={})
+add("{{ list | without 1 | toJson }}", data={})
+add("{{ concat | without 1 | printf \"%#v\" }}", data={})
+add("{{ concat | compact | printf \"%#v\" }}", data={})
+add("{{ concat | uniq | printf \"%#v\" }}", data={})
+add("{{ concat | reverse | printf \"%#v\" }}", data={})
+add("{{ concat | rest | printf \"%#v\" }}", data={})
+add("{{ list | rest | printf \"%#v\" }}", data={})
+add("{{ append concat 1 | printf \"%#v\" }}", data={})
+add("{{ prepend concat 1 | printf \"%#v\" }}", data={})
+add("{{ concat | sortAlpha | printf \"%#v\" }}", data={})
+add("{{ concat | toStrings | printf \"%#v\" }}", data={})
+add("{{ concat | mustRest | toJson }}", data={})
+add("{{ concat | chunk 2 | toJson }}", data={})
+add("{{ keys dict | toJson }}", data={})
+add("{{ values dict | toJson }}", data={})
+add("{{ pluck \"a\" | toJson }}", data={})
+add("{{ splitList \",\" \"\" | toJson }}", data={})
+add("{{ regexFindAll \"x\" \"a\" -1 | toJson }}", data={})
+add("{{ regexSplit \"x\" \"\" -1 | toJson }}", data={})
+add("{{ until 0 | toJson }}", data={})
+add("{{ seq 0 | toJson }}", data={})
+add("{{ list | toStrings | toJson }}", data={})
+add("{{ concat | has nil }}", data={})
+add("{{ concat | deepCopy | toJson }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Year }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Year | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Day }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Day | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Hour }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Hour | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Minute }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Minute | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Second }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Second | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Nanosecond }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Nanosecond | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").YearDay }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").YearDay | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Weekday }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Weekday | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Unix }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Unix | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixMilli }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixMilli | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixMicro }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixMicro | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixNano }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UnixNano | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UTC }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").UTC | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Local }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Local | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").IsZero }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").IsZero | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Location }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Location | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Zone }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Zone | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").ISOWeek }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").ISOWeek | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Clock }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Clock | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Date }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Date | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").String }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").String | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month.String }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month.String | printf \"%T %v %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Weekday.String }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Weekday.String | printf \"%T %v %d\" }}", data={})
+add("{{ eq (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month 3 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month | int }}", data={})
+add("{{ add (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Month 1 }}", data={})
+add("{{ ((toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").AddDate 0 13 40).Format \"2006-01-02\" }}", data={})
+add("{{ ((toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").AddDate -1 -3 -70) }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").AddDate 0 1 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Add 1500000000 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Add -86400000000000 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Truncate 3600000000000 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Round 3600000000000 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Round 0 }}", data={})
+add("{{ ((toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Sub (toDate \"2006-01-02\" \"2024-01-01\")) }}", data={})
+add("{{ ((toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Sub (toDate \"2006-01-02\" \"2024-01-01\")).Hours }}", data={})
+add("{{ ((toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Sub (toDate \"2006-01-02\" \"2024-01-01\")) | printf \"%T %d\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Before \"x\" }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Before }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Format }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").Nope }}", data={})
+add("{{ (toDate \"2006-01-02\" \"2024-01-31\").AddDate 0 1 0 }}", data={})
+add("{{ (toDate \"2006-01-02\" \"2024-02-29\").AddDate 1 0 0 }}", data={})
+add("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-05 10:20:30\").After (toDate \"2006-01-02\" \"2024-01-01\") }}", data={})
+add("{{ (semver \"v1.2.3\").IncMajor.Original }}", data={})
+add("{{ (semver \"v1.2.3\").IncMajor | printf \"%T %v\" }}", data={})
+add("{{ (semver \"v1.2.3-rc.1\").IncPatch }}", data={})
+add("{{ (semver \"1.2.3\").SetPrerelease \"01\" }}", data={})
+add("{{ (semver \"1.2.3\").SetPrerelease \"a_b\" }}", data={})
+add("{{ (semver \"1.2.3\").SetMetadata \"a_b\" }}", data={})
+add("{{ (semver \"1.2.3\").SetMetadata \"001\" }}", data={})
+add("{{ (semver \"1.2.3\").SetPrerelease \"\" }}", data={})
+add("{{ ((semver \"1.2.3\").SetPrerelease \"rc.1\").Prerelease }}", data={})
+add("{{ (semver \"1.2.3\").IncMajor.LessThan (semver \"3.0.0\") }}", data={})
+add("{{ (semver \"1.2.3\").LessThan ((semver \"1.0.0\").IncMajor) }}", data={})
+add("{{ (semver \"1.2.3-alpha\").Compare (semver \"1.2.3-beta\") }}", data={})
+add("{{ (semver \"1.2.3\").Compare (semver \"1.2.3+x\") }}", data={})
+add("{{ (semver \"1.2.3\").Equal (semver \"v1.2.3\") }}", data={})
+add("{{ (semver \"1.2.3\").MarshalText }}", data={})
+add("{{ (semver \"1.2.3\").IncMinor.Major | printf \"%T\" }}", data={})
+add("{{ $v := semver \"1.0.0\" }}{{ if $v.LessThan (semver \"2.0.0\") }}old{{ end }}", data={})
+add("{{ (semver \"1.2.3\").Compare | printf \"%T\" }}", data={})
+add("{{ (semver \"1.2.3\").IncMajor.IncMinor.IncPatch }}", data={})
+add("{{ kindOf ((semver \"1.2.3\").IncMajor) }}", data={})
+add("{{ (semver \"1.2.3\").IncMajor | toJson }}", data={})
+add("{{ semver \"1.2.3\" | toJson }}", data={})
+add("{{ (semver \"1.2.3\").Segments }}", data={})
+add("{{ (semver \"1.2.3\").Value }}", data={})
+
+# Regex neighbours: random RE2 patterns (classes, Unicode, flags, lazy and nested repetition, empty matches, astral
+# runes) once checked against Go; the suite checks them again on every run.
+REGEX_TEXTS = ["", "a\n", "a]b-c^d\\e{f}g", "aaa.b*c$x{2}", "abc aé_1 ſK\nKs\n", "line1\nline2\n\n", "Ω ω ΣςAb 12 ٣ ２ 😀😁😂 x"]
+for tpl, text in [
+    ("{{ regexSplit \"\\\\W*?\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexFind \"[^a]?[]a]{2}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"(\\\\{+[]a]\\u00e9+(?i)\\\\W\\\\Q.*\\\\E*?){0,}}+\\\\d+?(?U)\\u00e9{0,}\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"[\\\\p{Lu}]?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"[a-c]{1,2}(?P<g98>(?:\\\\B??\\\\b*|\\\\$*?){0,}\\\\z*?)*\\\\PL+a{,2}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"\\\\d*[a-]{0,}\\\\w*\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"(?i)$[a-c]{1,2}[\\\\D]*?}{0,}.\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"(?:(?U)\\\\{*?\\\\Q.*\\\\E*?\\\\{*??|\\\\b+{??)??.+([^\\\\s]??^+?)?\" .t | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"K*(?U)x{2}+\\\\pL?{0,}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"\\\\$[]a][^]a]\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"\\\\w{2}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFindAll \"(?m:$)\\\\A\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFind \"\\\\z??\" .t | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"[^]a]{2}\\\\101+\\\\n?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"\\\\B+\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"\\\\S??\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"(?i:k){0,}\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexFind \"[^\\\\s]?\\\\pL*\\u017f*\\\\$\" .t | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"\\u017f+\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"[]a]*\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"(?m:$)\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"(?s:.)*\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFind \"\\\\pN\\\\D?a\" .t | printf \"%q\" }}", 4),
+    ("{{ regexSplit \"[\\\\D]\\\\PL+\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexSplit \"[\\\\d-]?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"(?:([[:alpha:]]{2})+?|\\\\w(?U)\\u00e9+?)??\\\\PL\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexSplit \"\\\\pL{1,2}\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"(?i:s)*\\\\x{e9}b\\\\A+?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"((?U)[^\\\\p{Ll}a]{2}[]a]+a{,2}??\\\\b+)?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"([^]a]*?([^]a]*(?i:k)+?\\\\PL{0,}(?m:$)*){2})*?\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"(\\\\A{2})+\\\\w{2}(?i:s)[\\\\p{Lu}]??\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFind \"\\\\PL\" .t | printf \"%q\" }}", 1),
+    ("{{ regexFind \"((?:\\\\pL{2}|\\\\d{2}\\\\s[^a][\\\\d-]+)+)\" .t | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"\\\\S*?\\\\z{0,}(?:([\\\\p{Lu}]??}{0,}.[^a]{1,2})(?m:^)([^\\\\p{Ll}a]{2}.?\\\\d*?)|\\\\PL*?((?m:$){2}))??\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"[[:digit:]_]{0,}\" .t | printf \"%q\" }}", 1),
+    ("{{ regexSplit \"(?s:.){2}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"([[:digit:]_]?)+?[^\\\\s]{2}\" .t | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"\\\\z{2}(?s:.)*?[\\\\D]?\" .t | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"\\\\101\\\\pN\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"[[:alpha:]]+\\\\pN\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"a\\\\$\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"\\\\D{1,2}(?i)\\\\S+?^{0,}\" .t | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"[\\\\D]{1,2}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"(?s:.){2}\\\\n??\\\\x41??(\\\\b(?i)(?s:.)*?\\\\p{^L}+\\\\s??(?i)(?i:k){2}\\\\p{^L}*?([^a]*){1,2})?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexMatch \"\\\\p{Greek}*\" .t | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"[[:alpha:]]\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"[^\\\\p{Ll}a]+?[a-c]??[]a](?P<g24>((?m:^)??[\\\\d-]{1,2}\\\\w+)*(?:\\\\p{^L}[[:alpha:]]|b{1,2}\\\\b*\\\\B\\\\D*?){0,})+?\" .t | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"[a-c]{0,}\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"\\\\pL+\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"\\\\W{0,}\\\\D+?[\\\\d-][^\\\\p{Ll}a]{0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"(?m:^){2}\\\\pN^+\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexReplaceAll \"(?s:.)*\\\\101?}*\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexFind \"[\\\\D]??\" .t | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"\\\\.??[[:digit:]_]*?[\\\\p{Lu}]?\\\\x41+\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"([^a])\\\\x{e9}[]a]*?[\\\\d-]+\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"\\u00e9\" .t | printf \"%q\" }}", 5),
+    ("{{ regexSplit \"(\\\\b{0,}K{1,2}[\\\\D]{1,2}\\u017f)+\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"\\\\Q.*\\\\E{0,}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"}*?K+?\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"\\\\.*?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexFind \"(\\\\Q.*\\\\E)\\u00e9*([^\\\\s]+?(?:[[:alpha:]]+?|.+)\\\\x{e9}+?)*\" .t | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"(?m:$){2}{\" .t \"<$0|${1}>\" | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"(?U)[^\\\\s](?i)[a-]{2}?\\\\pL{0,}[^\\\\s]{1,2}*(?U)\\\\B{2}{0,}\" .t | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"\\\\n\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFind \"\\\\D*K\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"[-a]{0,}[a-c]??((\\\\pL[-a]?[a-c]{2}){0,}(.{1,2}){2}[\\\\d-]{2}[a-])+({??\\\\Q.*\\\\E{0,}(\\\\pN{0,}[a-]*b{1,2}){2})*\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexReplaceAll \"[\\\\p{Lu}]{1,2}a\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"(?m:^)*(?:[a-c]*\\\\PL*?|\\\\b+?[]a])+(\\\\.*?[[:digit:]_]*)\\u00e9{0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"b??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"[a-]{2}a{,2}\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"\\\\s{1,2}[^]a]+\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"([-a]b+\\\\d)+\\\\PL??a{,2}(?i)\\\\n\" .t | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"(?m:^){2}\\\\b{0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"\\\\pN*\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"(((?m:$)(?m:^){0,}(?m:$){2}){0,})+?(?U)[\\\\D]??[[:digit:]_]??\\\\101\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"}{2}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"[\\\\D]\\u00e9?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"\\\\n[\\\\d-]+(?:\\\\.[\\\\D]\\\\p{^L}|\\\\sK+?)+?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"\\\\x{e9}\\\\w??\\\\PL{1,2}a*\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"}{0,}\\\\A?\" .t | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"a\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexMatch \"[a-c]??\" .t | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"\\\\p{^L}??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexFind \"[^\\\\p{Ll}a]\" .t | printf \"%q\" }}", 1),
+    ("{{ regexReplaceAll \"[[:alpha:]]+?\\\\x41*(?m:$)\" .t \"<$0|${1}>\" | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"\\\\pL{0,}(?:\\\\d*\\\\z??|\\\\B?\\\\pN\\\\Q.*\\\\E\\\\Q.*\\\\E*)*(?m:$)\" .t \"<$0|${1}>\" | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"[^\\\\s]+?((\\u00e9){1,2}\\\\b(?:(?m:$)\\\\x{e9}??(?i:s)^|a\\\\x{e9}{1,2}}*?)*?{)?[-a]\\\\s*\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"(?i:s)(?i)(\\\\W*?[^\\\\s]{+){0,}(${0,}\\\\W{0,})*?\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"[a-c]*(?P<g84>\\\\n.?).*(?:^{1,2}|([-a]\\\\x{e9}+?){2}\\\\d*\\\\s)+\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexFind \"([\\\\p{Lu}]{+?\\\\$*)a*\\\\x{e9}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"[^]a]{2}(?U)\\\\{+\\u017f{0,}\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"(?P<g12>\\\\Q.*\\\\E{0,}[\\\\D]{0,}[-a]?[\\\\p{Lu}]+)??\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"(((?i:s){0,}\\\\x41+?.??(?m:$)*?)+?\\\\.*?).\\\\s{1,2}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"(?i:k)[\\\\p{Lu}][[:alpha:]]?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"(?s:.)(?:\\\\Q.*\\\\E\\\\S?}{2}|[^]a]+?)\" .t | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"\\\\x41{0,}a{,2}{1,2}$*?\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexMatch \"(x{2}\\\\W+(?s:.)(\\\\s+?K?)*)*\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"}??\\\\x41\\\\x{e9}{0,}\\\\Q.*\\\\E+\" .t | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"\\\\{?\\\\B*?\\\\x{e9}{0,}\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexMatch \"(?m:$)\" .t | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"\\\\na{,2}*}+?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"\\\\x41\\\\z+?(?:\\\\x{e9}*?|[\\\\D][-a](?U)\\\\W{0,})\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"\\\\{+?\\\\pL{0,}}{0,}\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"((?m:^)*(?i)[\\\\d-]??\\\\Q.*\\\\E*?$*)+(?:\\\\101?\\\\x41\\\\d+|\\u017f(?U)\\u017f*.{2}\\\\z{2})\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"\\\\pN+?\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFind \"\\\\z+?\" .t | printf \"%q\" }}", 5),
+    ("{{ regexMatch \"(a{,2}{0,}(?:[\\\\p{Lu}]|\\\\x41{2}(?i:s)+}+?)?\\\\{?)+\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"\\\\B{2}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"[\\\\D]{2}[]a]{1,2}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"(?m:$)+\" .t | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"\\\\n{2}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"(\\\\S*?(b*?(?m:^)??\\\\b*?)+?\\\\$?\\\\d*?)??(?U)(?:K+\\\\p{Greek}(?s:.){1,2}.|\\\\$){2}x{2}\" .t | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"(\\\\s)??\\\\pL{2}[^\\\\p{Ll}a]{0,}\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexMatch \"\\\\{{1,2}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"[a-c]+?\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexMatch \"\\\\PL?\\\\.(\\\\d{2}){0,}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFind \"[^\\\\s]?\\\\n{0,}b*?\" .t | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"(?P<g56>${2}(\\\\PL{1,2}[\\\\d-]{0,}(?i:s)a{,2}??)+)??$+((?P<g5>}\\\\pL)+?)??\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"(?P<g71>\\\\z??){0,}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFind \"[]a]{2}{\\\\A+(\\\\Q.*\\\\E\\\\B{1,2}(?:[-a]+[a-c]*?\\u00e9{1,2}|[\\\\D]+?){1,2}){0,}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFind \"b{0,}K+\\\\B{2}\" .t | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"\\\\d*\\\\W*?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"((\\\\n+?\\\\W+\\\\W+){0,}\\\\{?[^\\\\p{Ll}a]{0,})+?\\\\A??\" .t | printf \"%q\" }}", 5),
+    ("{{ regexSplit \"(\\\\x{e9}+?(?m:$)*?(?s:.){2})*\\u017f\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexMatch \"\\\\W\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFind \"b\\\\p{^L}\\u017f*\" .t | printf \"%q\" }}", 2),
+    ("{{ regexReplaceAll \"\\\\pL+?[^\\\\p{Ll}a]??\\u00e9??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"((?m:$)+(x{2}(?i:k)){2}){2}(?i)$?(\\\\W+)*?\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"(?i)\\\\b*\\\\S{2}\\u017f+?\\\\z??\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexFind \"(?P<g83>(?i)(?s:.){1,2}\\\\pL+?\\\\pN[\\\\p{Lu}]+?\\u00e9*?[a-c]?)\" .t | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"\\\\s{2}\\\\p{Greek}{1,2}(?U)[\\\\p{Lu}]{1,2}[^\\\\s]??\" .t | printf \"%q\" }}", 1),
+    ("{{ regexReplaceAll \"\\\\101?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"\\\\W+?\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFind \"\\\\pL*\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"(?U)[\\\\p{Lu}]{2}+?[^]a]*?\\\\n*?[\\\\D]\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"\\\\S?\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexReplaceAll \"(\\\\p{^L}{1,2}[\\\\d-]?(?i:s)+[\\\\D]??)[\\\\d-]\\\\d{0,}(?m:$){1,2}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexMatch \"(?i)\\\\b([^\\\\s]{0,})\\\\p{^L}a+?\" .t | printf \"%q\" }}", 1),
+    ("{{ regexSplit \"[\\\\D]{0,}(?s:.)*\\\\pN?\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"[\\\\p{Lu}]*?(?s:.)(?i)\\\\S{2}([\\\\D]{1,2}(?i:k){2}b+)\\\\x41??(?:\\\\n??aa{2}|[-a]+?\\\\w{1,2}\\\\p{Greek}*?){0,}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"\\\\pL[^\\\\p{Ll}a]{1,2}\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"\\\\x41+?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"\\\\B[\\\\p{Lu}]{0,}[\\\\d-]{1,2}^\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"}??\\u017f{1,2}\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexFind \"[^\\\\s]{2}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"[]a]+?\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFind \"\\\\101{2}(\\\\S*?(?P<g93>}+)??[a-])+?\\\\x{e9}?[[:alpha:]]??\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"[]a]{2}[]a]*?[^a]\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"\\\\pL{0,}\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"\\\\p{Greek}*[a-]+\\\\S?a\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"[^]a]*\" .t | printf \"%q\" }}", 1),
+    ("{{ regexFind \"\\\\pN\" .t | printf \"%q\" }}", 5),
+    ("{{ regexSplit \"(?U)((?s:.)*${2})+\\\\101(\\\\S+?b{0,}){2}\\\\s{*?\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"(?i:k)+\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"\\\\x41*[^\\\\s]{2}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"\\\\pL\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"[^\\\\s]??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexSplit \"[^a]\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"[-a]*?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"(?m:$)\\\\PL(\\\\Q.*\\\\E?[^\\\\s]{1,2})\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"(?i)(?i:s)\\\\p{^L}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexMatch \"\\\\s?(?i)(?s:.){1,2}(?:$??|\\\\z[]a]\\\\z{1,2}^)*?\\\\p{Greek}*?\" .t | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"\\\\W?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexMatch \"\\\\101+?\\\\d{1,2}\\\\d{2}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFind \"(\\\\101{2}(?i:k)+?){1,2}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"[a-]*?\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"$+\" .t | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"[a-c]\\\\b{2}\\u00e9{0,}(?s:.){1,2}\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"\\\\W+((?s:.)*?)*\\\\PL?${1,2}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"\\\\s??^\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"\\\\W+?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"([[:digit:]_]+)*\\\\p{^L}??\\\\B^+\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"(\\\\s\\\\A{1,2}(\\\\p{^L}\\\\s??)+K)[-a]+?\" .t | printf \"%q\" }}", 0),
+    ("{{ regexFind \"(\\\\x41??\\\\Q.*\\\\E+?\\\\B*(?:\\\\pN??[[:digit:]_][^a]+?|[^a]??\\\\pN{1,2}){0,})\" .t | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"(?P<g73>\\\\pN?(?i:s))?\\\\sb{1,2}\\\\PL\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexSplit \"\\\\{*\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"\\\\{??\\\\S\\\\x{e9}{1,2}\" .t | printf \"%q\" }}", 2),
+    ("{{ regexFind \"\\\\D[a-]*?[[:digit:]_]+?(?s:.)+?\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"\\\\101[a-c]\" .t | printf \"%q\" }}", 5),
+    ("{{ regexSplit \"K??.+\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexFind \"[[:digit:]_]+[^\\\\s]{2}^{1,2}[-a]??\" .t | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"[^\\\\s]{1,2}\\\\$+?\\\\b\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"\\\\Q.*\\\\E?\\\\d\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"\\\\pN{1,2}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexSplit \"$+\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"\\\\Q.*\\\\E((?m:^)+?)?(?:(\\\\p{Greek}?K{0,})+?\\\\x{e9}{2}|[^a]??(b?\\\\101+)(a{,2}[^]a]{1,2}^??){1,2}){0,}a\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexMatch \"(?i)[-a]{1,2}(?P<g46>\\\\D*){2}?\" .t | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"b+?\\\\b([a-c]??\\\\pN?(\\\\W{1,2}[^\\\\s]{2}[\\\\d-]*)){0,}\\\\n{1,2}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexMatch \"[a-]+\\\\x{e9}+\\\\S{1,2}[[:alpha:]]{0,}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexFind \"\\\\p{Greek}{1,2}[^a]??\" .t | printf \"%q\" }}", 1),
+    ("{{ regexSplit \"[\\\\D]{0,}[]a]*?\\\\p{^L}*?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"\\\\x{e9}??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"\\\\b\\\\A?(.{2}\\\\.{1,2})(?P<g52>(\\\\.{0,}[]a]{2}\\\\W?)){1,2}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFind \"K{1,2}\\\\n{1,2}\" .t | printf \"%q\" }}", 3),
+    ("{{ regexFind \"\\\\p{^L}[^\\\\s]+?\\\\{{0,}\" .t | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"\\\\p{^L}*?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexFindAll \"(?m:^){0,}\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"(?i)\\\\101\\\\S??[\\\\D]*.*}\\\\A{2}\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"[^\\\\s]\\\\Q.*\\\\E{0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexMatch \"\\\\W{0,}\\\\n\" .t | printf \"%q\" }}", 1),
+    ("{{ regexFindAll \"(\\\\Q.*\\\\E(?i)(?m:^)[^a]{2}}*)?\\u00e9??\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexReplaceAll \"[\\\\d-]+(\\\\Q.*\\\\E)+?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"\\\\{(\\\\.*)??^(?s:.)\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"\\\\S??\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexFind \"(?:\\\\pL^+?\\\\S??\\u00e9{0,}|\\\\z*?)*?\" .t | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \".+?K[[:alpha:]]??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 3),
+    ("{{ regexSplit \"((?i)\\\\.*)\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexFindAll \"((?:\\\\PL*?\\\\101*[[:digit:]_]?|\\\\x41*\\\\p{Greek}+){2}([^\\\\s]{0,}\\\\101+\\\\x{e9}*?){1,2}${2}\\\\101)\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"}[a-c]??\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexReplaceAll \".*?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"[a-c]\" .t -1 | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"\\\\PL[a-c]+?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"(?P<g40>(\\\\Q.*\\\\E*){1,2})+[-a]?\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"(?m:$){0,}\" .t | printf \"%q\" }}", 4),
+    ("{{ regexMatch \"(\\\\n?[a-c])*\" .t | printf \"%q\" }}", 2),
+    ("{{ regexFindAll \"a{,2}+?{[-a]{1,2}\\\\z+\" .t -1 | printf \"%q\" }}", 3),
+    ("{{ regexFindAll \"\\\\S*[\\\\D]\\\\w?((?U)x{2}K+?\\\\{+\\\\b{1,2}^([^\\\\s]+}(?i:k){2})\\\\.{0,})\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexReplaceAll \"(\\\\.*\\\\pL\\\\s{1,2})\\\\B??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexFind \"[]a]+?\\\\b+?(\\\\x41?\\\\x41K?(K.*K[^\\\\s]*?))?\" .t | printf \"%q\" }}", 1),
+    ("{{ regexReplaceAll \"[^a]+?((?U)\\\\x{e9}+?)*?\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexReplaceAll \"(?:(\\\\B[^]a]?\\\\101??)|(?P<g35>\\\\b??){1,2}[^\\\\p{Ll}a]{2}((?m:^))){0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"[a-c]+?\\\\p{Greek}??(?:[a-c][^a]{2}|\\\\d{0,}.*([^a]{2}\\\\A*)+?\\u00e9*?){0,}\" .t | printf \"%q\" }}", 6),
+    ("{{ regexFindAll \"${2}[-a]?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"(?:\\u017f*\\\\{+\\u017f{0,}|\\\\$+)+\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"(?U)(\\\\B\\\\x{e9}+?)+?\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"(?m:^){1,2}\\\\z{1,2}(?s:.)*\" .t -1 | printf \"%q\" }}", 0),
+    ("{{ regexSplit \"\\\\d{0,}\" .t -1 | printf \"%q\" }}", 2),
+    ("{{ regexSplit \"(\\\\z*?)?\" .t -1 | printf \"%q\" }}", 5),
+    ("{{ regexFindAll \"\\\\.+\\\\W\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexReplaceAll \"\\\\Q.*\\\\E??(?m:$){0,}\" .t \"<$0|${1}>\" | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"(?i:k){2}\" .t | printf \"%q\" }}", 1),
+    ("{{ regexFindAll \"\\\\${0,}\" .t -1 | printf \"%q\" }}", 6),
+    ("{{ regexSplit \"\\\\pN*?((\\\\w*){0,}\\\\.{2})+(?:((?i:k)*\\\\W{1,2}[a-c])?\\\\x{e9}+[\\\\p{Lu}]{2}|(\\\\p{Greek}*(?s:.)(?m:^){1,2})*[^\\\\s])${0,}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"((\\\\Q.*\\\\E?[-a]+[^\\\\p{Ll}a]??){1,2}(?:[a-]{1,2}[\\\\p{Lu}]+?\\\\p{^L}{0,}[\\\\d-]?|}{0,}[^]a]??)+)(a{2}[[:digit:]_]{1,2}(?i:s))\\\\101{2}\\\\D*\" .t | printf \"%q\" }}", 0),
+    ("{{ regexFind \".\" .t | printf \"%q\" }}", 4),
+    ("{{ regexFindAll \"[\\\\D]{1,2}\" .t -1 | printf \"%q\" }}", 1),
+    ("{{ regexMatch \"a{,2}{0,}\" .t | printf \"%q\" }}", 5),
+    ("{{ regexReplaceAll \"\\\\${2}\\\\$??\" .t \"<$0|${1}>\" | printf \"%q\" }}", 4),
+    ("{{ regexFind \"^{1,2}[^\\\\p{Ll}a]+?((?s:.)??({*\\u00e9\\\\p{^L}??\\u00e9{2}){1,2}){0,}[\\\\p{Lu}]\" .t | printf \"%q\" }}", 0),
+    ("{{ regexMatch \"[^\\\\s]*[\\\\p{Lu}]\" .t | printf \"%q\" }}", 3),
+]:
+    add(tpl, data={"t": REGEX_TEXTS[text]})
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases.jsonl")
 with open(out, "w") as f:
     for c in cases:
