@@ -84,4 +84,30 @@ public sealed class CommandLineTests
             File.Delete(path);
         }
     }
+
+    [Test, CancelAfter(30_000)]
+    public async Task TemplateRender_FileStartingWithByteOrderMark_KeepsItAsGoDoes(CancellationToken cancellationToken)
+    {
+        // Go keeps a leading BOM as template text, so an error's byte column counts its three bytes (1:8, not 1:5).
+        var dir = Directory.CreateTempSubdirectory("bom-");
+        try
+        {
+            var template = Path.Combine(dir.FullName, "bom.tmpl");
+            var data = Path.Combine(dir.FullName, "data.json");
+            await File.WriteAllBytesAsync(template, [0xEF, 0xBB, 0xBF, .. "{{ .x.y }}"u8.ToArray()], cancellationToken);
+            await File.WriteAllTextAsync(data, "{\"x\":1}", cancellationToken);
+
+            var (code, _, stderr) = await ConnectorsProcess.RunAsync(["template", "render", "--template", template, "--data", data], cancellationToken);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(code, Is.EqualTo(1));
+                Assert.That(stderr, Does.Contain("template: bom.tmpl:1:8: executing \"bom.tmpl\" at <.x.y>"));
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
