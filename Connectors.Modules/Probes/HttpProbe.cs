@@ -82,8 +82,9 @@ internal sealed partial class HttpProbe(
     }
 
     /// <summary>
-    /// The outcome under a CEL condition: the response must be 2xx and the condition true. The body is read up to
-    /// <see cref="CelResponse.MaxBodyBytes"/>; the message quotes the expression, never the body.
+    /// The outcome under a CEL condition: the condition alone decides (the status code is one of its variables, as
+    /// <c>statusCode == 200 &amp;&amp; ...</c> in the catalogue shows; a liveness condition may accept a 401). The body
+    /// is read up to <see cref="CelResponse.MaxBodyBytes"/>; the message quotes the expression, never the body.
     /// </summary>
     private static async Task<ProbeResult> EvaluateAsync(CelCondition condition, HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -96,9 +97,9 @@ internal sealed partial class HttpProbe(
             return new ProbeResult(ProbeOutcome.ConditionError, code, $"status code {code}: response.cel \"{condition.Expression}\" could not be evaluated: {error}");
         }
 
-        return value == true && code is >= 200 and < 300
+        return value == true
             ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
-            : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}: response.cel \"{condition.Expression}\" is {(value == true ? "true" : "false")}");
+            : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}: response.cel \"{condition.Expression}\" is false");
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)

@@ -11,8 +11,8 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     public Model.CaBundle? TrustedCas { get; init; }
 
     /// <summary>
-    /// The class's <c>response.cel</c>, compiled; null = success is any 2xx. With a condition the probe succeeds only
-    /// on a 2xx whose response also satisfies it (all rules must pass, original §2.3).
+    /// The class's <c>response.cel</c>, compiled; null = success is any 2xx. With a condition, the condition alone
+    /// decides success (the status code is one of its variables; docs/decisions.md "CEL").
     /// </summary>
     public CelCondition? Condition { get; init; }
 

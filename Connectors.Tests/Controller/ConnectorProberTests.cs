@@ -108,6 +108,23 @@ public sealed class ConnectorProberTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task LivenessAsync_ConditionAcceptsA401_TheConditionAloneDecides(CancellationToken cancellationToken)
+    {
+        await using var tool = await LoopbackOrigin.StartAsync(ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; }, cancellationToken);
+        using var metrics = new ControllerMetrics();
+        using var prober = NewProber(new ClassCelConditions(), metrics);
+
+        var alive = await prober.LivenessAsync(Sonar(tool.BaseAddress), SonarLike(liveness: "statusCode < 500"), null, null, cancellationToken);
+        var strict = await prober.LivenessAsync(Sonar(tool.BaseAddress), SonarLike(liveness: "statusCode == 200"), null, null, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(alive.Status, Is.EqualTo(ConditionStatus.True));
+            Assert.That(strict.Message, Is.EqualTo("Liveness probe failed: status code 401: response.cel \"statusCode == 200\" is false"));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task LivenessAsync_ConditionFailsOnTheAnswer_CelEvaluationFailedWithTheReason(CancellationToken cancellationToken)
     {
         await using var tool = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("""{"health":"GREEN"}""", ctx.RequestAborted), cancellationToken);
