@@ -132,6 +132,35 @@ for _ in $(seq 150); do [ "$(condition sonar Ready)" = True ] && break; sleep 0.
 grep -q '"path": "/api/authentication/validate", "auth": true, "valid": true' "$tmp/standin.jsonl" || fail "the auth probe never sent the token"
 ok "sonar Ready after the flip to UP (liveness and auth CEL conditions true)"
 
+# A class whose CEL does not parse is not Ready (ProbesReady False/InvalidCEL); one that fails on the answer puts
+# CELEvaluationFailed on the Connector (both paths of the CEL package, in the binary under test).
+k apply -f - >/dev/null <<YAML || fail "applying the CEL error classes"
+apiVersion: connectors.alauda.io/v1alpha1
+kind: ConnectorClass
+metadata: {name: broken-cel}
+spec:
+  address: {name: address, type: string}
+  livenessProbe: {http: {path: /api/system/status, response: {cel: "statusCode =="}}}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: ConnectorClass
+metadata: {name: missing-key-cel}
+spec:
+  address: {name: address, type: string}
+  livenessProbe: {http: {path: /api/system/status, response: {cel: "bodyJSON.health == 'GREEN'"}}}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: Connector
+metadata: {name: missing-key, namespace: team}
+spec: {connectorClassName: missing-key-cel, address: "http://127.0.0.1:$sonar_port"}
+YAML
+for _ in $(seq 100); do [ "$(k get connectorclass broken-cel -o jsonpath='{.status.conditions[?(@.type=="ProbesReady")].reason}')" = InvalidCEL ] && break; sleep 0.1; done
+[ "$(k get connectorclass broken-cel -o jsonpath='{.status.conditions[?(@.type=="Ready")].reason}')" = InvalidCEL ] \
+  || { k get connectorclass broken-cel -o yaml >&2; fail "a class whose CEL does not parse is not InvalidCEL"; }
+for _ in $(seq 100); do [ "$(condition missing-key LivenessReady reason)" = CELEvaluationFailed ] && break; sleep 0.1; done
+[ "$(condition missing-key LivenessReady reason)" = CELEvaluationFailed ] || fail "missing-key LivenessReady: $(condition missing-key LivenessReady reason)"
+ok "CEL errors: class broken-cel $(k get connectorclass broken-cel -o jsonpath='{.status.conditions[?(@.type=="ProbesReady")].message}'); connector missing-key: $(condition missing-key LivenessReady message)"
+
 mkdir -p "$tmp/pods"
 publish() { # name configurations [attribute...]
   local name=$1 configurations=$2; shift 2
