@@ -51,6 +51,12 @@ internal sealed class ClassCelConditions
         return compiled;
     }
 
+    /// <summary>Drops a deleted class's conditions.</summary>
+    public void Forget(string className) => _byClass.TryRemove(className, out _);
+
+    /// <summary>How many classes have conditions cached.</summary>
+    public int Count => _byClass.Count;
+
     /// <summary>The key of a liveness probe's condition.</summary>
     public const string Liveness = "spec.livenessProbe";
 

@@ -28,6 +28,7 @@ internal sealed partial class ConnectorClassReconciler(
         var connectorClass = caches.Classes.Get(null, key.Name);
         if (connectorClass is null || connectorClass.Metadata.DeletionTimestamp is not null)
         {
+            cel.Forget(key.Name);
             return ReconcileResult.Done;
         }
 

@@ -1,6 +1,7 @@
 using Connectors.Modules.Controller;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Connectors.Tests.Controller.ControllerTestBed;
 
 namespace Connectors.Tests.Controller;
@@ -134,5 +135,25 @@ public sealed class ConnectorClassReconcilerTests
         await _bed.Controller.CreateAsync(Fixtures.GitClass(name), cancellationToken);
         var ready = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
         Assert.That(Find(ready.Status!.Conditions, ConditionTypes.ProbesReady), Is.Null);
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ClassWithCelDeleted_ItsConditionsAreForgotten(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.LivenessProbe!.Http!.Response = new ProbeResponse { Cel = "statusCode == 200" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        await WaitForAsync(name, ConditionTypes.ProbesReady, ConditionStatus.True, cancellationToken);
+        var cel = _bed.Controller.Services.GetRequiredService<ClassCelConditions>();
+        var before = cel.Count;
+
+        await _bed.Controller.Client.DeleteAsync<ConnectorClass>(null, name, cancellationToken);
+        while (cel.Count >= before)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        Assert.That(cel.Count, Is.EqualTo(before - 1));
     }
 }
