@@ -7,7 +7,9 @@
 #    through CONNECT + TLS interception (proxy CA imported with keytool) resolves an artifact (a core extension
 #    of .mvn/extensions.xml, which Maven resolves at start without any plugin, so it runs offline) from a Maven
 #    layout served over https behind Basic auth;
-#  - nexus and jfrog: the same mvn against /repository/<repo>/ and /artifactory/<repo>/ layouts (mirrorRepository).
+#  - nexus and jfrog: the same mvn against /repository/<repo>/ and /artifactory/<repo>/ layouts (mirrorRepository),
+#    and pip (Debian's) with their mounted pip.conf against /repository/<repo>/simple/ and
+#    /artifactory/api/pypi/<repo>/simple/ (PEP 503) through the same forward proxy.
 # No repository password or tool token in any mounted file or in the log.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,12 +66,28 @@ cat > "$art/connectors-probe-1.0.pom" <<'POM'
 </project>
 POM
 for f in "$art"/*.jar "$art"/*.pom; do sha1sum "$f" | cut -d' ' -f1 > "$f.sha1"; md5sum "$f" | cut -d' ' -f1 > "$f.md5"; done
+# A PEP 503 simple index with one small wheel (relative links, so each repository prefix serves it as its own).
+mkdir -p repo/packages repo/simple/connectors-probe
+/usr/bin/python3 - repo/packages/connectors_probe-1.0-py3-none-any.whl <<'PY'
+import sys, zipfile
+files = {"connectors_probe/__init__.py": "VALUE = 1\n",
+         "connectors_probe-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: connectors-probe\nVersion: 1.0\n",
+         "connectors_probe-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: connectors-e2e\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    for name, text in files.items():
+        z.writestr(name, text)
+    z.writestr("connectors_probe-1.0.dist-info/RECORD", "".join(f"{n},,\n" for n in files) + "connectors_probe-1.0.dist-info/RECORD,,\n")
+PY
+wheel_sha=$(sha256sum repo/packages/connectors_probe-1.0-py3-none-any.whl | cut -d' ' -f1)
+printf '<!DOCTYPE html><html><body><a href="../../packages/connectors_probe-1.0-py3-none-any.whl#sha256=%s">connectors_probe-1.0-py3-none-any.whl</a></body></html>\n' \
+  "$wheel_sha" > repo/simple/connectors-probe/index.html
 cd - >/dev/null
 
 /usr/bin/python3 e2e/peers/catalogue/standin.py --tls-listen "127.0.0.1:$repo_port" --cert "$tmp/repo.crt" --key "$tmp/repo.key" \
   --plain-listen "127.0.0.1:$sonar_port" --root "$tmp/repo" --up-file "$tmp/sonar-up" --sonar-token "$sonar_token" \
   --user "/maven2=mvnuser:$maven_pw" --user "/repository/maven-public=nxuser:$nexus_pw" \
   --user "/artifactory/libs-release=jfuser:$jfrog_pw" --user "/artifactory/api/repositories=jfuser:$jfrog_pw" \
+  --user "/repository/pypi-group=nxuser:$nexus_pw" --user "/artifactory/api/pypi/pypi-remote=jfuser:$jfrog_pw" \
   --log "$tmp/standin.jsonl" &
 standin_pid=$!
 
@@ -236,6 +254,28 @@ mvn_through maven /maven2
 mvn_through nexus /repository/maven-public 'configuration.params={"settings":{"mirrorRepository":"maven-public"}}'
 mvn_through jfrog /artifactory/libs-release 'configuration.params={"settings":{"mirrorRepository":"libs-release"}}'
 grep -q '<id>jfrog-mirror</id>' "$tmp/pods/jfrog/vol/settings.xml" || fail "jfrog mirror id"
+
+# --- pip with the nexus and jfrog pip.conf (forward proxy, CONNECT + interception) against their PyPI layouts.
+pip_through() { # name prefix repository
+  local name=$1 prefix=$2 repository=$3
+  local vol=$tmp/pods/$name-pip/vol lines seen
+  mkdir -p "$tmp/pods/$name-pip"
+  "$bin" csi publish --endpoint "unix://$tmp/csi.sock" --target "$vol" --connector "team/$name" --configurations pipconf \
+    --pod-namespace team --pod-name "$name-pip-job" --service-account builder \
+    --attribute "configuration.params={\"pipconf\":{\"repository\":\"$repository\"}}" >/dev/null || fail "csi publish pipconf for $name"
+  grep -q "^index-url = https://127.0.0.1:$repo_port$prefix/simple/\$" "$vol/pip.conf" || fail "$name pip.conf index-url: $(grep index-url "$vol/pip.conf")"
+  lines=$(wc -l < "$tmp/standin.jsonl")
+  env -i PATH="$PATH" HOME="$tmp" PIP_CONFIG_FILE="$vol/pip.conf" PIP_CERT="$vol/ca.cert" /usr/bin/python3 -m pip download -q --no-deps \
+    --no-cache-dir --disable-pip-version-check -d "$tmp/pip-$name" connectors-probe==1.0 > "$tmp/pip-$name.log" 2>&1 \
+    || { cat "$tmp/pip-$name.log" >&2; fail "pip download through the proxy ($name)"; }
+  [ -f "$tmp/pip-$name/connectors_probe-1.0-py3-none-any.whl" ] || fail "pip did not download the wheel ($name)"
+  seen=$(tail -n +"$((lines + 1))" "$tmp/standin.jsonl")
+  [[ $seen == *"\"path\": \"$prefix/packages/connectors_probe-1.0-py3-none-any.whl\", \"auth\": true, \"prefix\": \"$prefix\", \"authorized\": true"* ]] \
+    || fail "the $name PyPI layout did not serve the wheel with its credential: $seen"
+  ok "pip download with the mounted $name pip.conf fetched connectors-probe 1.0 from $prefix/simple/ through the forward proxy"
+}
+pip_through nexus /repository/pypi-group pypi-group
+pip_through jfrog /artifactory/api/pypi/pypi-remote pypi-remote
 
 # Without the proxy settings the repository refuses Maven (the credential is only in the proxy).
 printf '<settings><mirrors><mirror><id>direct</id><url>https://127.0.0.1:%s/maven2</url><mirrorOf>*</mirrorOf></mirror></mirrors></settings>\n' \

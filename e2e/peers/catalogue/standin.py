@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Stand-ins for the catalogue e2e suite (Python standard library only).
 
-Over TLS (--tls-listen) one origin serves three repository layouts of the same static Maven directory (--root),
+Over TLS (--tls-listen) one origin serves the repository layouts below from one static tree (--root: a Maven
+layout, and a PEP 503 simple index under simple/ with files under packages/),
 each behind its own Basic credentials, as the real servers lay them out:
   /maven2/<group>/<artifact>/...                      a plain Maven repository        (maven class)
   /repository/<repo>/<group>/...                      Sonatype Nexus                  (nexus class)
   /service/rest/v1/status                             Nexus status, anonymous
   /artifactory/<repo>/<group>/...                     JFrog Artifactory               (jfrog class)
+  /repository/<pypi repo>/simple/..., /artifactory/api/pypi/<repo>/simple/...   PyPI layouts of both
   /artifactory/api/system/ping, /artifactory/api/repositories
 Without TLS (--plain-listen) a SonarQube stand-in: /api/system/status answers {"status":"STARTING"} until the file
 --up-file exists, then {"status":"UP"}; /api/authentication/validate answers {"valid":true} only for
@@ -92,9 +94,15 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(200, json.dumps([{"key": "libs-release", "type": "LOCAL", "packageType": "Maven"}]))
                 rest = path[len(prefix) + len(strip):].lstrip("/")
                 file = os.path.normpath(os.path.join(args.root, rest))
-                if not file.startswith(os.path.abspath(args.root)) or not os.path.isfile(file):
-                    if rest == "" or os.path.isdir(file):
-                        return self.send(200, "<html>index</html>", "text/html")
+                if not file.startswith(os.path.abspath(args.root)):
+                    return self.send(404, "not found", "text/plain")
+                if os.path.isdir(file):
+                    index = os.path.join(file, "index.html")
+                    if os.path.isfile(index):  # a PEP 503 page of the static tree
+                        with open(index, "rb") as f:
+                            return self.send(200, f.read(), "text/html")
+                    return self.send(200, "<html>index</html>", "text/html")
+                if not os.path.isfile(file):
                     return self.send(404, "not found", "text/plain")
                 with open(file, "rb") as f:
                     return self.send(200, f.read(), "application/octet-stream")
