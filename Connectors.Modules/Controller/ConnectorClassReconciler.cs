@@ -8,7 +8,8 @@ namespace Connectors.Modules.Controller;
 /// <summary>
 /// Reconciles one ConnectorClass: resolves <c>spec.api</c> (and tries one request, status code ignored) into
 /// <c>APIReady</c>, <c>spec.proxy</c> into <c>ProxyReady</c>, aggregates <c>Ready</c>, and reports what it
-/// cannot honour (Rego, CEL) instead of ignoring it.
+/// cannot honour (Rego) instead of ignoring it; parses the probes' CEL conditions once per generation
+/// into <c>ProbesReady</c> (only on classes that declare some).
 /// </summary>
 internal sealed partial class ConnectorClassReconciler(
     ControllerCaches caches,
@@ -17,7 +18,8 @@ internal sealed partial class ConnectorClassReconciler(
     EventRecorder events,
     ControllerOptions options,
     TimeProvider timeProvider,
-    ILogger<ConnectorClassReconciler> logger) : IReconciler<ConnectorClass>
+    ILogger<ConnectorClassReconciler> logger,
+    ClassCelConditions cel) : IReconciler<ConnectorClass>
 {
     public const string UnsupportedAnnotation = "connectors.alauda.io/unsupported";
 
@@ -26,6 +28,7 @@ internal sealed partial class ConnectorClassReconciler(
         var connectorClass = caches.Classes.Get(null, key.Name);
         if (connectorClass is null || connectorClass.Metadata.DeletionTimestamp is not null)
         {
+            cel.Forget(key.Name);
             return ReconcileResult.Done;
         }
 
@@ -36,6 +39,11 @@ internal sealed partial class ConnectorClassReconciler(
             [ConditionTypes.ApiReady] = apiState,
             [ConditionTypes.ProxyReady] = proxyState,
         };
+        if (cel.For(connectorClass).State is { } probesState)
+        {
+            states[ConditionTypes.ProbesReady] = probesState;
+        }
+
         await WriteStatusAsync(connectorClass, states, apiUrl, proxyUrl, cancellationToken);
         return new ReconcileResult(options.JitteredProbeInterval());
     }
@@ -46,13 +54,7 @@ internal sealed partial class ConnectorClassReconciler(
         var spec = connectorClass.Spec;
         var fields = new List<string>();
         fields.AddRange((spec.Auth?.Types ?? []).Where(t => t.Generator?.Rego is { Length: > 0 }).Select(t => $"spec.auth.types[{t.Name}].generator.rego"));
-        if (spec.LivenessProbe is { } liveness && ConnectorProber.UsesCel(liveness))
-        {
-            fields.Add("spec.livenessProbe.http.response.cel");
-        }
-
-        fields.AddRange((spec.AuthProbes ?? []).Where(p => p.Probe is { } x && ConnectorProber.UsesCel(x)).Select(p => $"spec.authProbes[{p.AuthName}].probe.http.response.cel"));
-        return fields.Count == 0 ? null : string.Join(", ", fields) + " not supported (Rego and CEL have no implementation here)";
+        return fields.Count == 0 ? null : string.Join(", ", fields) + " not supported (Rego has no implementation here)";
     }
 
     private async Task<(ConditionState, string?)> ApiAsync(ConnectorClass connectorClass, CancellationToken cancellationToken)

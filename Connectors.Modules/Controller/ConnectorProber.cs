@@ -7,11 +7,17 @@ namespace Connectors.Modules.Controller;
 /// Runs a Connector's liveness and auth probes as its class declares them and turns each result into the
 /// condition the original writes (TLS trusts the system CAs plus the Connector's own, when it names some); at most <see cref="ControllerOptions.ProbeConcurrency"/> probes run at once.
 /// </summary>
-internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, ControllerMetrics metrics, ControllerOptions options, Func<string, string, Service?>? findService = null) : IDisposable
+internal sealed class ConnectorProber(
+    IProbe probe, ProbeBuilder builder, ControllerMetrics metrics, ControllerOptions options, Func<string, string, Service?>? findService = null, ClassCelConditions? cel = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.ProbeConcurrency);
+    private readonly ClassCelConditions _cel = cel ?? new ClassCelConditions();
 
-    /// <summary><c>LivenessReady</c>: True/NonLivenessProbe without a probe, True on 2xx, False/ConnectionFailed otherwise.</summary>
+    /// <summary>
+    /// <c>LivenessReady</c>: True/NonLivenessProbe without a probe, True on 2xx (and a true <c>response.cel</c> when the
+    /// class has one), False/ConnectionFailed otherwise; False/InvalidCEL for a condition that does not parse,
+    /// False/CELEvaluationFailed for one that fails on the answer.
+    /// </summary>
     public async Task<ConditionState> LivenessAsync(
         Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
     {
@@ -21,17 +27,19 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
             return ConditionState.True(ConditionReasons.NonLivenessProbe);
         }
 
-        if (UsesCel(spec))
+        var (condition, celError) = Condition(connectorClass, spec, ClassCelConditions.Liveness);
+        if (celError is not null)
         {
-            metrics.Probed(connectorClass.Metadata.Name ?? string.Empty, "liveness", "unsupported");
-            return ConditionState.False(ConditionReasons.Unsupported, "livenessProbe.http.response.cel is not supported by this implementation");
+            metrics.Probed(connectorClass.Metadata.Name ?? string.Empty, "liveness", "invalid");
+            return ConditionState.False(ConditionReasons.InvalidCel, "livenessProbe.http.response.cel: " + celError);
         }
 
-        var result = await RunAsync("liveness", spec, connector, connectorClass, secret, trusted, cancellationToken);
+        var result = await RunAsync("liveness", spec, condition, connector, connectorClass, secret, trusted, cancellationToken);
         return result.Outcome switch
         {
             ProbeOutcome.Succeeded => ConditionState.True(),
             ProbeOutcome.Invalid => ConditionState.False(ConditionReasons.InvalidSpec, "livenessProbe: " + result.Message),
+            ProbeOutcome.ConditionError => ConditionState.False(ConditionReasons.CelEvaluationFailed, "Liveness probe failed: " + result.Message),
             ProbeOutcome.Rejected => ConditionState.False(ConditionReasons.ConnectionFailed, "Liveness probe failed: " + result.Message),
             _ => ConditionState.False(ConditionReasons.ConnectionFailed, result.Message),
         };
@@ -48,17 +56,19 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
             return ConditionState.True(ConditionReasons.NonAuthProbe);
         }
 
-        if (UsesCel(spec))
+        var (condition, celError) = Condition(connectorClass, spec, ClassCelConditions.Auth(authName));
+        if (celError is not null)
         {
-            metrics.Probed(connectorClass.Metadata.Name ?? string.Empty, "auth", "unsupported");
-            return ConditionState.False(ConditionReasons.Unsupported, $"authProbes \"{authName}\" http.response.cel is not supported by this implementation");
+            metrics.Probed(connectorClass.Metadata.Name ?? string.Empty, "auth", "invalid");
+            return ConditionState.False(ConditionReasons.InvalidCel, $"authProbes \"{authName}\" http.response.cel: " + celError);
         }
 
-        var result = await RunAsync("auth", spec, connector, connectorClass, secret, trusted, cancellationToken);
+        var result = await RunAsync("auth", spec, condition, connector, connectorClass, secret, trusted, cancellationToken);
         return result.Outcome switch
         {
             ProbeOutcome.Succeeded => ConditionState.True(),
             ProbeOutcome.Invalid => ConditionState.False(ConditionReasons.InvalidSpec, $"authProbes \"{authName}\": " + result.Message),
+            ProbeOutcome.ConditionError => ConditionState.False(ConditionReasons.CelEvaluationFailed, "Authentication failed: " + result.Message),
             _ => ConditionState.False(ConditionReasons.AuthenticationFailed, "Authentication failed: " + result.Message),
         };
     }
@@ -81,13 +91,26 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         return resolved.Url;
     }
 
-    /// <summary>Whether the probe's success needs a CEL expression (not evaluated here: reported, never ignored).</summary>
+    /// <summary>Whether the probe's success needs a CEL expression.</summary>
     public static bool UsesCel(Probe spec) => spec.Http?.Response?.Cel is { Length: > 0 };
 
+    /// <summary>The probe's compiled <c>response.cel</c> (parsed once per class generation), none, or its parse error.</summary>
+    private (CelCondition? Condition, string? Error) Condition(ConnectorClass connectorClass, Probe spec, string field)
+    {
+        if (!UsesCel(spec))
+        {
+            return (null, null);
+        }
+
+        var compiled = _cel.For(connectorClass);
+        return compiled.Errors.TryGetValue(field, out var error) ? (null, error) : (compiled.Conditions[field], null);
+    }
+
     private async Task<ProbeResult> RunAsync(
-        string kind, Probe spec, Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
+        string kind, Probe spec, CelCondition? condition, Connector connector, ConnectorClass connectorClass, Secret? secret, CaBundle? trusted, CancellationToken cancellationToken)
     {
         var className = connectorClass.Metadata.Name ?? string.Empty;
+        connector = EffectiveSpec.Of(connector, connectorClass);
         var (request, error) = spec.Http is not null
             ? builder.Build(spec.Http, connector, secret)
             : builder.BuildApi(spec.Api!, ApiUrl(connectorClass), connector, secret);
@@ -100,7 +123,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await probe.ProbeAsync(request with { TrustedCas = trusted }, cancellationToken);
+            var result = await probe.ProbeAsync(request with { TrustedCas = trusted, Condition = condition }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

@@ -41,12 +41,14 @@ public static class ControllerServiceCollectionExtensions
             return metrics;
         });
         services.TryAddSingleton<EventRecorder>();
+        services.TryAddSingleton<ClassCelConditions>();
         services.TryAddSingleton(sp => new ConnectorProber(
             sp.GetRequiredService<IProbe>(),
             sp.GetRequiredService<ProbeBuilder>(),
             sp.GetRequiredService<ControllerMetrics>(),
             sp.GetRequiredService<ControllerOptions>(),
-            sp.GetRequiredService<ControllerCaches>().Services.Get));
+            sp.GetRequiredService<ControllerCaches>().Services.Get,
+            sp.GetRequiredService<ClassCelConditions>()));
         services.TryAddSingleton<ProxyServiceEnsurer>();
         services.TryAddSingleton<ProxyCaInstaller>();
         services.TryAddSingleton<ConnectorReconciler>();

@@ -8,11 +8,15 @@ namespace Connectors.Modules.Controller;
 /// message), Unknown otherwise. Conditions of <c>Info</c> or <c>Warning</c> severity never count.
 /// <c>lastTransitionTime</c> changes only when a condition's status changes. <paramref name="optional"/> types are
 /// written after the happy one only while a state is given for them, and removed otherwise (a feature-flagged
-/// condition such as <c>CACertReady</c>); they never count towards the happy condition.
+/// condition such as <c>CACertReady</c>); they never count towards the happy condition. <paramref name="conditional"/>
+/// types are dependents written (before the happy one) only while a state is given for them, and removed otherwise:
+/// a class's <c>ProbesReady</c> exists only while the class declares CEL conditions.
 /// </summary>
-internal sealed class LivingConditionSet(IReadOnlyList<string> dependents, string happy = ConditionTypes.Ready, IReadOnlyList<string>? optional = null)
+internal sealed class LivingConditionSet(
+    IReadOnlyList<string> dependents, string happy = ConditionTypes.Ready, IReadOnlyList<string>? optional = null, IReadOnlyList<string>? conditional = null)
 {
-    private readonly IReadOnlyList<string> _optional = optional ?? [];
+    private readonly IReadOnlyList<string> _optional = [.. optional ?? [], .. conditional ?? []];
+    private readonly IReadOnlyList<string> _conditional = conditional ?? [];
 
     /// <summary>The condition types this set writes, dependents in order then the happy one.</summary>
     public IReadOnlyList<string> Types { get; } = [.. dependents, happy];
@@ -30,8 +34,16 @@ internal sealed class LivingConditionSet(IReadOnlyList<string> dependents, strin
             result.Add(Build(existing, type, state, now));
         }
 
+        foreach (var type in _conditional)
+        {
+            if (states.TryGetValue(type, out var state))
+            {
+                result.Add(Build(existing, type, state, now));
+            }
+        }
+
         result.Add(Build(existing, happy, Aggregate(result), now));
-        foreach (var type in _optional)
+        foreach (var type in _optional.Except(_conditional))
         {
             if (states.TryGetValue(type, out var state))
             {

@@ -1,3 +1,4 @@
+using Connectors.Modules.Model;
 using Grpc.Core;
 namespace Connectors.Modules.Csi;
 
@@ -20,6 +21,8 @@ internal static class ConnectorResolver
 
             var connectorClass = kube.GetConnectorClass(className)
                 ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"connectorclass \"{className}\" of connector \"{reference}\" not found"));
+            // Templates see the Connector as its class completes it (class defaults for omitted values).
+            connector = EffectiveSpec.Of(connector, connectorClass);
             var proxy = connector.Status?.Proxy?.HttpAddress?.Url;
             if (string.IsNullOrEmpty(proxy) && connectorClass.Spec.Proxy is null)
             {

@@ -20,6 +20,12 @@ public static class ConditionReasons
     /// <summary>Added here: the class or connector uses a feature this implementation does not support (Rego, CEL).</summary>
     public const string Unsupported = "Unsupported";
 
+    /// <summary>ConnectorClass <c>ProbesReady</c>, Connector probe conditions: a <c>response.cel</c> that does not parse.</summary>
+    public const string InvalidCel = "InvalidCEL";
+
+    /// <summary>Connector <c>LivenessReady</c>/<c>AuthReady</c>: the tool answered, but the class's <c>response.cel</c> failed on the answer.</summary>
+    public const string CelEvaluationFailed = "CELEvaluationFailed";
+
     /// <summary>Added here: the Connector spec fails the validation the original does in its admission webhook.</summary>
     public const string InvalidSpec = "InvalidSpec";
 }

@@ -12,4 +12,10 @@ public static class ConditionTypes
     public const string CACertReady = "CACertReady";
     public const string ApiReady = "APIReady";
     public const string ProxyReady = "ProxyReady";
+
+    /// <summary>
+    /// ConnectorClass, only while it declares <c>response.cel</c> conditions: True when all of them parse, False/<c>InvalidCEL</c>
+    /// naming the probe and the parser's message (not in the original, which reports nothing; docs/decisions.md "CEL").
+    /// </summary>
+    public const string ProbesReady = "ProbesReady";
 }

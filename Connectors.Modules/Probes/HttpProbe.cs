@@ -36,6 +36,11 @@ internal sealed partial class HttpProbe(
                     : null;
                 if (next is null)
                 {
+                    if (request.Condition is { } condition)
+                    {
+                        return await EvaluateAsync(condition, response, timeout.Token);
+                    }
+
                     return code is >= 200 and < 300
                         ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
                         : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}");
@@ -74,6 +79,42 @@ internal sealed partial class HttpProbe(
             ProbeOutcome.Rejected,
             code,
             $"status code {code}: redirect to another origin {target} not followed (probe headers are only sent to {own})");
+    }
+
+    /// <summary>
+    /// The outcome under a CEL condition: the condition alone decides (the status code is one of its variables, as
+    /// <c>statusCode == 200 &amp;&amp; ...</c> in the catalogue shows; a liveness condition may accept a 401). The body
+    /// is read up to <see cref="CelResponse.MaxBodyBytes"/>; the message quotes the expression, never the body.
+    /// </summary>
+    private static async Task<ProbeResult> EvaluateAsync(CelCondition condition, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var code = (int)response.StatusCode;
+        var body = await ReadBoundedAsync(response.Content, cancellationToken);
+        var headers = response.Headers.Concat(response.Content.Headers);
+        var (value, error) = condition.Evaluate(CelResponse.Variables(code, headers, body));
+        if (error is not null)
+        {
+            return new ProbeResult(ProbeOutcome.ConditionError, code, $"status code {code}: response.cel \"{condition.Expression}\" could not be evaluated: {error}");
+        }
+
+        return value == true
+            ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
+            : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}: response.cel \"{condition.Expression}\" is false");
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while (body.Length < CelResponse.MaxBodyBytes
+            && (read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, CelResponse.MaxBodyBytes - body.Length)), cancellationToken)) > 0)
+        {
+            body.Write(buffer, 0, read);
+        }
+
+        return body.ToArray();
     }
 
     private static HttpRequestMessage Build(ProbeRequest request)

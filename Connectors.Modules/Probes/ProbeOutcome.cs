@@ -15,6 +15,9 @@ public enum ProbeOutcome
     /// <summary>No answer within the probe timeout.</summary>
     TimedOut,
 
+    /// <summary>The tool answered, but the class's <c>response.cel</c> could not be evaluated on the answer (the message says why).</summary>
+    ConditionError,
+
     /// <summary>The probe could not be built (a template failed, the URL is invalid); nothing was sent.</summary>
     Invalid,
 }

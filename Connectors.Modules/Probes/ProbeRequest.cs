@@ -10,6 +10,12 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     /// <summary>CAs trusted besides the system's (the Connector's <c>caCertSecretRef</c>); null = system CAs only.</summary>
     public Model.CaBundle? TrustedCas { get; init; }
 
+    /// <summary>
+    /// The class's <c>response.cel</c>, compiled; null = success is any 2xx. With a condition, the condition alone
+    /// decides success (the status code is one of its variables; docs/decisions.md "CEL").
+    /// </summary>
+    public CelCondition? Condition { get; init; }
+
     /// <summary>Reached by following a redirect: the URL came from the tool's <c>Location</c>, not from the class.</summary>
     public bool Redirected { get; init; }
 

@@ -12,7 +12,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
     /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
     public async ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
     {
-        var connector = directory.GetConnector(key.Namespace, key.Name);
+        var connector = Find(key);
         if (connector is null)
         {
             return await MissingAsync(key, token, cancellationToken);
@@ -31,7 +31,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         Connector? first = null;
         foreach (var key in credential.Connectors)
         {
-            var connector = directory.GetConnector(key.Namespace, key.Name);
+            var connector = Find(key);
             if (connector is null)
             {
                 return await MissingAsync(key, credential.Token, cancellationToken);
@@ -61,7 +61,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
 
         foreach (var key in credential.Connectors)
         {
-            if (directory.GetConnector(key.Namespace, key.Name) is { } connector && ConnectorAddresses.Of(connector).MatchesOrigin(target))
+            if (Find(key) is { } connector && ConnectorAddresses.Of(connector).MatchesOrigin(target))
             {
                 return true;
             }
@@ -73,6 +73,13 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
     /// <summary>The Connector's class, when it exists.</summary>
     public ConnectorClass? ClassOf(Connector connector) =>
         connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;
+
+    /// <summary>
+    /// The Connector as its class completes it (<see cref="EffectiveSpec"/>): an address extension the Connector
+    /// omits but the class defaults (github's <c>api</c>) is an allowed address, and the credential goes there too.
+    /// </summary>
+    private Connector? Find(ConnectorKey key) =>
+        directory.GetConnector(key.Namespace, key.Name) is { } connector ? EffectiveSpec.Of(connector, ClassOf(connector)) : null;
 
     private bool ProxyPermissionsEnabled =>
         FeatureFlags.IsEnabled(directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName), FeatureFlags.ProxyPermissions);

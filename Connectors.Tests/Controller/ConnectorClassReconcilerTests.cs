@@ -1,6 +1,7 @@
 using Connectors.Modules.Controller;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Connectors.Tests.Controller.ControllerTestBed;
 
 namespace Connectors.Tests.Controller;
@@ -94,7 +95,7 @@ public sealed class ConnectorClassReconcilerTests
     }
 
     [Test, CancelAfter(20_000)]
-    public async Task ReconcileAsync_RegoAndCel_ReportedUnsupported(CancellationToken cancellationToken)
+    public async Task ReconcileAsync_RegoAndValidCel_RegoUnsupportedCelParsed(CancellationToken cancellationToken)
     {
         var name = _bed.ClassName();
         var connectorClass = Fixtures.GitClass(name);
@@ -105,7 +106,54 @@ public sealed class ConnectorClassReconcilerTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(Find(failed.Status!.Conditions, ConditionTypes.ProxyReady)!.Reason, Is.EqualTo(ConditionReasons.Unsupported));
-            Assert.That(failed.Status.Annotations![ConnectorClassReconciler.UnsupportedAnnotation], Does.Contain("spec.livenessProbe.http.response.cel"));
+            Assert.That(Find(failed.Status.Conditions, ConditionTypes.ProbesReady)!.Status, Is.EqualTo(ConditionStatus.True));
+            Assert.That(failed.Status.Annotations?.GetValueOrDefault(ConnectorClassReconciler.UnsupportedAnnotation) ?? string.Empty, Does.Not.Contain("cel"));
         }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_CelThatDoesNotParse_ProbesReadyFalseOnTheClass(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.AuthProbes![0].Probe!.Http!.Response = new ProbeResponse { Cel = "statusCode ==" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var failed = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.False, cancellationToken);
+        var probes = Find(failed.Status!.Conditions, ConditionTypes.ProbesReady)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((probes.Status, probes.Reason), Is.EqualTo((ConditionStatus.False, ConditionReasons.InvalidCel)));
+            Assert.That(probes.Message, Does.StartWith("spec.authProbes[basicAuth].http.response.cel: line 1:13 ").IgnoreCase);
+            Assert.That(Find(failed.Status.Conditions, ConditionTypes.Ready)!.Reason, Is.EqualTo(ConditionReasons.InvalidCel));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ClassWithoutCel_HasNoProbesReadyCondition(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        await _bed.Controller.CreateAsync(Fixtures.GitClass(name), cancellationToken);
+        var ready = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        Assert.That(Find(ready.Status!.Conditions, ConditionTypes.ProbesReady), Is.Null);
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ClassWithCelDeleted_ItsConditionsAreForgotten(CancellationToken cancellationToken)
+    {
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.LivenessProbe!.Http!.Response = new ProbeResponse { Cel = "statusCode == 200" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        await WaitForAsync(name, ConditionTypes.ProbesReady, ConditionStatus.True, cancellationToken);
+        var cel = _bed.Controller.Services.GetRequiredService<ClassCelConditions>();
+        var before = cel.Count;
+
+        await _bed.Controller.Client.DeleteAsync<ConnectorClass>(null, name, cancellationToken);
+        while (cel.Count >= before)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        Assert.That(cel.Count, Is.EqualTo(before - 1));
     }
 }
