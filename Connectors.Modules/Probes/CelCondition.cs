@@ -11,9 +11,20 @@ namespace Connectors.Modules.Probes;
 public sealed class CelCondition
 {
     // The environment holds the registered functions; Compile only reads them, Invoke is re-entrant.
-    private static readonly CelEnvironment Environment = new(null, null);
+    private static readonly CelEnvironment Environment = CreateEnvironment();
     private static readonly Lock CompileLock = new();
     private readonly CelProgramDelegate _program;
+
+    /// <summary>The package's environment, with <c>matches</c> replaced: cel-spec defines it as RE2, and the package's own
+    /// runs .NET's backtracking engine with no timeout over the tool's body. Ours is the template engine's RE2
+    /// translation with a 1 s match timeout (RegexMatchTimeoutException, an evaluation error).</summary>
+    private static CelEnvironment CreateEnvironment()
+    {
+        var environment = new CelEnvironment(null, null);
+        environment.RegisterFunction("matches", [typeof(string), typeof(string)], args =>
+            Templates.GoRegexCompiler.Compile((string)args[1]!).Regex.IsMatch((string)args[0]!));
+        return environment;
+    }
 
     private CelCondition(string expression, CelProgramDelegate program)
     {

@@ -39,18 +39,13 @@ internal static partial class SprigFunctions
         }
     }
 
-    private static readonly BoundedCache<string, GoRegexp> RegexCache = new(512);
-
-    private static GoRegexp Regex(string pattern) => RegexCache.GetOrAdd(pattern, Compile);
-
-    private static GoRegexp Compile(string pattern)
+    private static GoRegexp Regex(string pattern)
     {
         try
         {
-            var translated = Re2Translator.Translate(pattern);
-            return new GoRegexp(new Regex(translated.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), translated.GroupNames);
+            return GoRegexCompiler.Compile(pattern);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (FormatException e)
         {
             throw new FunctionCallException($"regexp: Compile({GoQuote.Quote(pattern)}): {e.Message}");
         }

@@ -49,6 +49,20 @@ public sealed class CelConditionTests
         }
     }
 
+    [Test, CancelAfter(20_000)]
+    public void Evaluate_CatastrophicMatchesOnToolBody_FailsWithTimeoutInsteadOfHanging()
+    {
+        // The tool's body is attacker-shaped input for a class's regex: the process-wide Regex default timeout
+        // (Directory.Build.props) turns exponential backtracking into an evaluation error.
+        var (condition, _) = CelCondition.Compile("bodyString.matches('^(a+)+$')");
+        var (value, error) = condition!.Evaluate(CelResponse.Variables(200, [], System.Text.Encoding.UTF8.GetBytes(new string('a', 40) + "!")));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(value, Is.Null);
+            Assert.That(error, Does.StartWith("RegexMatchTimeoutException"));
+        }
+    }
+
     [Test]
     public void Variables_HeadersCanonicalAndJsonNumbersDoubles()
     {
