@@ -175,7 +175,7 @@ public sealed partial class InstallManifestsTests
     public void BuiltInClasses_HaveAnnotationsProxyAndValidFileNames()
     {
         var classes = OfKind("ConnectorClass").ToArray();
-        Assert.That(classes.Select(Name), Is.EquivalentTo(new[] { "git", "gitlab", "github", "k8s", "oci", "harbor" }));
+        Assert.That(classes.Select(Name), Is.EquivalentTo(new[] { "git", "gitlab", "github", "k8s", "oci", "harbor", "pypi", "npm" }));
         foreach (var cls in classes)
         {
             var annotations = Map(cls["metadata"]!["annotations"]);

@@ -66,7 +66,7 @@ public sealed class ShippedClassesTests
             }
         }
 
-        Assert.That(names, Is.SupersetOf(new[] { "git", "gitlab", "github", "k8s", "oci", "harbor" }));
+        Assert.That(names, Is.SupersetOf(new[] { "git", "gitlab", "github", "k8s", "oci", "harbor", "pypi", "npm" }));
     }
 
     private static void Validate(JsonNode? value, JsonObject schema, string path, List<string> problems)
