@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Connectors.Modules.Csi;
 using Connectors.Modules.Model;
-using Connectors.Modules.Templates;
-using Connectors.Tests.Support;
 
 namespace Connectors.Tests.Manifests;
 
@@ -15,7 +13,7 @@ namespace Connectors.Tests.Manifests;
 [TestFixture]
 public sealed class RegistryClassesTests
 {
-    private const string Token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dGVhbTpidWlsZGVyIn0.c2ln";
+    private const string Token = ClassRendering.Token;
     private const string ProxyHost = "127.0.0.1:8080";
     private static readonly string ExpectedAuth = Convert.ToBase64String(Encoding.UTF8.GetBytes("connector-proxy:" + Token));
 
@@ -142,38 +140,18 @@ public sealed class RegistryClassesTests
         Assert.That((annotations["connectors.cpaas.io/proxy-mode"], annotations[WellKnown.ProxyResolverAnnotation]), Is.EqualTo(("registry", "path")));
     }
 
-    private static ConnectorClass Class(string name) => KubeYaml.Load<ConnectorClass>(TestData.Read("manifests", "connectorclasses", name + ".yaml"));
+    private static ConnectorClass Class(string name) => ClassRendering.Class(name);
 
-    private static List<MountedConnector> Mounted(string className, params (string Ns, string Name, string Proxy)[] connectors) =>
-        Mounted(className, [.. connectors.Select(c => (c.Ns, c.Name, c.Proxy, "https://registry.example.com"))]);
+    private static MountedConnector[] Mounted(string className, params (string Ns, string Name, string Proxy)[] connectors) =>
+        [.. connectors.Select(c => ClassRendering.Connector(className, c.Ns, c.Name, c.Proxy, "https://registry.example.com"))];
 
-    private static List<MountedConnector> Mounted(string className, params (string Ns, string Name, string Proxy, string Address)[] connectors)
+    private static MountedConnector[] Mounted(string className, params (string Ns, string Name, string Proxy, string Address)[] connectors) =>
+        [.. connectors.Select(c => ClassRendering.Connector(className, c.Ns, c.Name, c.Proxy, c.Address))];
+
+    private static Dictionary<string, string> Render(string className, string configuration, MountedConnector[] mounted)
     {
-        var connectorClass = Class(className);
-        return
-        [
-            .. connectors.Select(c => new MountedConnector(new ConnectorRef(c.Ns, c.Name), new Connector
-            {
-                Metadata = new ObjectMeta { Name = c.Name, Namespace = c.Ns },
-                Spec = new ConnectorSpec { ConnectorClassName = className, Address = c.Address },
-            }, connectorClass, c.Proxy)),
-        ];
-    }
-
-    /// <summary>Every file of <paramref name="configuration"/> rendered as the CSI driver does, with the Go engine.</summary>
-    private static Dictionary<string, string> Render(string className, string configuration, List<MountedConnector> mounted)
-    {
-        var spec = mounted[0].Class.Spec.Configurations!.Single(c => c.Name == configuration);
-        var data = TemplateValue.FromJson(TemplateData.Build(mounted[0], mounted, Token, "PEM", []));
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (file, text) in spec.Data!)
-        {
-            var result = new TemplateEngine().Render(file, text, data, RenderOptions.Default, CancellationToken.None);
-            Assert.That(result.Error, Is.Null, file);
-            files[file] = result.Output!;
-        }
-
-        return files;
+        Assert.That(mounted[0].Class.Metadata.Name, Is.EqualTo(className));
+        return ClassRendering.Render(configuration, mounted);
     }
 
     /// <summary>The <c>[table]</c> headers of a TOML document, in order, after checking every other line is <c>key = value</c> or blank.</summary>
