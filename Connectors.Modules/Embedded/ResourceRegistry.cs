@@ -119,6 +119,14 @@ internal static class ResourceRegistry
         ],
     };
 
+    /// <summary>Stored and served only (original §8.6: the UI and Tekton read it; no controller behaviour).</summary>
+    public static readonly ResourceType ResourceInterfaces = new(ApiGroups.Connectors, ApiGroups.Version, "resourceinterfaces", "ResourceInterface", false)
+    {
+        HasSpec = true,
+        Custom = true,
+        Categories = ["alauda"],
+    };
+
     public static readonly ResourceType TokenReviews = new(Authentication, "v1", "tokenreviews", "TokenReview", false) { Virtual = true };
 
     public static readonly ResourceType SelfSubjectReviews = new(Authentication, "v1", "selfsubjectreviews", "SelfSubjectReview", false) { Virtual = true };
@@ -133,7 +141,7 @@ internal static class ResourceRegistry
     public static readonly IReadOnlyList<ResourceType> All =
     [
         Namespaces, Secrets, ServiceAccounts, Services, ConfigMaps, Events, Pods,
-        Leases, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Connectors, ConnectorClasses,
+        Leases, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Connectors, ConnectorClasses, ResourceInterfaces,
         TokenReviews, SelfSubjectReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
         // Generic storage for what install manifests contain (so `kubectl apply --dry-run=server` of an install works).
         new("apps", "v1", "deployments", "Deployment", true) { HasStatus = true, HasSpec = true, ShortNames = ["deploy"], Categories = ["all"] },

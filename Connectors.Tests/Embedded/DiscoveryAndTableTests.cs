@@ -25,7 +25,7 @@ public sealed class DiscoveryAndTableTests
             Assert.That((string?)version["gitVersion"], Does.StartWith("v1.33"));
             Assert.That(core["versions"]!.AsArray().Select(v => (string?)v), Is.EqualTo((string[])["v1"]));
             Assert.That(groups["groups"]!.AsArray().Select(g => (string?)g!["name"]), Is.SupersetOf((string[])["connectors.alauda.io", "coordination.k8s.io", "rbac.authorization.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "apps", "storage.k8s.io", "apiextensions.k8s.io"]));
-            Assert.That(resources.Select(r => (string?)r!["name"]), Is.EqualTo((string[])["connectors", "connectors/status", "connectorclasses", "connectorclasses/status"]));
+            Assert.That(resources.Select(r => (string?)r!["name"]), Is.EqualTo((string[])["connectors", "connectors/status", "connectorclasses", "connectorclasses/status", "resourceinterfaces"]));
             Assert.That((bool)resources[0]!["namespaced"]!, Is.True);
             Assert.That((bool)resources[2]!["namespaced"]!, Is.False);
             Assert.That(v1["resources"]!.AsArray().Select(r => (string?)r!["name"]), Does.Contain("serviceaccounts/token"));

@@ -121,6 +121,30 @@ if [ -f manifests/kustomization.yaml ]; then
   expect "monitoring dry run rules" "prometheusrule\.monitoring\.coreos\.com/connectors created \(server dry run\)" "$monitoring"
   expect "install dry run CRDs" "customresourcedefinition\.apiextensions\.k8s\.io/connectors\.connectors\.alauda\.io created \(server dry run\)" "$out"
   out=$(k apply -k manifests 2>&1) || fail "install: $out"
+  expect "install applies the ResourceInterface CRD" "customresourcedefinition\.apiextensions\.k8s\.io/resourceinterfaces\.connectors\.alauda\.io (created|unchanged)" "$out"
+  out=$(k apply -f - 2>&1 <<'YAML'
+apiVersion: connectors.alauda.io/v1alpha1
+kind: ResourceInterface
+metadata:
+  name: ociartifact
+  labels:
+    resourceinterface.connectors.cpaas.io/category: OCIArtifact
+spec:
+  params:
+  - name: repository
+    type: string
+  workspaces:
+  - name: registry-config
+    workspaceMapping:
+      name: dockerconfig
+    value:
+      csi:
+        driver: connectors-csi
+        readOnly: true
+YAML
+) || fail "resourceinterface apply: $out"
+  expect "resourceinterface created" "resourceinterface\.connectors\.alauda\.io/ociartifact created" "$out"
+  expect "resourceinterface listed" "^ociartifact +" "$(k get resourceinterfaces 2>&1)"
   if [ -d examples/quickstart ]; then
     out=$(k apply -f examples/quickstart 2>&1) || fail "quickstart: $out"
     expect "quickstart connectors listed" "^quickstart +" "$(k get connectors -A 2>&1)"

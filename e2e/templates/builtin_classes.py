@@ -38,8 +38,13 @@ def csi_data(cls, connectors):
 
 def examples(cls):
     address = {"k8s": "https://192.168.1.100:6443/kubernetes/global", "gitlab": "https://gitlab.example.com/",
-               "github": "https://github.com"}.get(cls, "https://git.example.com/scm")
-    one = connector("team-a", cls + "-conn", cls, address, f"http://c-{cls}-conn.team-a.svc.cluster.local")
+               "github": "https://github.com", "oci": "https://registry.example.com",
+               "harbor": "https://harbor.example.com/", "pypi": "https://pypi.example.com/",
+               "npm": "https://registry.example.com/repository/npm-proxy/"}.get(cls, "https://git.example.com/scm")
+    proxy = f"http://c-{cls}-conn.team-a.svc.cluster.local"
+    if cls in ("oci", "harbor"):   # path resolver: the proxy Service's address plus the Connector's path
+        proxy = f"http://connectors-proxy-service.connectors-system.svc.cluster.local/namespaces/team-a/connectors/{cls}-conn"
+    one = connector("team-a", cls + "-conn", cls, address, proxy)
     other = connector("team-b", "second", cls, "https://mirror.example.com",
                       "http://127.0.0.1:8080/namespaces/team-b/connectors/second")
     return [[one], [one, other]]
