@@ -72,10 +72,14 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecrets pullSecr
         }
 
         var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
+        // A dry run (sideEffects NoneOnDryRun) names the Secret without writing it.
+        var dryRun = request["dryRun"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;
         string secretName;
         try
         {
-            secretName = await pullSecrets.EnsureAsync(podNamespace, serviceAccount, connector, proxyHost, cancellationToken);
+            secretName = dryRun
+                ? PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost)
+                : await pullSecrets.EnsureAsync(podNamespace, serviceAccount, connector, proxyHost, cancellationToken);
         }
         catch (KubeException e)
         {
