@@ -129,7 +129,7 @@ internal sealed partial class AdmissionHandler(ControllerCaches caches, PodAdmis
 
     private static partial class Log
     {
-        [LoggerMessage(9201, LogLevel.Debug, "Admission {Path} {Operation} {Object}: allowed {Allowed}")]
+        [LoggerMessage(10201, LogLevel.Debug, "Admission {Path} {Operation} {Object}: allowed {Allowed}")]
         public static partial void Decided(ILogger logger, string path, string operation, string @object, bool allowed);
     }
 }

@@ -141,10 +141,10 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
 
     private static partial class Log
     {
-        [LoggerMessage(9101, LogLevel.Information, "Pull Secret {Namespace}/{Name} written for serviceaccount {ServiceAccount}, token valid until {Expires}")]
+        [LoggerMessage(10101, LogLevel.Information, "Pull Secret {Namespace}/{Name} written for serviceaccount {ServiceAccount}, token valid until {Expires}")]
         public static partial void Written(ILogger logger, string @namespace, string name, string serviceAccount, DateTimeOffset expires);
 
-        [LoggerMessage(9102, LogLevel.Warning, "Pull Secret {Namespace}/{Name} could not be renewed: {Error}")]
+        [LoggerMessage(10102, LogLevel.Warning, "Pull Secret {Namespace}/{Name} could not be renewed: {Error}")]
         public static partial void RenewFailed(ILogger logger, string @namespace, string name, string error);
     }
 }

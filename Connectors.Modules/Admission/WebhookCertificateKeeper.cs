@@ -181,22 +181,22 @@ internal sealed partial class WebhookCertificateKeeper(
 
     private static partial class Log
     {
-        [LoggerMessage(9001, LogLevel.Information, "Webhook certificate Secret {Namespace}/{Name} created")]
+        [LoggerMessage(10001, LogLevel.Information, "Webhook certificate Secret {Namespace}/{Name} created")]
         public static partial void Created(ILogger logger, string @namespace, string name);
 
-        [LoggerMessage(9002, LogLevel.Information, "Webhook certificate Secret {Namespace}/{Name} renewed")]
+        [LoggerMessage(10002, LogLevel.Information, "Webhook certificate Secret {Namespace}/{Name} renewed")]
         public static partial void Renewed(ILogger logger, string @namespace, string name);
 
-        [LoggerMessage(9003, LogLevel.Information, "Webhook listener serves {Subject}, valid until {NotAfter}")]
+        [LoggerMessage(10003, LogLevel.Information, "Webhook listener serves {Subject}, valid until {NotAfter}")]
         public static partial void Serving(ILogger logger, string subject, DateTime notAfter);
 
-        [LoggerMessage(9004, LogLevel.Warning, "Webhook certificate Secret {Namespace}/{Name} holds no usable tls.crt/tls.key pair")]
+        [LoggerMessage(10004, LogLevel.Warning, "Webhook certificate Secret {Namespace}/{Name} holds no usable tls.crt/tls.key pair")]
         public static partial void Unusable(ILogger logger, string @namespace, string name);
 
-        [LoggerMessage(9005, LogLevel.Information, "caBundle written to {Configuration}")]
+        [LoggerMessage(10005, LogLevel.Information, "caBundle written to {Configuration}")]
         public static partial void CaBundleWritten(ILogger logger, string configuration);
 
-        [LoggerMessage(9006, LogLevel.Warning, "Webhook certificate check failed, retrying: {Error}")]
+        [LoggerMessage(10006, LogLevel.Warning, "Webhook certificate check failed, retrying: {Error}")]
         public static partial void CheckFailed(ILogger logger, string error);
     }
 }

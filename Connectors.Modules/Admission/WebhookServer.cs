@@ -1,4 +1,5 @@
 using Connectors.Modules.Observability;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -18,7 +19,7 @@ internal sealed partial class WebhookServer(
     ILoggerFactory loggerFactory) : IHostedService, IReadinessCheck, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebhookServer>();
-    private ModuleListener? _listener;
+    private WebApplication? _app;
 
     /// <summary>The address actually bound (useful when the port was 0).</summary>
     public Uri? Address { get; private set; }
@@ -31,7 +32,9 @@ internal sealed partial class WebhookServer(
     {
         var endpoint = ListenAddress.Parse(options.Listen);
         var https = new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificates.Current };
-        _listener = await ModuleListener.StartAsync(loggerFactory, kestrel =>
+        // A web application rather than a bare ModuleListener: Kestrel's HTTPS needs its services (metrics, TLS).
+        var builder = ServerBuilder.Create(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 4 << 20;
             kestrel.Listen(endpoint, listen =>
@@ -39,18 +42,22 @@ internal sealed partial class WebhookServer(
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(https);
             });
-        }, handler.HandleAsync, cancellationToken);
-        Address = new Uri(_listener.Urls.First());
+        });
+        var app = builder.Build();
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        Address = new Uri(app.Urls.First());
         Log.Listening(_logger, Address);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _listener?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public ValueTask DisposeAsync() => _listener?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static partial class Log
     {
-        [LoggerMessage(9000, LogLevel.Information, "Admission webhooks listening on {Address}")]
+        [LoggerMessage(10000, LogLevel.Information, "Admission webhooks listening on {Address}")]
         public static partial void Listening(ILogger logger, Uri address);
     }
 }

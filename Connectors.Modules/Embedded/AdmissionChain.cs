@@ -26,9 +26,12 @@ internal sealed partial class AdmissionChain(ObjectStore store, WebhookCaller ca
         }
     }
 
-    /// <summary>Runs the mutating then the validating webhooks; the object to store (mutated), or null for a delete.</summary>
+    /// <summary>
+    /// Runs the mutating then the validating webhooks; the object to store (mutated), or null for a delete.
+    /// <paramref name="warnings"/> receives the webhooks' <c>warnings</c> (the API sends them as <c>Warning</c> headers).
+    /// </summary>
     /// <exception cref="ApiError">A webhook denied the request, or failed under <c>failurePolicy: Fail</c>.</exception>
-    public async Task<JsonObject?> AdmitAsync(AdmissionAttributes request, JsonObject? obj, JsonObject? oldObject, CancellationToken cancellationToken)
+    public async Task<JsonObject?> AdmitAsync(AdmissionAttributes request, JsonObject? obj, JsonObject? oldObject, List<string> warnings, CancellationToken cancellationToken)
     {
         if (request.Type == ResourceRegistry.ValidatingWebhookConfigurations || request.Type == ResourceRegistry.MutatingWebhookConfigurations)
         {
@@ -37,7 +40,7 @@ internal sealed partial class AdmissionChain(ObjectStore store, WebhookCaller ca
 
         foreach (var (configuration, webhook) in Webhooks(ResourceRegistry.MutatingWebhookConfigurations))
         {
-            var response = await CallIfMatchingAsync(webhook, request, obj, oldObject, cancellationToken);
+            var response = await CallIfMatchingAsync(webhook, request, obj, oldObject, warnings, cancellationToken);
             if (response is not null && obj is not null && (string?)response["patch"] is { Length: > 0 } patch)
             {
                 obj = ApplyPatch(configuration, webhook, response, obj, patch);
@@ -46,7 +49,7 @@ internal sealed partial class AdmissionChain(ObjectStore store, WebhookCaller ca
 
         foreach (var (_, webhook) in Webhooks(ResourceRegistry.ValidatingWebhookConfigurations))
         {
-            await CallIfMatchingAsync(webhook, request, obj, oldObject, cancellationToken);
+            await CallIfMatchingAsync(webhook, request, obj, oldObject, warnings, cancellationToken);
         }
 
         return obj;
@@ -83,7 +86,7 @@ internal sealed partial class AdmissionChain(ObjectStore store, WebhookCaller ca
     }
 
     /// <summary>The webhook's allowed answer, null when it does not match or its failure is ignored.</summary>
-    private async Task<JsonObject?> CallIfMatchingAsync(JsonObject webhook, AdmissionAttributes request, JsonObject? obj, JsonObject? oldObject, CancellationToken cancellationToken)
+    private async Task<JsonObject?> CallIfMatchingAsync(JsonObject webhook, AdmissionAttributes request, JsonObject? obj, JsonObject? oldObject, List<string> warnings, CancellationToken cancellationToken)
     {
         var name = (string?)webhook["name"] ?? "";
         var ignore = (string?)webhook["failurePolicy"] == "Ignore";
@@ -143,6 +146,7 @@ internal sealed partial class AdmissionChain(ObjectStore store, WebhookCaller ca
             return Failed(name, ignore, $"expected response.uid=\"{uid}\", got \"{(string?)response["uid"]}\"");
         }
 
+        warnings.AddRange((response["warnings"] as JsonArray ?? []).Select(w => (string?)w).OfType<string>());
         if (response["allowed"] is JsonValue allowed && allowed.TryGetValue<bool>(out var yes) && yes)
         {
             Log.Allowed(logger, name, request.Operation, request.Type.QualifiedName, request.Name);

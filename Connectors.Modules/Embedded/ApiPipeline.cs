@@ -241,24 +241,24 @@ internal sealed partial class ApiPipeline(
                 await ApiHttp.WriteAsync(context, 201, computed, cancellationToken);
                 break;
             case "create":
-                await ApiHttp.WriteAsync(context, 201, await CreateAsync(request, ApiHttp.AsObject(body), user, dryRun, cancellationToken), cancellationToken);
+                await ApiHttp.WriteAsync(context, 201, await CreateAsync(context, request, ApiHttp.AsObject(body), user, dryRun, cancellationToken), cancellationToken);
                 break;
             case "update":
                 var update = ApiHttp.AsObject(body);
                 var updated = admission.Active
-                    ? await UpdateAsync(request, user, dryRun, () => _writes.Update(type, request.Namespace, request.Name!, update.DeepClone().AsObject(), request.Subresource, dryRun: true), cancellationToken)
+                    ? await UpdateAsync(context, request, user, dryRun, () => _writes.Update(type, request.Namespace, request.Name!, update.DeepClone().AsObject(), request.Subresource, dryRun: true), cancellationToken)
                     : _writes.Update(type, request.Namespace, request.Name!, update, request.Subresource, dryRun);
                 await ApiHttp.WriteAsync(context, 200, updated, cancellationToken);
                 break;
             case "patch":
                 var kind = ApiHttp.PatchKindOf(context.Request.ContentType);
                 var patched = admission.Active
-                    ? await UpdateAsync(request, user, dryRun, () => _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun: true), cancellationToken)
+                    ? await UpdateAsync(context, request, user, dryRun, () => _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun: true), cancellationToken)
                     : _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun);
                 await ApiHttp.WriteAsync(context, 200, patched, cancellationToken);
                 break;
             case "delete":
-                await AdmitDeleteAsync(request, request.Name!, user, dryRun, cancellationToken);
+                await AdmitDeleteAsync(context, request, request.Name!, user, dryRun, cancellationToken);
                 var (deleted, status) = _writes.Delete(type, request.Namespace, request.Name!, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"]));
                 await ApiHttp.WriteAsync(context, status, deleted, cancellationToken);
                 break;
@@ -268,7 +268,7 @@ internal sealed partial class ApiPipeline(
                 {
                     foreach (var item in _reads.List(type, request.Namespace, query).Items.Select(i => i.Name).ToList())
                     {
-                        await AdmitDeleteAsync(request, item, user, dryRun, cancellationToken);
+                        await AdmitDeleteAsync(context, request, item, user, dryRun, cancellationToken);
                     }
                 }
 
@@ -280,7 +280,7 @@ internal sealed partial class ApiPipeline(
     }
 
     /// <summary>A create, through the admission webhooks when any are registered: they see the object as it would be stored.</summary>
-    private async Task<JsonObject> CreateAsync(ApiRequest request, JsonObject body, ApiUser user, bool dryRun, CancellationToken cancellationToken)
+    private async Task<JsonObject> CreateAsync(HttpContext context, ApiRequest request, JsonObject body, ApiUser user, bool dryRun, CancellationToken cancellationToken)
     {
         if (!admission.Active)
         {
@@ -289,7 +289,7 @@ internal sealed partial class ApiPipeline(
 
         var prepared = _writes.Create(request.Type, request.Namespace, body, dryRun: true);
         var attributes = new AdmissionAttributes("CREATE", request.Type, request.Namespace, (string?)prepared["metadata"]?["name"] ?? "", null, user, dryRun);
-        var admitted = await admission.AdmitAsync(attributes, prepared, null, cancellationToken);
+        var admitted = await admission.AdmitAsync(attributes, prepared, null, Warnings(context), cancellationToken);
         return _writes.Create(request.Type, request.Namespace, admitted!, dryRun);
     }
 
@@ -298,7 +298,7 @@ internal sealed partial class ApiPipeline(
     /// admit (and may mutate) it, and it is stored as an update conditional on the version they saw; a write in
     /// between makes the whole round start again (kube-apiserver retries patches the same way).
     /// </summary>
-    private async Task<JsonObject> UpdateAsync(ApiRequest request, ApiUser user, bool dryRun, Func<JsonObject> preview, CancellationToken cancellationToken)
+    private async Task<JsonObject> UpdateAsync(HttpContext context, ApiRequest request, ApiUser user, bool dryRun, Func<JsonObject> preview, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -306,7 +306,7 @@ internal sealed partial class ApiPipeline(
             var next = preview();
             next["metadata"]!["resourceVersion"] = old["metadata"]?["resourceVersion"]?.DeepClone();
             var attributes = new AdmissionAttributes("UPDATE", request.Type, request.Namespace, request.Name!, request.Subresource, user, dryRun);
-            var admitted = await admission.AdmitAsync(attributes, next, old, cancellationToken);
+            var admitted = await admission.AdmitAsync(attributes, next, old, Warnings(context), cancellationToken);
             try
             {
                 return _writes.Update(request.Type, request.Namespace, request.Name!, admitted!, request.Subresource, dryRun);
@@ -318,13 +318,29 @@ internal sealed partial class ApiPipeline(
         }
     }
 
-    private async Task AdmitDeleteAsync(ApiRequest request, string name, ApiUser user, bool dryRun, CancellationToken cancellationToken)
+    private async Task AdmitDeleteAsync(HttpContext context, ApiRequest request, string name, ApiUser user, bool dryRun, CancellationToken cancellationToken)
     {
         if (admission.Active)
         {
             var old = _reads.Get(request.Type, request.Namespace, name);
-            await admission.AdmitAsync(new AdmissionAttributes("DELETE", request.Type, request.Namespace, name, null, user, dryRun), null, old, cancellationToken);
+            await admission.AdmitAsync(new AdmissionAttributes("DELETE", request.Type, request.Namespace, name, null, user, dryRun), null, old, Warnings(context), cancellationToken);
         }
+    }
+
+    /// <summary>A list whose entries become <c>Warning: 299 - "..."</c> response headers, as kube-apiserver sends webhook warnings.</summary>
+    private static List<string> Warnings(HttpContext context)
+    {
+        var warnings = new List<string>();
+        context.Response.OnStarting(() =>
+        {
+            foreach (var warning in warnings)
+            {
+                context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
+            }
+
+            return Task.CompletedTask;
+        });
+        return warnings;
     }
 
     private static partial class Log
