@@ -335,7 +335,9 @@ internal sealed partial class ApiPipeline(
         {
             foreach (var warning in warnings)
             {
-                context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
+                // RFC 9111 5.5 warn-text is a quoted-string: backslash and quote escaped.
+                var text = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+                context.Response.Headers.Append("Warning", $"299 - \"{text}\"");
             }
 
             return Task.CompletedTask;
