@@ -17,7 +17,7 @@ namespace Connectors.Host.Cli;
 /// kubeconfig for it and points <c>Kube:Kubeconfig</c> at it (every role then talks to it over HTTP as to a real
 /// cluster), applies <c>--apply</c> manifests, and with the proxy role creates what an install would (the
 /// components namespace and the Service <c>connectors-proxy-service</c>; with the controller role, its admission
-/// webhooks, reached on loopback). Listeners default to 127.0.0.1.
+/// webhooks, reached on loopback, registered after <c>--apply</c>). Listeners default to 127.0.0.1.
 /// </summary>
 internal sealed class EmbeddedMode : IAsyncDisposable
 {
@@ -137,8 +137,11 @@ internal sealed class EmbeddedMode : IAsyncDisposable
             await EnsureProxyServiceAsync(applier, components, LocalProxyUrl(settings), cancellationToken);
         }
 
+        _applied = await applier.ApplyAsync(_plan.Applies, cancellationToken);
         if (WebhookPort(roles, settings) is { } port)
         {
+            // After --apply, as on a cluster where those objects predate the webhook (the reconciler still checks
+            // them): the controller's listener only starts with the roles.
             foreach (var obj in EmbeddedWebhooks.Objects(components, port))
             {
                 await applier.ApplyOneAsync(obj, "embedded admission webhooks", cancellationToken);
@@ -147,19 +150,19 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     }
 
     /// <summary>
-    /// The roles have started: waits (with the controller role) until its webhooks answer, then applies
-    /// <c>--apply</c>, so those objects pass admission as they would on a cluster with Connectors installed.
+    /// The roles have started: with the controller role, waits until its webhooks have their caBundle, so every
+    /// request made with the kubeconfig that <see cref="PublishAsync"/> writes goes through them.
     /// </summary>
-    public async Task ApplyAsync(IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    public async Task WaitForWebhooksAsync(IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient(_server.CreateHandler()) { BaseAddress = _server.BaseUrl };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", _server.AdminToken);
-        if (WebhookPort(roles, settings) is not null)
+        if (WebhookPort(roles, settings) is null)
         {
-            await WaitForCaBundleAsync(client, cancellationToken);
+            return;
         }
 
-        _applied = await new ManifestApplier(client).ApplyAsync(_plan.Applies, cancellationToken);
+        using var client = new HttpClient(_server.CreateHandler()) { BaseAddress = _server.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _server.AdminToken);
+        await WaitForCaBundleAsync(client, cancellationToken);
     }
 
     /// <summary>Every role has started: writes the user's kubeconfig and prints what to try next.</summary>

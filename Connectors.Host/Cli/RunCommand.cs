@@ -154,7 +154,7 @@ internal static class RunCommand
             await host.StartAsync(cancellationToken);
             if (embeddedMode is not null)
             {
-                await embeddedMode.ApplyAsync(roles, settings, cancellationToken);
+                await embeddedMode.WaitForWebhooksAsync(roles, settings, cancellationToken);
             }
 
             startup.Open();
