@@ -230,7 +230,16 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     /// </summary>
     private static void PinPort(Dictionary<string, string?> settings, string key, string fallback)
     {
-        var endpoint = ListenAddress.Parse(settings.GetValueOrDefault(key) ?? fallback);
+        IPEndPoint endpoint;
+        try
+        {
+            endpoint = ListenAddress.Parse(settings.GetValueOrDefault(key) ?? fallback);
+        }
+        catch (FormatException)
+        {
+            return;   // reported with the flag's name by the listen-address check that follows
+        }
+
         if (endpoint.Port != 0)
         {
             return;

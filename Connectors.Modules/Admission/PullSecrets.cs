@@ -22,6 +22,7 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
     public const string ServiceAccountAnnotation = "connectors.cpaas.io/service-account";
     public const string RegistryAnnotation = "connectors.cpaas.io/registry";
     public const string ExpirationAnnotation = "connectors.cpaas.io/token-expiration";
+    public const string RenewAfterAnnotation = "connectors.cpaas.io/token-renew-after";
     public const string Username = "connectors";
     private const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
 
@@ -32,12 +33,15 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
         return "connectors-pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
     }
 
-    /// <summary>Whether the Secret's token has less than a third of its lifetime left (or no readable expiry).</summary>
+    /// <summary>
+    /// Whether the Secret's token has less than a third of its lifetime left (or no readable renewal time). The
+    /// lifetime is the one the API granted, which may be shorter than the one asked for.
+    /// </summary>
     public bool NeedsRenewal(Secret secret)
     {
-        var text = secret.Metadata.Annotations?.GetValueOrDefault(ExpirationAnnotation);
-        return !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expires)
-            || time.GetUtcNow() >= expires - (options.PullTokenLifetime / 3);
+        var text = secret.Metadata.Annotations?.GetValueOrDefault(RenewAfterAnnotation);
+        return !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var renewAfter)
+            || time.GetUtcNow() >= renewAfter;
     }
 
     /// <summary>Creates the Secret or renews its token when due; its name.</summary>
@@ -90,7 +94,9 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
             throw new KubeException(answer.Outcome, $"could not issue a token for serviceaccount \"{ns}/{serviceAccount}\": {answer.Message ?? "the answer has no token"}");
         }
 
-        var expires = answer.Value.Status.ExpirationTimestamp ?? time.GetUtcNow() + options.PullTokenLifetime;
+        var issued = time.GetUtcNow();
+        var expires = answer.Value.Status.ExpirationTimestamp ?? issued + options.PullTokenLifetime;
+        var renewAfter = issued + ((expires - issued) * 2 / 3);
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{token}"));
         var config = new JsonObject
         {
@@ -109,7 +115,8 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
                     [ConnectorAnnotation] = $"{connector.Metadata.Namespace}/{connector.Metadata.Name}",
                     [ServiceAccountAnnotation] = serviceAccount,
                     [RegistryAnnotation] = registry,
-                    [ExpirationAnnotation] = expires.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture),
+                    [ExpirationAnnotation] = Timestamp(expires),
+                    [RenewAfterAnnotation] = Timestamp(renewAfter),
                 },
             },
             Type = DockerConfigJsonType,
@@ -124,6 +131,8 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
         // Conflict: another replica wrote it at the same moment; either token serves.
         Log.Written(logger, ns, name, serviceAccount, expires);
     }
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
     private static List<string> Audiences(Connector connector)
     {

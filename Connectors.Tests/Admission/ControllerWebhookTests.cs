@@ -117,6 +117,33 @@ public sealed class ControllerWebhookTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task PullSecrets_TokenInItsLastThird_RenewedByTheController(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var caches = setup.Services.GetRequiredService<ControllerCaches>();
+        var options = new AdmissionOptions();
+        var secrets = new PullSecrets(setup.Harness.Client, caches, options, clock, NullLogger<PullSecrets>.Instance);
+        var connector = Fixtures.GitConnector("team", "reg", "https://registry.example.com");
+        var name = await secrets.EnsureAsync("team", "default", connector, "10.96.0.50:80", cancellationToken);
+        await WaitAsync(() => caches.Secrets.Get("team", name) is not null, cancellationToken);
+        var first = caches.Secrets.Get("team", name)!;
+
+        clock.Advance(TimeSpan.FromHours(7));
+        await secrets.RenewDueAsync(cancellationToken);
+        var notYet = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
+        clock.Advance(TimeSpan.FromHours(2));
+        await secrets.RenewDueAsync(cancellationToken);
+        var renewed = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(notYet.Metadata.ResourceVersion, Is.EqualTo(first.Metadata.ResourceVersion), "8 of 12 hours left: not due");
+            Assert.That(renewed.Data![".dockerconfigjson"], Is.Not.EqualTo(first.Data![".dockerconfigjson"]), "3 of 12 hours left: renewed");
+            Assert.That(renewed.Metadata.Annotations![PullSecrets.RenewAfterAnnotation], Is.Not.EqualTo(first.Metadata.Annotations![PullSecrets.RenewAfterAnnotation]));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task CertificateKeeper_ExpiringCertificate_RenewedAndCaBundleFollows(CancellationToken cancellationToken)
     {
         await using var setup = await Setup.StartAsync(cancellationToken);

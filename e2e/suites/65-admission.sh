@@ -84,6 +84,8 @@ connector bad-extension 'connectorClassName: github' 'address: https://github.co
 refused "extension not an http(s) URL" "$tmp/bad-extension.yaml" "${W}spec.addressExtensions \"api\" must be an http or https URL, got \"ftp://api.example.com\""
 connector missing-extension 'connectorClassName: e2e-tool' 'address: https://tool.example.com' 'auth: {name: tokenAuth}'
 refused "missing required address extension" "$tmp/missing-extension.yaml" "${W}spec.addressExtensions \"api\" is required by the connectorclass"
+connector no-auth 'connectorClassName: github' 'address: https://github.com'
+refused "no auth type while the class declares some" "$tmp/no-auth.yaml" "${W}spec.auth.name is required: connectorclass \"github\" declares \"patAuth\""
 connector bad-address 'connectorClassName: git' 'address: git.example.com' 'auth: {name: basicAuth, params: [{name: repository, value: a/b.git}]}'
 refused "address not a URL" "$tmp/bad-address.yaml" "${W}spec.address \"git.example.com\" is not an http or https URL"
 [ -z "$(k get connectors -n team -o name)" ] || fail "a refused Connector was stored"
