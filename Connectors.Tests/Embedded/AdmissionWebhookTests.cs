@@ -339,7 +339,10 @@ public sealed class AdmissionWebhookTests
             {
                 clientConfig["service"] = new JsonObject
                 {
-                    ["namespace"] = "default", ["name"] = service, ["path"] = "/check", ["port"] = service == "hook" ? Webhook.BaseAddress.Port : 443,
+                    ["namespace"] = "default",
+                    ["name"] = service,
+                    ["path"] = "/check",
+                    ["port"] = service == "hook" ? Webhook.BaseAddress.Port : 443,
                 };
             }
 
