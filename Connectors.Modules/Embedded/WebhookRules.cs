@@ -39,7 +39,7 @@ internal static class WebhookRules
         {
             var slash = entry.IndexOf('/', StringComparison.Ordinal);
             var (wantResource, wantSub) = slash < 0 ? (entry, "") : (entry[..slash], entry[(slash + 1)..]);
-            if (entry == "*/*" || (wantResource == "*" || wantResource == resource) && (wantSub == subresource || wantSub == "*" && subresource.Length > 0 || entry == "*" && subresource.Length == 0))
+            if (entry == "*/*" || (wantResource == "*" || wantResource == resource) && (wantSub == subresource || wantSub == "*" && subresource.Length > 0))
             {
                 return true;
             }
