@@ -16,7 +16,8 @@ namespace Connectors.Host.Cli;
 /// <c>connectors run --embedded</c>: starts the embedded Kubernetes-compatible API before the host, writes a
 /// kubeconfig for it and points <c>Kube:Kubeconfig</c> at it (every role then talks to it over HTTP as to a real
 /// cluster), applies <c>--apply</c> manifests, and with the proxy role creates what an install would (the
-/// components namespace and the Service <c>connectors-proxy-service</c>). Listeners default to 127.0.0.1.
+/// components namespace and the Service <c>connectors-proxy-service</c>; with the controller role, its admission
+/// webhooks, reached on loopback, registered after <c>--apply</c>). Listeners default to 127.0.0.1.
 /// </summary>
 internal sealed class EmbeddedMode : IAsyncDisposable
 {
@@ -92,7 +93,18 @@ internal sealed class EmbeddedMode : IAsyncDisposable
 
         if (roles.Any(r => r is ProxyRole))
         {
-            PinProxyPort(settings);
+            PinPort(settings, "Proxy:Listen", "127.0.0.1:8080");
+        }
+
+        if (roles.Any(r => r is ControllerRole) && !string.IsNullOrEmpty(settings.GetValueOrDefault("Admission:Listen")))
+        {
+            // The webhook Service names the listener's port: a free one unless --webhook-listen gave one.
+            if (!flags.Any(f => f.Flag.ConfigKey == "Admission:Listen" && parse.GetValue(f.Option) is not null))
+            {
+                settings["Admission:Listen"] = "127.0.0.1:0";
+            }
+
+            PinPort(settings, "Admission:Listen", "127.0.0.1:0");
         }
 
         // The roles read a kubeconfig of this process's own; the user's file is written once every listener is bound,
@@ -126,6 +138,31 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         }
 
         _applied = await applier.ApplyAsync(_plan.Applies, cancellationToken);
+        if (WebhookPort(roles, settings) is { } port)
+        {
+            // After --apply, as on a cluster where those objects predate the webhook (the reconciler still checks
+            // them): the controller's listener only starts with the roles.
+            foreach (var obj in EmbeddedWebhooks.Objects(components, port))
+            {
+                await applier.ApplyOneAsync(obj, "embedded admission webhooks", cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The roles have started: with the controller role, waits until its webhooks have their caBundle, so every
+    /// request made with the kubeconfig that <see cref="PublishAsync"/> writes goes through them.
+    /// </summary>
+    public async Task WaitForWebhooksAsync(IReadOnlyList<IRole> roles, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        if (WebhookPort(roles, settings) is null)
+        {
+            return;
+        }
+
+        using var client = new HttpClient(_server.CreateHandler()) { BaseAddress = _server.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _server.AdminToken);
+        await WaitForCaBundleAsync(client, cancellationToken);
     }
 
     /// <summary>Every role has started: writes the user's kubeconfig and prints what to try next.</summary>
@@ -188,12 +225,21 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     }
 
     /// <summary>
-    /// A proxy listening on port 0 gets a free port chosen now, so Connectors and the banner name the address the
-    /// proxy will really have (a Connector's status is computed before the proxy binds).
+    /// A listener on port 0 gets a free port chosen now, so what names it (Connectors and the banner for the proxy,
+    /// the webhook Service for the controller) has the address it will really have.
     /// </summary>
-    private static void PinProxyPort(Dictionary<string, string?> settings)
+    private static void PinPort(Dictionary<string, string?> settings, string key, string fallback)
     {
-        var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");
+        IPEndPoint endpoint;
+        try
+        {
+            endpoint = ListenAddress.Parse(settings.GetValueOrDefault(key) ?? fallback);
+        }
+        catch (FormatException)
+        {
+            return;   // reported with the flag's name by the listen-address check that follows
+        }
+
         if (endpoint.Port != 0)
         {
             return;
@@ -202,7 +248,31 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(endpoint);
         var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        settings["Proxy:Listen"] = new IPEndPoint(endpoint.Address, port).ToString();
+        settings[key] = new IPEndPoint(endpoint.Address, port).ToString();
+    }
+
+    private static int? WebhookPort(IReadOnlyList<IRole> roles, Dictionary<string, string?> settings) =>
+        roles.Any(r => r is ControllerRole) && settings.GetValueOrDefault("Admission:Listen") is { Length: > 0 } listen
+            ? EmbeddedWebhooks.PortOf(listen)
+            : null;
+
+    /// <summary>The controller writes the caBundle once it serves its certificate; up to 30 s.</summary>
+    private static async Task WaitForCaBundleAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            using var response = await client.GetAsync("apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/connectors-webhook", cancellationToken);
+            if (response.IsSuccessStatusCode
+                && JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))?["webhooks"] is JsonArray webhooks
+                && webhooks.All(w => (string?)w?["clientConfig"]?["caBundle"] is { Length: > 0 }))
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new StartupException("the controller's admission webhooks did not get their certificate within 30 s (see the log)");
     }
 
     /// <summary>Every listen flag the user did not give binds to 127.0.0.1 instead of all interfaces.</summary>
@@ -224,7 +294,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     }
 
     /// <summary>Where a client on this machine reaches the proxy (<c>http://127.0.0.1:8080</c>).</summary>
-    /// <remarks>The port is never 0 here: <see cref="PinProxyPort"/> chose one in <see cref="Plan"/>.</remarks>
+    /// <remarks>The port is never 0 here: <see cref="PinPort"/> chose one in <see cref="Plan"/>.</remarks>
     private static string LocalProxyUrl(Dictionary<string, string?> settings)
     {
         var endpoint = ListenAddress.Parse(settings.GetValueOrDefault("Proxy:Listen") ?? "127.0.0.1:8080");

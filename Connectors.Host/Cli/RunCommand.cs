@@ -152,6 +152,11 @@ internal static class RunCommand
             }
 
             await host.StartAsync(cancellationToken);
+            if (embeddedMode is not null)
+            {
+                await embeddedMode.WaitForWebhooksAsync(roles, settings, cancellationToken);
+            }
+
             startup.Open();
             if (embeddedMode is not null)
             {

@@ -1,4 +1,5 @@
 using Connectors.Host.Cli;
+using Connectors.Modules.Admission;
 using Connectors.Modules.Controller;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,14 @@ internal sealed class ControllerRole : IRole
         new("--probe-concurrency", "Controller:ProbeConcurrency", "Probes in flight at once", "64"),
         new("--leader-elect", "Controller:LeaderElect", "Reconcile only while holding the Lease (needed with more than one replica): true or false", "true"),
         new("--leader-elect-lease", "Kube:LeaderElection:LeaseName", "Name of the leader election Lease in the components namespace", "connectors-controller"),
+        new("--webhook-listen", "Admission:Listen", "Address of the HTTPS admission webhook listener (every replica serves)", "0.0.0.0:9443"),
+        new("--webhook-cert-secret", "Admission:CertificateSecret", "Secret in the components namespace with the webhook serving certificate (created and renewed unless cert-manager owns it)", "connectors-webhook-cert"),
+        new("--pod-image-pull-exposure", "Admission:ProxyExposure", "How kubelet reaches the proxy for images rewritten by the Pod webhook: ClusterIP or NodePort", "ClusterIP"),
     ];
 
-    public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddController();
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddController();
+        services.AddAdmission();
+    }
 }

@@ -67,6 +67,11 @@ internal sealed partial class ConnectorReconciler(
             states[ConditionTypes.ConnectorClassReady] = ConditionState.False(ConditionReasons.ConnectorClassNotFound,
                 string.IsNullOrEmpty(name) ? "spec.connectorClassName is required" : $"connectorclass.connectors.alauda.io \"{name}\" not found");
         }
+        else if (ConnectorClassValidator.Validate(connectorClass) is { Count: > 0 } classProblems)
+        {
+            states[ConditionTypes.ConnectorClassReady] = ConditionState.False(ConditionReasons.InvalidSpec, $"connectorclass \"{name}\" is invalid: {string.Join("; ", classProblems)}");
+            connectorClass = null;
+        }
         else if (ConnectorValidator.Validate(connector, connectorClass) is { Count: > 0 } problems)
         {
             states[ConditionTypes.ConnectorClassReady] = ConditionState.False(ConditionReasons.InvalidSpec, string.Join("; ", problems));

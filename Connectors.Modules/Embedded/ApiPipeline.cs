@@ -18,6 +18,7 @@ internal sealed partial class ApiPipeline(
     WatchStreamer watches,
     Reviews reviews,
     ResourceWrites writes,
+    AdmissionChain admission,
     TimeProvider time,
     ILogger logger)
 {
@@ -240,26 +241,108 @@ internal sealed partial class ApiPipeline(
                 await ApiHttp.WriteAsync(context, 201, computed, cancellationToken);
                 break;
             case "create":
-                await ApiHttp.WriteAsync(context, 201, _writes.Create(type, request.Namespace, ApiHttp.AsObject(body), dryRun), cancellationToken);
+                await ApiHttp.WriteAsync(context, 201, await CreateAsync(context, request, ApiHttp.AsObject(body), user, dryRun, cancellationToken), cancellationToken);
                 break;
             case "update":
-                await ApiHttp.WriteAsync(context, 200, _writes.Update(type, request.Namespace, request.Name!, ApiHttp.AsObject(body), request.Subresource, dryRun), cancellationToken);
+                var update = ApiHttp.AsObject(body);
+                var updated = admission.Active
+                    ? await UpdateAsync(context, request, user, dryRun, () => _writes.Update(type, request.Namespace, request.Name!, update.DeepClone().AsObject(), request.Subresource, dryRun: true), cancellationToken)
+                    : _writes.Update(type, request.Namespace, request.Name!, update, request.Subresource, dryRun);
+                await ApiHttp.WriteAsync(context, 200, updated, cancellationToken);
                 break;
             case "patch":
                 var kind = ApiHttp.PatchKindOf(context.Request.ContentType);
-                await ApiHttp.WriteAsync(context, 200, _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun), cancellationToken);
+                var patched = admission.Active
+                    ? await UpdateAsync(context, request, user, dryRun, () => _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun: true), cancellationToken)
+                    : _writes.Patch(type, request.Namespace, request.Name!, kind, body, request.Subresource, dryRun);
+                await ApiHttp.WriteAsync(context, 200, patched, cancellationToken);
                 break;
             case "delete":
+                await AdmitDeleteAsync(context, request, request.Name!, user, dryRun, cancellationToken);
                 var (deleted, status) = _writes.Delete(type, request.Namespace, request.Name!, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"]));
                 await ApiHttp.WriteAsync(context, status, deleted, cancellationToken);
                 break;
             case "deletecollection":
                 var query = ListQuery.Parse(context.Request.Query, type);
+                if (admission.Active)
+                {
+                    foreach (var item in _reads.List(type, request.Namespace, query).Items.Select(i => i.Name).ToList())
+                    {
+                        await AdmitDeleteAsync(context, request, item, user, dryRun, cancellationToken);
+                    }
+                }
+
                 await ApiHttp.WriteAsync(context, 200, _writes.DeleteCollection(type, request.Namespace, query.Matches, DeleteOptions.From(body as JsonObject, dryRun, context.Request.Query["propagationPolicy"])), cancellationToken);
                 break;
             default:
                 throw ApiError.MethodNotAllowed(context.Request.Method);
         }
+    }
+
+    /// <summary>A create, through the admission webhooks when any are registered: they see the object as it would be stored.</summary>
+    private async Task<JsonObject> CreateAsync(HttpContext context, ApiRequest request, JsonObject body, ApiUser user, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (!admission.Active)
+        {
+            return _writes.Create(request.Type, request.Namespace, body, dryRun);
+        }
+
+        var prepared = _writes.Create(request.Type, request.Namespace, body, dryRun: true);
+        var attributes = new AdmissionAttributes("CREATE", request.Type, request.Namespace, (string?)prepared["metadata"]?["name"] ?? "", null, user, dryRun);
+        var admitted = await admission.AdmitAsync(attributes, prepared, null, Warnings(context), cancellationToken);
+        return _writes.Create(request.Type, request.Namespace, admitted!, dryRun);
+    }
+
+    /// <summary>
+    /// An update or patch: <paramref name="preview"/> computes the object it would store (a dry run), the webhooks
+    /// admit (and may mutate) it, and it is stored as an update conditional on the version they saw; a write in
+    /// between makes the whole round start again (kube-apiserver retries patches the same way).
+    /// </summary>
+    private async Task<JsonObject> UpdateAsync(HttpContext context, ApiRequest request, ApiUser user, bool dryRun, Func<JsonObject> preview, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var old = _reads.Get(request.Type, request.Namespace, request.Name!);
+            var next = preview();
+            next["metadata"]!["resourceVersion"] = old["metadata"]?["resourceVersion"]?.DeepClone();
+            var attributes = new AdmissionAttributes("UPDATE", request.Type, request.Namespace, request.Name!, request.Subresource, user, dryRun);
+            var admitted = await admission.AdmitAsync(attributes, next, old, Warnings(context), cancellationToken);
+            try
+            {
+                return _writes.Update(request.Type, request.Namespace, request.Name!, admitted!, request.Subresource, dryRun);
+            }
+            catch (ApiError e) when (e.Code == 409 && request.Verb == "patch" && attempt < 5)
+            {
+                // Someone wrote in between: patch the newer object.
+            }
+        }
+    }
+
+    private async Task AdmitDeleteAsync(HttpContext context, ApiRequest request, string name, ApiUser user, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (admission.Active)
+        {
+            var old = _reads.Get(request.Type, request.Namespace, name);
+            await admission.AdmitAsync(new AdmissionAttributes("DELETE", request.Type, request.Namespace, name, null, user, dryRun), null, old, Warnings(context), cancellationToken);
+        }
+    }
+
+    /// <summary>A list whose entries become <c>Warning: 299 - "..."</c> response headers, as kube-apiserver sends webhook warnings.</summary>
+    private static List<string> Warnings(HttpContext context)
+    {
+        var warnings = new List<string>();
+        context.Response.OnStarting(() =>
+        {
+            foreach (var warning in warnings)
+            {
+                // RFC 9111 5.5 warn-text is a quoted-string: backslash and quote escaped.
+                var text = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+                context.Response.Headers.Append("Warning", $"299 - \"{text}\"");
+            }
+
+            return Task.CompletedTask;
+        });
+        return warnings;
     }
 
     private static partial class Log

@@ -27,6 +27,7 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
     private readonly ECDsa _signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ApiPipeline _pipeline;
     private readonly ResourceWrites _writes;
+    private readonly WebhookCaller _webhooks = new();
     private ServingCertificate? _certificate;
     private WebApplication? _app;
 
@@ -46,7 +47,8 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
         var reviews = new Reviews(_store, tokens, authenticator, authorizer, time);
         var watches = new WatchStreamer(_store, options.BookmarkInterval);
         _writes = new ResourceWrites(_store, time, options.NamespaceFinalizeDelay);
-        _pipeline = new ApiPipeline(_store, authenticator, authorizer, tokens, watches, reviews, _writes, time, loggerFactory.CreateLogger("Connectors.Modules.Embedded.Api"));
+        var admission = new AdmissionChain(_store, _webhooks, loggerFactory.CreateLogger("Connectors.Modules.Embedded.Admission"));
+        _pipeline = new ApiPipeline(_store, authenticator, authorizer, tokens, watches, reviews, _writes, admission, time, loggerFactory.CreateLogger("Connectors.Modules.Embedded.Api"));
         foreach (var name in InitialNamespaces)
         {
             _writes.Create(ResourceRegistry.Namespaces, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } }, dryRun: false);
@@ -124,6 +126,7 @@ public sealed partial class EmbeddedApiServer : IAsyncDisposable
         }
 
         _writes.Dispose();
+        _webhooks.Dispose();
         _certificate?.Dispose();
         _signingKey.Dispose();
     }

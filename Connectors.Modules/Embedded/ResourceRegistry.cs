@@ -9,6 +9,7 @@ internal static class ResourceRegistry
     public const string Rbac = "rbac.authorization.k8s.io";
     public const string Authentication = "authentication.k8s.io";
     public const string Authorization = "authorization.k8s.io";
+    public const string AdmissionRegistration = "admissionregistration.k8s.io";
 
     private static readonly PrinterColumn Age = new("Age", "date", ".metadata.creationTimestamp");
 
@@ -137,12 +138,23 @@ internal static class ResourceRegistry
 
     public static readonly ResourceType LocalSubjectAccessReviews = new(Authorization, "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", true) { Virtual = true };
 
+    public static readonly ResourceType ValidatingWebhookConfigurations = new(AdmissionRegistration, "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", false)
+    {
+        Columns = [new("Webhooks", "integer", null, o => (o["webhooks"] as JsonArray)?.Count ?? 0), Age],
+    };
+
+    public static readonly ResourceType MutatingWebhookConfigurations = new(AdmissionRegistration, "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false)
+    {
+        Columns = [new("Webhooks", "integer", null, o => (o["webhooks"] as JsonArray)?.Count ?? 0), Age],
+    };
+
     /// <summary>Every served kind, in discovery order.</summary>
     public static readonly IReadOnlyList<ResourceType> All =
     [
         Namespaces, Secrets, ServiceAccounts, Services, ConfigMaps, Events, Pods,
         Leases, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Connectors, ConnectorClasses, ResourceInterfaces,
         TokenReviews, SelfSubjectReviews, SubjectAccessReviews, SelfSubjectAccessReviews, LocalSubjectAccessReviews,
+        ValidatingWebhookConfigurations, MutatingWebhookConfigurations,
         // Generic storage for what install manifests contain (so `kubectl apply --dry-run=server` of an install works).
         new("apps", "v1", "deployments", "Deployment", true) { HasStatus = true, HasSpec = true, ShortNames = ["deploy"], Categories = ["all"] },
         new("apps", "v1", "daemonsets", "DaemonSet", true) { HasStatus = true, HasSpec = true, ShortNames = ["ds"], Categories = ["all"] },

@@ -189,6 +189,19 @@ public sealed class KubeClient : IDisposable
         return response.ToResult(body => JsonNode.Parse(body) ?? new JsonObject());
     }
 
+    /// <summary>
+    /// Sends <paramref name="body"/> (JSON) to a resource path and returns the answer as JSON: for kinds the model
+    /// does not type (webhook configurations), whose whole object is read and replaced.
+    /// </summary>
+    public async Task<KubeResult<JsonNode>> SendJsonAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bytes = body is null ? null : System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        var response = await _transport.SendAsync(method, path, bytes, body is null ? null : "application/json", cancellationToken);
+        return response.ToResult(answer => JsonNode.Parse(answer) ?? new JsonObject());
+    }
+
     public void Dispose() => _transport.Dispose();
 
     private static string NameOf(IKubeObject obj) =>

@@ -14,4 +14,6 @@ public sealed class ServicePort
     public JsonNode? TargetPort { get; set; }
 
     public string? AppProtocol { get; set; }
+
+    public int? NodePort { get; set; }
 }

@@ -233,6 +233,15 @@ public sealed class ConnectorReconcilerTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ClassWithDuplicateAuthTypes_InvalidSpecNamingTheClass(CancellationToken cancellationToken)
+    {
+        var (ns, className) = await _bed.GitConnectorAsync("badclass", cancellationToken, changeClass: c => c.Spec.Auth!.Types!.Add(new AuthType { Name = "basicAuth" }));
+        var connector = await _bed.WaitForConditionAsync(ns, "badclass", ConditionTypes.ConnectorClassReady, ConditionStatus.False, cancellationToken);
+        var condition = Find(connector.Status!.Conditions, ConditionTypes.ConnectorClassReady)!;
+        Assert.That((condition.Reason, condition.Message), Is.EqualTo((ConditionReasons.InvalidSpec, $"connectorclass \"{className}\" is invalid: spec.auth.types[1].name: Duplicate value: \"basicAuth\"")));
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task ReconcileAsync_UndeclaredAuthName_InvalidSpecWithMessage(CancellationToken cancellationToken)
     {
         var (ns, className) = await _bed.GitConnectorAsync("badauth", cancellationToken, changeConnector: c => c.Spec.Auth!.Name = "oauth");

@@ -12,6 +12,8 @@ public sealed class RunStartupTests
     [TestCase("--health-listen", "x", "connectors: --health-listen: invalid listen address \"x\"")]
     [TestCase("--embedded-listen", "nowhere", "connectors: --embedded-listen: invalid listen address \"nowhere\"")]
     [TestCase("--proxy-allow-ttl", "soon", "connectors: --proxy-allow-ttl:")]
+    [TestCase("--webhook-listen", "nowhere", "connectors: --webhook-listen: invalid listen address \"nowhere\"")]
+    [TestCase("--pod-image-pull-exposure", "Sideways", "connectors: --pod-image-pull-exposure: \"Sideways\" is not valid: want ClusterIP or NodePort")]
     [CancelAfter(60_000)]
     public async Task Run_InvalidFlagValue_ExitsTwoNamingTheFlagBeforeWritingAnything(string flag, string value, string firstLine, CancellationToken cancellationToken)
     {

@@ -21,6 +21,7 @@ public sealed partial class ModuleDependencyTests
         ["Proxy"] = ["Model", "Kube", "Credentials"],
         ["Csi"] = ["Model", "Kube", "Templates"],
         ["Embedded"] = ["Model"],
+        ["Admission"] = ["Model", "Kube", "Controller"],
         ["Observability"] = [],
     };
 

@@ -32,7 +32,7 @@ public sealed partial class MonitoringManifestTests
         // Traffic that makes each family appear: a forwarded request with a body both ways (to a git Connector on a
         // loopback tool), a refused one, a refused CSI publish, and the probes of the Connectors.
         await using var tool = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("pong", ctx.RequestAborted), cancellationToken);
-        var connector = $"apiVersion: connectors.alauda.io/v1alpha1\nkind: Connector\nmetadata: {{name: local, namespace: quickstart}}\nspec: {{connectorClassName: git, address: '{tool.BaseAddress}'}}\n";
+        var connector = $"apiVersion: connectors.alauda.io/v1alpha1\nkind: Connector\nmetadata: {{name: local, namespace: quickstart}}\nspec: {{connectorClassName: git, address: '{tool.BaseAddress}', auth: {{name: basicAuth, params: [{{name: repository, value: a/b.git}}]}}}}\n";
         var kubectl = await RunAsync("/usr/lib/google-cloud-sdk/bin/kubectl.1.33", connector, cancellationToken, "--kubeconfig", directory.Combine("kubeconfig"), "apply", "-f", "-");
         Assert.That(kubectl, Is.Zero);
         var (tokenCode, token, _) = await ConnectorsProcess.RunAsync(

@@ -1,3 +1,4 @@
+using Connectors.Modules.Admission;
 using Connectors.Modules.Controller;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
@@ -59,6 +60,12 @@ public sealed class ControllerHarness : IAsyncDisposable
             }
         });
         builder.Services.AddController();
+        if (configuration.ContainsKey("Admission:Listen"))
+        {
+            // The admission webhooks of the controller role (the Host adds them next to the controller).
+            builder.Services.AddAdmission();
+        }
+
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new ControllerHarness(host);

@@ -101,7 +101,7 @@ as_sa() { # serviceaccount -> kubeconfig path
 
 # Controller, as connectors-controller: the Connector becomes Ready, its c-tool Service and the proxy CA appear.
 health=$(port)
-"$bin" run --role controller --kubeconfig "$(as_sa connectors-controller)" --health-listen "127.0.0.1:$health" \
+"$bin" run --role controller --kubeconfig "$(as_sa connectors-controller)" --health-listen "127.0.0.1:$health" --webhook-listen 127.0.0.1:0 \
   --log-format json >"$tmp/controller.log" 2>&1 &
 pids+=($!)
 wait_for "controller ready" curl -fsS "http://127.0.0.1:$health/readyz"

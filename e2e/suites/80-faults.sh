@@ -97,7 +97,7 @@ connector tool
 
 mkdir -p "$tmp/pod"
 controller_health=$(port) proxy=$(port) proxy_health=$(port) csi_health=$(port)
-"$bin" run --role controller --kubeconfig "$tmp/kubeconfig" --health-listen "127.0.0.1:$controller_health" --log-format json >"$tmp/controller.log" 2>&1 &
+"$bin" run --role controller --kubeconfig "$tmp/kubeconfig" --health-listen "127.0.0.1:$controller_health" --webhook-listen 127.0.0.1:0 --log-format json >"$tmp/controller.log" 2>&1 &
 pids+=($!)
 "$bin" run --role proxy --kubeconfig "$tmp/kubeconfig" --proxy-listen "127.0.0.1:$proxy" --health-listen "127.0.0.1:$proxy_health" \
   --log-format json >"$tmp/proxy.log" 2>&1 &

@@ -120,7 +120,7 @@ internal static class ControllerScenario
         };
         foreach (var arg in new[]
         {
-            "run", "--role", "controller", "--kubeconfig", kubeconfig, "--health-listen", $"127.0.0.1:{FreePort()}",
+            "run", "--role", "controller", "--kubeconfig", kubeconfig, "--health-listen", $"127.0.0.1:{FreePort()}", "--webhook-listen", "127.0.0.1:0",
             "--leader-elect", "false", "--workers", settings.Workers.ToString(CultureInfo.InvariantCulture),
             "--kube-api-qps", settings.Qps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", (settings.Qps * 2).ToString(CultureInfo.InvariantCulture),
             "--log-level", "warn", "--log-format", "text",

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Connectors.Modules.Controller;
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
+
+namespace Connectors.Modules.Admission;
+
+/// <summary>
+/// The mutating webhook for Pods that pull their images through a Connector (annotation
+/// <c>connectors.cpaas.io/connector: &lt;ns&gt;/&lt;name&gt;</c>, label <c>connectors.cpaas.io/proxy-inject: "true"</c>):
+/// with the feature flag <c>enable-pod-image-pull-via-connector</c> on, images of the Connector's registry are
+/// rewritten to the proxy and a pull Secret with a token of the Pod's ServiceAccount is added; with it off such
+/// Pods are refused, as the original does.
+/// </summary>
+internal sealed class PodAdmission(ControllerCaches caches, PullSecrets pullSecrets, AdmissionOptions options, ControllerOptions controller)
+{
+    public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
+    public const string InjectLabel = "connectors.cpaas.io/proxy-inject";
+    public const string FeatureFlag = "enable-pod-image-pull-via-connector";
+
+    public async Task<AdmissionDecision> ReviewAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((string?)request["operation"] != "CREATE" || request["object"] is not JsonObject pod
+            || (string?)pod["metadata"]?["labels"]?[InjectLabel] != "true")
+        {
+            return AdmissionDecision.Allow();
+        }
+
+        var podNamespace = (string?)request["namespace"] ?? (string?)pod["metadata"]?["namespace"] ?? "default";
+        var flags = caches.Flags.Get(controller.ComponentsNamespace, WellKnown.ConfigMapName);
+        if (!FeatureFlags.IsEnabled(flags, FeatureFlag))
+        {
+            return AdmissionDecision.Deny($"image pulls through a Connector are disabled: the Pod has label {InjectLabel}: \"true\"; set \"{FeatureFlag}\": \"true\" in ConfigMap {controller.ComponentsNamespace}/{WellKnown.ConfigMapName}, or remove the label");
+        }
+
+        var reference = (string?)pod["metadata"]?["annotations"]?[ConnectorAnnotation];
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: Required value: a Pod with label {InjectLabel}: \"true\" names the Connector to pull through as <namespace>/<name>");
+        }
+
+        var parts = reference.Split('/');
+        var (ns, name) = parts.Length == 2 ? (parts[0], parts[1]) : parts.Length == 1 ? (podNamespace, parts[0]) : ("", "");
+        if (ns.Length == 0 || name.Length == 0)
+        {
+            return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: Invalid value: \"{reference}\": want <namespace>/<name>");
+        }
+
+        if (caches.Connectors.Get(ns, name) is not { } connector)
+        {
+            return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: connector \"{ns}/{name}\" not found");
+        }
+
+        if (!Uri.TryCreate(connector.Spec.Address, UriKind.Absolute, out var registry))
+        {
+            return AdmissionDecision.Deny($"connector \"{ns}/{name}\" has no usable spec.address");
+        }
+
+        var (proxyHost, problem) = ProxyExposure.Resolve(caches.Services.Get(controller.ComponentsNamespace, WellKnown.ProxyServiceName), options.ProxyExposure);
+        if (proxyHost is null)
+        {
+            return AdmissionDecision.Deny($"cannot rewrite images to the proxy: {problem}");
+        }
+
+        var (patch, rewritten, left) = PodImageRewriter.Rewrite(pod, registry, ns, name, proxyHost);
+        if (rewritten.Count == 0)
+        {
+            return left.Count == 0
+                ? AdmissionDecision.Allow()
+                : AdmissionDecision.Deny($"no image of the Pod is from the registry of connector \"{ns}/{name}\" ({registry.Authority}): {string.Join("; ", left)}");
+        }
+
+        var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
+        // A dry run (sideEffects NoneOnDryRun) names the Secret without writing it.
+        var dryRun = request["dryRun"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;
+        string secretName;
+        try
+        {
+            secretName = dryRun
+                ? PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost)
+                : await pullSecrets.EnsureAsync(podNamespace, serviceAccount, connector, proxyHost, cancellationToken);
+        }
+        catch (KubeException e)
+        {
+            return AdmissionDecision.Deny("cannot create the image pull Secret: " + e.Message);
+        }
+
+        if (PodImageRewriter.AddPullSecret(pod, secretName) is { } add)
+        {
+            patch.Add((JsonNode)add);
+        }
+
+        return new AdmissionDecision(true, Patch: patch, Warnings: [.. left]);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Connectors.Modules.Controller;
+using Connectors.Modules.Kube;
+using Connectors.Modules.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Modules.Admission;
+
+/// <summary>
+/// The image pull Secrets of Pods that pull through a Connector: one <c>kubernetes.io/dockerconfigjson</c>
+/// Secret per (Pod namespace, ServiceAccount, Connector, proxy registry), in the Pod's namespace, holding the
+/// placeholder user <c>connectors</c> and a token of the ServiceAccount (TokenRequest; audiences those the proxy
+/// accepts for the Connector) as password. Renewed once a third of the token's lifetime is left.
+/// </summary>
+internal sealed partial class PullSecrets(KubeClient client, ControllerCaches caches, AdmissionOptions options, TimeProvider time, ILogger<PullSecrets> logger)
+{
+    public const string Label = "connectors.cpaas.io/pull-secret";
+    public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
+    public const string ServiceAccountAnnotation = "connectors.cpaas.io/service-account";
+    public const string RegistryAnnotation = "connectors.cpaas.io/registry";
+    public const string ExpirationAnnotation = "connectors.cpaas.io/token-expiration";
+    public const string RenewAfterAnnotation = "connectors.cpaas.io/token-renew-after";
+    public const string Username = "connectors";
+    private const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
+
+    /// <summary>The Secret's name: stable for its four inputs, and no longer than a name may be.</summary>
+    public static string NameFor(string podNamespace, string serviceAccount, Connector connector, string registry)
+    {
+        var key = $"{podNamespace}/{serviceAccount}/{connector.Metadata.Namespace}/{connector.Metadata.Name}/{registry}";
+        return "connectors-pull-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+    }
+
+    /// <summary>
+    /// Whether the Secret's token has less than a third of its lifetime left (or no readable renewal time). The
+    /// lifetime is the one the API granted, which may be shorter than the one asked for.
+    /// </summary>
+    public bool NeedsRenewal(Secret secret)
+    {
+        var text = secret.Metadata.Annotations?.GetValueOrDefault(RenewAfterAnnotation);
+        return !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var renewAfter)
+            || time.GetUtcNow() >= renewAfter;
+    }
+
+    /// <summary>Creates the Secret or renews its token when due; its name.</summary>
+    /// <exception cref="KubeException">No token could be issued or the Secret could not be written; the message says which.</exception>
+    public async Task<string> EnsureAsync(string podNamespace, string serviceAccount, Connector connector, string registry, CancellationToken cancellationToken)
+    {
+        var name = NameFor(podNamespace, serviceAccount, connector, registry);
+        var existing = caches.Secrets.Get(podNamespace, name) ?? (await client.GetAsync<Secret>(podNamespace, name, cancellationToken)).Value;
+        if (existing is not null && !NeedsRenewal(existing))
+        {
+            return name;
+        }
+
+        await WriteAsync(existing, podNamespace, name, serviceAccount, connector, registry, cancellationToken);
+        return name;
+    }
+
+    /// <summary>Renews every pull Secret whose token is due (the controller's periodic check).</summary>
+    public async Task RenewDueAsync(CancellationToken cancellationToken)
+    {
+        foreach (var secret in caches.Secrets.List().Where(s => s.Metadata.Labels?.GetValueOrDefault(Label) == "true" && NeedsRenewal(s)))
+        {
+            var annotations = secret.Metadata.Annotations ?? [];
+            var reference = annotations.GetValueOrDefault(ConnectorAnnotation)?.Split('/');
+            if (reference is not { Length: 2 } || annotations.GetValueOrDefault(ServiceAccountAnnotation) is not { Length: > 0 } sa
+                || annotations.GetValueOrDefault(RegistryAnnotation) is not { Length: > 0 } registry)
+            {
+                continue;
+            }
+
+            var connector = caches.Connectors.Get(reference[0], reference[1]) ?? new Connector { Metadata = new ObjectMeta { Namespace = reference[0], Name = reference[1] } };
+            try
+            {
+                await WriteAsync(secret, secret.Metadata.Namespace!, secret.Metadata.Name!, sa, connector, registry, cancellationToken);
+            }
+            catch (KubeException e)
+            {
+                Log.RenewFailed(logger, secret.Metadata.Namespace!, secret.Metadata.Name!, e.Message);
+            }
+        }
+    }
+
+    private async Task WriteAsync(Secret? existing, string ns, string name, string serviceAccount, Connector connector, string registry, CancellationToken cancellationToken)
+    {
+        var audiences = Audiences(connector);
+        var request = new TokenRequest { Spec = new TokenRequestSpec { Audiences = audiences, ExpirationSeconds = (long)options.PullTokenLifetime.TotalSeconds } };
+        var answer = await client.RequestTokenAsync(ns, serviceAccount, request, cancellationToken);
+        if (!answer.IsOk || answer.Value!.Status?.Token is not { Length: > 0 } token)
+        {
+            throw new KubeException(answer.Outcome, $"could not issue a token for serviceaccount \"{ns}/{serviceAccount}\": {answer.Message ?? "the answer has no token"}");
+        }
+
+        var issued = time.GetUtcNow();
+        var expires = answer.Value.Status.ExpirationTimestamp ?? issued + options.PullTokenLifetime;
+        var renewAfter = issued + ((expires - issued) * 2 / 3);
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{token}"));
+        var config = new JsonObject
+        {
+            ["auths"] = new JsonObject { [registry] = new JsonObject { ["username"] = Username, ["password"] = token, ["auth"] = auth } },
+        };
+        var secret = new Secret
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Namespace = ns,
+                ResourceVersion = existing?.Metadata.ResourceVersion,
+                Labels = new() { [Label] = "true", [WebhookCertificateFactory.ManagedByLabel] = WebhookCertificateFactory.ManagedBy },
+                Annotations = new()
+                {
+                    [ConnectorAnnotation] = $"{connector.Metadata.Namespace}/{connector.Metadata.Name}",
+                    [ServiceAccountAnnotation] = serviceAccount,
+                    [RegistryAnnotation] = registry,
+                    [ExpirationAnnotation] = Timestamp(expires),
+                    [RenewAfterAnnotation] = Timestamp(renewAfter),
+                },
+            },
+            Type = DockerConfigJsonType,
+            Data = new() { [".dockerconfigjson"] = Encoding.UTF8.GetBytes(config.ToJsonString()) },
+        };
+        var written = existing is null ? await client.CreateAsync(secret, cancellationToken) : await client.UpdateAsync(secret, cancellationToken);
+        if (!written.IsOk && written.Outcome != KubeOutcome.Conflict)
+        {
+            throw new KubeException(written.Outcome, $"could not write Secret \"{ns}/{name}\": {written.Message}");
+        }
+
+        // Conflict: another replica wrote it at the same moment; either token serves.
+        Log.Written(logger, ns, name, serviceAccount, expires);
+    }
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+
+    private static List<string> Audiences(Connector connector)
+    {
+        var audiences = new List<string>();
+        foreach (var value in new[] { connector.Status?.Proxy?.HttpAddress?.Audience, connector.Status?.Proxy?.HttpAddress?.Url, $"http://c-{connector.Metadata.Name}.{connector.Metadata.Namespace}.svc.cluster.local" })
+        {
+            if (!string.IsNullOrEmpty(value) && !audiences.Contains(value))
+            {
+                audiences.Add(value);
+            }
+        }
+
+        return audiences;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10101, LogLevel.Information, "Pull Secret {Namespace}/{Name} written for serviceaccount {ServiceAccount}, token valid until {Expires}")]
+        public static partial void Written(ILogger logger, string @namespace, string name, string serviceAccount, DateTimeOffset expires);
+
+        [LoggerMessage(10102, LogLevel.Warning, "Pull Secret {Namespace}/{Name} could not be renewed: {Error}")]
+        public static partial void RenewFailed(ILogger logger, string @namespace, string name, string error);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Connectors.Modules.Embedded;
+
+/// <summary>
+/// Sends one <c>AdmissionReview</c> over HTTPS, as kube-apiserver does: the server certificate must chain to
+/// the webhook's <c>caBundle</c> (the system roots when it is empty) and name the URL's host; the connection
+/// goes to the resolved address. Clients are kept per CA bundle and address so connections are reused.
+/// </summary>
+internal sealed class WebhookCaller : IDisposable
+{
+    private const int MaxClients = 64;
+    private readonly ConcurrentDictionary<(string CaBundle, string Host, int Port), HttpClient> _clients = new();
+
+    /// <summary>The webhook's answer (the AdmissionReview's <c>response</c>), or the failure as Go's client words it.</summary>
+    public async Task<(JsonObject? Response, string? Error)> CallAsync(WebhookEndpoint endpoint, string caBundle, JsonObject review, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var client = Client(endpoint, caBundle);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        var url = endpoint.Url + (endpoint.Url.Query.Length == 0 ? "?" : "&") + $"timeout={(int)timeout.TotalSeconds}s";
+        try
+        {
+            using var content = new StringContent(review.ToJsonString(), Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(url, content, timer.Token);
+            var body = await response.Content.ReadAsStringAsync(timer.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"Post \"{url}\": the server answered {(int)response.StatusCode}: {Truncate(body)}");
+            }
+
+            var answer = JsonNode.Parse(body) as JsonObject;
+            return answer?["response"] is JsonObject result
+                ? (result, null)
+                : (null, $"Post \"{url}\": the answer is not an AdmissionReview with a response");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"Post \"{url}\": context deadline exceeded");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"Post \"{url}\": {Innermost(e)}");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, $"Post \"{url}\": the answer is not JSON: {e.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message;
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "...";
+
+    private HttpClient Client(WebhookEndpoint endpoint, string caBundle)
+    {
+        var key = (caBundle, endpoint.ConnectHost, endpoint.ConnectPort);
+        if (_clients.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        if (_clients.Count >= MaxClients)
+        {
+            // Configurations churn rarely; a full cache is simply started again.
+            foreach (var old in _clients.Keys.ToList())
+            {
+                if (_clients.TryRemove(old, out var removed))
+                {
+                    removed.Dispose();
+                }
+            }
+        }
+
+        var created = new HttpClient(Handler(endpoint, caBundle)) { Timeout = Timeout.InfiniteTimeSpan };
+        if (_clients.TryAdd(key, created))
+        {
+            return created;
+        }
+
+        created.Dispose();
+        return _clients[key];
+    }
+
+    private static SocketsHttpHandler Handler(WebhookEndpoint endpoint, string caBundle)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            UseProxy = false,
+            // The URL names the Service (what TLS verifies); the connection goes where the Service resolves.
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(endpoint.ConnectHost, endpoint.ConnectPort, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var roots = new X509Certificate2Collection();
+        if (caBundle.Length > 0)
+        {
+            roots.ImportFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(caBundle)));
+        }
+
+        if (roots.Count > 0)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(roots);
+            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+        }
+
+        return handler;
+    }
+}

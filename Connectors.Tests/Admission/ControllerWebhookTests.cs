@@ -1,0 +1,255 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Connectors.Host.Embedded;
+using Connectors.Modules.Admission;
+using Connectors.Modules.Controller;
+using Connectors.Modules.Model;
+using Connectors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Connectors.Tests.Admission;
+
+/// <summary>
+/// The controller's webhooks as a cluster runs them: the controller (real module) serves them over TLS with the
+/// certificate it made, registered by the install's webhook.yaml in the embedded API, which calls them over HTTPS
+/// verified against the caBundle the controller wrote.
+/// </summary>
+[TestFixture]
+public sealed class ControllerWebhookTests
+{
+    private const string Components = WellKnown.DefaultComponentsNamespace;
+
+    [Test, CancelAfter(30_000)]
+    public async Task Apply_InvalidConnector_RefusedWithTheReconcilersMessage(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var connector = ModelJson.ToNode(Fixtures.GitConnector("team", "bad", "https://git.example.com"));
+        connector["spec"]!["auth"] = JsonNode.Parse("""{"name":"tokenAuth"}""");
+
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "apis/connectors.alauda.io/v1alpha1/namespaces/team/connectors", connector.ToJsonString(), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((string?)body["message"], Is.EqualTo(
+                "admission webhook \"connectors.connectors.alauda.io\" denied the request: spec.auth.name \"tokenAuth\" is not declared by connectorclass \"git\": want one of \"basicAuth\""));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Apply_ValidConnector_Admitted(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var connector = ModelJson.ToNode(Fixtures.GitConnector("team", "good", "https://git.example.com"));
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "apis/connectors.alauda.io/v1alpha1/namespaces/team/connectors", connector.ToJsonString(), cancellationToken);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Apply_InvalidConnectorClass_Refused(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var connectorClass = ModelJson.ToNode(Fixtures.GitClass());
+        connectorClass["metadata"]!["name"] = "git2";
+        connectorClass["spec"]!["authProbes"]![0]!["authName"] = "tokenAuth";
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "apis/connectors.alauda.io/v1alpha1/connectorclasses", connectorClass.ToJsonString(), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((string?)body["message"], Does.EndWith("spec.authProbes[0].authName: \"tokenAuth\" is not declared in spec.auth.types"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CreatePod_FlagOff_RefusedNamingTheFlag(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/reg"), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((string?)body["message"], Does.Contain("image pulls through a Connector are disabled").And.Contain("\"enable-pod-image-pull-via-connector\": \"true\""));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CreatePod_FlagOn_ImagesRewrittenAndPullSecretHoldsAServiceAccountToken(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("team", "reg", "https://registry.example.com"), cancellationToken);
+        await setup.Harness.WaitForAsync<Connector>("team", "reg", c => true, cancellationToken);
+        await WaitAsync(() => setup.Services.GetRequiredService<ControllerCaches>().Connectors.Get("team", "reg") is not null, cancellationToken);
+
+        var (status, pod) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/reg"), cancellationToken);
+        var secretName = (string?)pod["spec"]?["imagePullSecrets"]?[0]?["name"] ?? "";
+        var secret = (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value;
+        var config = secret is null ? null : JsonNode.Parse(secret.Data![".dockerconfigjson"]);
+        var entry = config?["auths"]?["10.96.0.50:80"];
+        var review = await setup.Harness.Client.ReviewTokenAsync((string?)entry?["password"] ?? "", ["http://c-reg.team.svc.cluster.local"], cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Created), pod.ToJsonString());
+            Assert.That((string?)pod["spec"]?["containers"]?[0]?["image"], Is.EqualTo("10.96.0.50:80/namespaces/team/connectors/reg/team/app:v1"));
+            Assert.That((string?)pod["spec"]?["containers"]?[1]?["image"], Is.EqualTo("busybox"));
+            Assert.That(secret?.Type, Is.EqualTo("kubernetes.io/dockerconfigjson"));
+            Assert.That((string?)entry?["username"], Is.EqualTo("connectors"));
+            Assert.That(review.Value?.Status?.User?.Username, Is.EqualTo("system:serviceaccount:team:default"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CreatePod_NoImageOfTheRegistry_RefusedListingThem(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("team", "other", "https://other.example.com"), cancellationToken);
+        await WaitAsync(() => setup.Services.GetRequiredService<ControllerCaches>().Connectors.Get("team", "other") is not null, cancellationToken);
+
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/other"), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((string?)body["message"], Does.Contain("no image of the Pod is from the registry of connector \"team/other\" (other.example.com)"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task PullSecrets_TokenInItsLastThird_RenewedByTheController(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var caches = setup.Services.GetRequiredService<ControllerCaches>();
+        var options = new AdmissionOptions();
+        var secrets = new PullSecrets(setup.Harness.Client, caches, options, clock, NullLogger<PullSecrets>.Instance);
+        var connector = Fixtures.GitConnector("team", "reg", "https://registry.example.com");
+        var name = await secrets.EnsureAsync("team", "default", connector, "10.96.0.50:80", cancellationToken);
+        await WaitAsync(() => caches.Secrets.Get("team", name) is not null, cancellationToken);
+        var first = caches.Secrets.Get("team", name)!;
+
+        clock.Advance(TimeSpan.FromHours(7));
+        await secrets.RenewDueAsync(cancellationToken);
+        var notYet = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
+        clock.Advance(TimeSpan.FromHours(2));
+        await secrets.RenewDueAsync(cancellationToken);
+        var renewed = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(notYet.Metadata.ResourceVersion, Is.EqualTo(first.Metadata.ResourceVersion), "8 of 12 hours left: not due");
+            Assert.That(renewed.Data![".dockerconfigjson"], Is.Not.EqualTo(first.Data![".dockerconfigjson"]), "3 of 12 hours left: renewed");
+            Assert.That(renewed.Metadata.Annotations![PullSecrets.RenewAfterAnnotation], Is.Not.EqualTo(first.Metadata.Annotations![PullSecrets.RenewAfterAnnotation]));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CertificateKeeper_ExpiringCertificate_RenewedAndCaBundleFollows(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new AdmissionOptions { CertificateSecret = "renew-test" };
+        var keeper = new WebhookCertificateKeeper(setup.Harness.Client, options, new ControllerOptions(), clock, NullLogger<WebhookCertificateKeeper>.Instance);
+        await keeper.CheckAsync(cancellationToken);
+        var first = keeper.Current!.Thumbprint;
+        clock.Advance(TimeSpan.FromDays(300));
+        await keeper.CheckAsync(cancellationToken);
+        var secret = (await setup.Harness.Client.GetAsync<Secret>(Components, "renew-test", cancellationToken)).Value!;
+        var (_, validating) = await setup.Api.SendAsync(HttpMethod.Get, "apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/connectors-webhook", null, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(keeper.Current!.Thumbprint, Is.Not.EqualTo(first));
+            Assert.That((string?)validating["webhooks"]?[0]?["clientConfig"]?["caBundle"], Is.EqualTo(Convert.ToBase64String(secret.Data!["ca.crt"])));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CertificateKeeper_CertManagerAnnotation_CaBundleLeftAlone(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        const string Path = "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/connectors-webhook";
+        var injected = Convert.ToBase64String(Encoding.ASCII.GetBytes("injected-by-cert-manager"));
+        var (_, configuration) = await setup.Api.SendAsync(HttpMethod.Get, Path, null, cancellationToken);
+        configuration["metadata"]!["annotations"] = new JsonObject { [WebhookCertificateKeeper.InjectCaAnnotation] = "connectors-system/connectors-webhook-cert" };
+        configuration["webhooks"]![0]!["clientConfig"]!["caBundle"] = injected;
+        var (put, _) = await setup.Api.SendAsync(HttpMethod.Put, Path, configuration.ToJsonString(), cancellationToken);
+
+        var keeper = setup.Services.GetRequiredService<WebhookCertificateKeeper>();
+        await keeper.CheckAsync(cancellationToken);
+        var (_, after) = await setup.Api.SendAsync(HttpMethod.Get, "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/connectors-webhook", null, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(put, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((string?)after["webhooks"]?[0]?["clientConfig"]?["caBundle"], Is.EqualTo(injected));
+        }
+    }
+
+    private static string Pod(string connector) => $$$"""
+        {"metadata":{"name":"p","labels":{"connectors.cpaas.io/proxy-inject":"true"},"annotations":{"connectors.cpaas.io/connector":"{{{connector}}}"}},
+         "spec":{"containers":[{"name":"app","image":"registry.example.com/team/app:v1"},{"name":"side","image":"busybox"}]}}
+        """;
+
+    private static async Task WaitAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private sealed class Setup : IAsyncDisposable
+    {
+        private Setup(EmbeddedApi api, ControllerHarness harness)
+        {
+            Api = api;
+            Harness = harness;
+        }
+
+        public EmbeddedApi Api { get; }
+
+        public ControllerHarness Harness { get; }
+
+        public IServiceProvider Services => Harness.Services;
+
+        public static async Task<Setup> StartAsync(CancellationToken cancellationToken)
+        {
+            var api = await EmbeddedApi.StartAsync(cancellationToken);
+            await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"connectors-system"}}""", cancellationToken);
+            await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"team"}}""", cancellationToken);
+            await api.CreateAsync("api/v1/namespaces/connectors-system/services",
+                """{"metadata":{"name":"connectors-proxy-service"},"spec":{"clusterIP":"10.96.0.50","ports":[{"name":"http","port":80}]}}""", cancellationToken);
+            var harness = await ControllerHarness.StartAsync(api, cancellationToken, new Dictionary<string, string?> { ["Admission:Listen"] = "127.0.0.1:0" });
+            var setup = new Setup(api, harness);
+            var port = harness.Services.GetRequiredService<WebhookServer>().Address!.Port;
+            foreach (var obj in EmbeddedWebhooks.Objects(Components, port))
+            {
+                var collection = (string?)obj["kind"] switch
+                {
+                    "Service" => "api/v1/namespaces/connectors-system/services",
+                    "ValidatingWebhookConfiguration" => "apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+                    _ => "apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+                };
+                await api.CreateAsync(collection, obj.ToJsonString(), cancellationToken);
+            }
+
+            await harness.Services.GetRequiredService<WebhookCertificateKeeper>().CheckAsync(cancellationToken);
+            await harness.CreateAsync(Fixtures.GitClass(), cancellationToken);
+            await WaitAsync(() => harness.Services.GetRequiredService<ControllerCaches>().Classes.Get(null, "git") is not null, cancellationToken);
+            return setup;
+        }
+
+        public async Task EnableImagePullsAsync(CancellationToken cancellationToken)
+        {
+            await Api.CreateAsync("api/v1/namespaces/connectors-system/configmaps",
+                """{"metadata":{"name":"connectors-config"},"data":{"enable-pod-image-pull-via-connector":"true"}}""", cancellationToken);
+            var flags = Services.GetRequiredService<ControllerCaches>().Flags;
+            await WaitAsync(() => FeatureFlags.IsEnabled(flags.Get(Components, WellKnown.ConfigMapName), PodAdmission.FeatureFlag), cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Harness.DisposeAsync();
+            await Api.DisposeAsync();
+        }
+    }
+}
