@@ -181,11 +181,8 @@ public sealed class ConnectorReconcilerTests
     [Test, CancelAfter(20_000)]
     public async Task ReconcileAsync_ProbeUrlCarriesSecretValue_StatusMessageMasksIt(CancellationToken cancellationToken)
     {
-        int port;
-        await using (var closed = await ToolServer.StartAsync(_ => { }, cancellationToken))
-        {
-            port = closed.BaseAddress.Port;
-        }
+        using var refusing = new RefusingPort();
+        var port = refusing.Port;
 
         var (ns, _) = await _bed.GitConnectorAsync("leaky", cancellationToken,
             changeConnector: c => c.Spec.Address = $"http://127.0.0.1:{port}",
@@ -202,11 +199,8 @@ public sealed class ConnectorReconcilerTests
     [Test, CancelAfter(20_000)]
     public async Task ReconcileAsync_ToolDown_ConnectionFailedWithGoError(CancellationToken cancellationToken)
     {
-        int port;
-        await using (var closed = await ToolServer.StartAsync(_ => { }, cancellationToken))
-        {
-            port = closed.BaseAddress.Port;
-        }
+        using var refusing = new RefusingPort();
+        var port = refusing.Port;
 
         var (ns, _) = await _bed.GitConnectorAsync("down", cancellationToken, changeConnector: c => c.Spec.Address = $"http://127.0.0.1:{port}/git");
         var connector = await _bed.WaitForConditionAsync(ns, "down", ConditionTypes.LivenessReady, ConditionStatus.False, cancellationToken);
