@@ -42,7 +42,15 @@ internal sealed class ProxyServiceEnsurer(KubeClient client, ControllerCaches ca
     /// <summary>Deletes <c>c-&lt;name&gt;</c> when the controller made it for a Connector that is gone.</summary>
     public async Task DeleteOrphanAsync(ObjectKey key, CancellationToken cancellationToken)
     {
+        // A reconcile still in flight when the Connector went may have created the Service after the cache last saw
+        // it; a miss is confirmed with the API (deletes are rare), or that Service would outlive its Connector.
         var service = caches.Services.Get(key.Namespace, ConnectorService.NameOf(key.Name));
+        if (service is null)
+        {
+            var read = await client.GetAsync<Service>(key.Namespace, ConnectorService.NameOf(key.Name), cancellationToken);
+            service = read.IsOk ? read.Value : null;
+        }
+
         var owner = service?.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
         if (service is null || !IsManaged(service) || owner?.Kind != "Connector" || owner.Name != key.Name)
         {
