@@ -100,7 +100,7 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await probe.ProbeAsync(request with { TrustedCas = trusted }, cancellationToken);
+            var result = await probe.ProbeAsync(request with { TrustedCas = trusted, RegistryTokenFlow = ProxyMode.IsRegistry(connectorClass) }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

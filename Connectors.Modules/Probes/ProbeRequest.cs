@@ -10,6 +10,12 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     /// <summary>CAs trusted besides the system's (the Connector's <c>caCertSecretRef</c>); null = system CAs only.</summary>
     public Model.CaBundle? TrustedCas { get; init; }
 
+    /// <summary>
+    /// The class is in registry mode: a 401 with a <c>Bearer</c> challenge is answered with a token from the challenge's
+    /// realm, fetched with the probe's own Basic credentials, and the probe sent again with it (distribution token flow).
+    /// </summary>
+    public bool RegistryTokenFlow { get; init; }
+
     /// <summary>Reached by following a redirect: the URL came from the tool's <c>Location</c>, not from the class.</summary>
     public bool Redirected { get; init; }
 
