@@ -39,12 +39,14 @@ internal sealed class RegistryFixture : IAsyncDisposable
     /// <summary>The image reference prefix through the proxy: <c>&lt;proxy&gt;/namespaces/team/connectors/reg</c>.</summary>
     public string ImagePrefix => $"{ProxyHost}/namespaces/team/connectors/reg";
 
-    public static async Task<RegistryFixture> StartAsync(bool tokenAuth, CancellationToken cancellationToken, string? registryHost = null)
+    /// <summary>Starts registry, token service (when <paramref name="tokenAuth"/>) and proxy; <paramref name="tls"/> serves the registry over https as <paramref name="registryHost"/>.</summary>
+    public static async Task<RegistryFixture> StartAsync(
+        bool tokenAuth, CancellationToken cancellationToken, string registryHost = "127.0.0.1", (string Cert, string Key)? tls = null)
     {
         DistributionRegistry.SkipUnlessInstalled();
         RegistryTokenServer? tokens = tokenAuth ? await RegistryTokenServer.StartAsync(cancellationToken) : null;
         var registry = tokens is null
-            ? await DistributionRegistry.StartHtpasswdAsync(cancellationToken, registryHost ?? "127.0.0.1")
+            ? await DistributionRegistry.StartHtpasswdAsync(cancellationToken, registryHost, tls)
             : await DistributionRegistry.StartTokenAsync(tokens, cancellationToken);
         var proxy = await ProxyHarness.StartAsync(cancellationToken);
         proxy.Directory.Put(new ConnectorClass
@@ -75,11 +77,34 @@ internal sealed class RegistryFixture : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Runs skopeo with the given arguments (and environment); exit code and all output.</summary>
-    public static async Task<(int ExitCode, string Output)> SkopeoAsync(CancellationToken cancellationToken, params string[] args)
+    /// <summary>Runs skopeo with the given arguments; exit code and all output. No proxy from the test's environment applies.</summary>
+    public static Task<(int ExitCode, string Output)> SkopeoAsync(CancellationToken cancellationToken, params string[] args) =>
+        SkopeoAsync(null, cancellationToken, args);
+
+    /// <summary>Runs skopeo with <paramref name="proxy"/> as HTTP_PROXY and HTTPS_PROXY (null: none).</summary>
+    public static async Task<(int ExitCode, string Output)> SkopeoAsync(string? proxy, CancellationToken cancellationToken, params string[] args)
     {
-        var (code, output) = await ExternalCommand.RunAsync("/usr/bin/skopeo", args, null, cancellationToken);
-        return (code, output);
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/skopeo") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        if (proxy is not null)
+        {
+            info.Environment["HTTP_PROXY"] = info.Environment["HTTPS_PROXY"] = proxy;
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     public async ValueTask DisposeAsync()
