@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Registry benchmark, side by side in one run: push and pull of one image with a 1 GiB layer (default) by skopeo,
-#   direct      skopeo -> docker-registry A (htpasswd, credentials given to skopeo)
-#   connectors  skopeo -> `connectors run --role proxy --embedded` (registry path form, config.json with the
-#               ServiceAccount token) -> docker-registry B (htpasswd, the proxy injects the Connector's credential)
-# Two registries with their own storage, so no push finds its blob already there; each pull writes a fresh OCI
-# layout. The proxy's RSS is sampled every 100 ms during its push and pull.
+#   direct      skopeo -> docker-registry (htpasswd, credentials given to skopeo)
+#   proxy       skopeo -> `connectors run --role proxy --embedded` (registry path form, config.json with the
+#               ServiceAccount token) -> docker-registry (htpasswd, the proxy injects the Connector's credential)
+# Each path runs twice in the order direct, proxy, proxy, direct (page cache and disk writeback favour neither), each
+# push to a registry of its own (four, own storage), so no push finds its blob there already or mounts it; each pull
+# writes a fresh OCI layout; `sync` before every timed copy. The proxy's RSS is sampled every 100 ms during its
+# copies and its CPU time (user+system, /proc/PID/stat) read around each.
 # Usage: bench/registry.sh [LAYER_MIB=1024]   Environment: BIN=out/linux-x64/connectors (binary to measure).
 # Results are printed as a markdown table; numbers are machine-dependent (see docs/benchmarks.md, "Registry").
 set -euo pipefail
@@ -19,10 +21,13 @@ port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0
 bin=${BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 [ -n "${BIN:-}" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 
-direct_port=$(port) proxied_port=$(port) proxy_port=$(port) health_port=$(port)
+proxy_port=$(port) health_port=$(port)
 pass="bench-Pw-$RANDOM$RANDOM"
-bash e2e/peers/registry/start.sh "$tmp/direct" "$direct_port" htpasswd robot "$pass"; pids+=("$(cat "$tmp/direct/registry.pid")")
-bash e2e/peers/registry/start.sh "$tmp/proxied" "$proxied_port" htpasswd robot "$pass"; pids+=("$(cat "$tmp/proxied/registry.pid")")
+declare -A reg
+for r in direct1 proxy1 proxy2 direct2; do
+  reg[$r]=$(port)
+  bash e2e/peers/registry/start.sh "$tmp/$r" "${reg[$r]}" htpasswd robot "$pass"; pids+=("$(cat "$tmp/$r/registry.pid")")
+done
 
 # The image: one gzip layer of random bytes (stored, not compressed: skopeo copies it as is and the clients' CPU goes
 # to digests and I/O, as with a real pre-compressed layer).
@@ -74,14 +79,7 @@ kind: Secret
 metadata: {name: reg, namespace: bench}
 type: cpaas.io/distribution-registry-token
 stringData: {username: robot, password: "$pass"}
----
-apiVersion: connectors.alauda.io/v1alpha1
-kind: Connector
-metadata: {name: reg, namespace: bench}
-spec:
-  connectorClassName: oci-bench
-  address: http://127.0.0.1:$proxied_port
-  auth: {name: tokenAuth, secretRef: {name: reg}}
+$(for r in proxy1 proxy2; do printf -- '---\napiVersion: connectors.alauda.io/v1alpha1\nkind: Connector\nmetadata: {name: %s, namespace: bench}\nspec:\n  connectorClassName: oci-bench\n  address: http://127.0.0.1:%s\n  auth: {name: tokenAuth, secretRef: {name: reg}}\n' "$r" "${reg[$r]}"; done)
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -103,42 +101,47 @@ printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}\n' "$proxy_port" "$(printf 'u:%
 printf '{"auths":{}}\n' > "$tmp/empty.json"
 
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status"; }
-# run LABEL SAMPLE(0|1) skopeo-args...: prints "seconds max-rss-kib"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$proxy_pid/stat"; }
+hz=$(getconf CLK_TCK)
+# run skopeo-args...: prints "seconds rss-before-kib rss-max-kib proxy-cpu-seconds"
 run() {
-  local sample=$1; shift
-  local before max started ended
-  before=$(rss_kib); max=$before
+  sync
+  local before max started ended ticks
+  before=$(rss_kib); max=$before; ticks=$(cpu_ticks)
   started=$(date +%s.%N)
   skopeo "$@" >"$tmp/skopeo.out" 2>&1 &
   local sk=$!
-  if [ "$sample" = 1 ]; then
-    while kill -0 $sk 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$max" ] && max=$r; sleep 0.1; done
-  fi
+  while kill -0 $sk 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$max" ] && max=$r; sleep 0.1; done
   wait $sk || { cat "$tmp/skopeo.out" >&2; echo "skopeo failed" >&2; exit 1; }
   ended=$(date +%s.%N)
-  echo "$(echo "$ended - $started" | bc -l) $before $max"
+  echo "$(echo "$ended - $started" | bc -l) $before $max $(echo "($(cpu_ticks) - $ticks) / $hz" | bc -l)"
 }
-row() { # label seconds before max
-  local mibs; mibs=$(echo "$layer_bytes / 1048576 / $2" | bc -l)
-  if [ "$3" = "-" ]; then printf '| %s | %.2f | %.1f | - |\n' "$1" "$2" "$mibs"
-  else printf '| %s | %.2f | %.1f | %d / %d |\n' "$1" "$2" "$mibs" "$(($3 / 1024))" "$(($4 / 1024))"; fi
-  echo "$mibs" > "$tmp/rate-$1"
+image() { # target: the docker:// reference of a registry (direct) or of its Connector (proxy)
+  case $1 in direct*) echo "docker://127.0.0.1:${reg[$1]}/bench/big:v1" ;; *) echo "docker://127.0.0.1:$proxy_port/namespaces/bench/connectors/$1/bench/big:v1" ;; esac
 }
+creds() { case $1 in direct*) echo "--$2-creds=robot:$pass" ;; *) echo "--$2-tls-verify=false" ;; esac; }
 
 echo "## Registry: ${layer_mib} MiB layer ($layer_bytes bytes), skopeo copy push and pull, direct vs through the proxy"
-echo "| path | seconds | MiB/s | proxy RSS before / max (MiB) |"
-echo "|---|---|---|---|"
-read -r s _ _ < <(run 0 copy -q --dest-tls-verify=false --dest-creds "robot:$pass" --authfile "$tmp/empty.json" oci:"$tmp/oci":big "docker://127.0.0.1:$direct_port/bench/big:v1")
-row "push direct" "$s" - -
-read -r s b m < <(run 1 copy -q --dest-tls-verify=false --authfile "$tmp/config.json" oci:"$tmp/oci":big "docker://127.0.0.1:$proxy_port/namespaces/bench/connectors/reg/bench/big:v1")
-row "push proxy" "$s" "$b" "$m"
-read -r s _ _ < <(run 0 copy -q --src-tls-verify=false --src-creds "robot:$pass" --authfile "$tmp/empty.json" "docker://127.0.0.1:$direct_port/bench/big:v1" oci:"$tmp/pull-direct":big)
-row "pull direct" "$s" - -
-rm -rf "$tmp/pull-direct"
-read -r s b m < <(run 1 copy -q --src-tls-verify=false --authfile "$tmp/config.json" "docker://127.0.0.1:$proxy_port/namespaces/bench/connectors/reg/bench/big:v1" oci:"$tmp/pull-proxy":big)
-row "pull proxy" "$s" "$b" "$m"
-[ -f "$tmp/pull-proxy/blobs/sha256/$(ls -S "$tmp/oci/blobs/sha256" | head -1)" ] || { echo "the proxied pull misses the layer" >&2; exit 1; }
+echo "| copy | seconds | MiB/s | proxy RSS before / max (MiB) | proxy CPU s |"
+echo "|---|---|---|---|---|"
+declare -A total
+for op in push pull; do
+  for r in direct1 proxy1 proxy2 direct2; do
+    auth=config.json; [[ $r == direct* ]] && auth=empty.json
+    if [ "$op" = push ]; then
+      read -r s b m c < <(run copy -q "$(creds "$r" dest)" --dest-tls-verify=false --authfile "$tmp/$auth" oci:"$tmp/oci":big "$(image "$r")")
+    else
+      read -r s b m c < <(run copy -q "$(creds "$r" src)" --src-tls-verify=false --authfile "$tmp/$auth" "$(image "$r")" oci:"$tmp/pull-$r":big)
+      [ -f "$tmp/pull-$r/blobs/sha256/$(ls -S "$tmp/oci/blobs/sha256" | head -1)" ] || { echo "the pull from $r misses the layer" >&2; exit 1; }
+      rm -rf "$tmp/pull-$r"
+    fi
+    mibs=$(echo "$layer_bytes / 1048576 / $s" | bc -l)
+    if [[ $r == direct* ]]; then printf '| %s %s | %.2f | %.1f | - | - |\n' "$op" "$r" "$s" "$mibs"
+    else printf '| %s %s | %.2f | %.1f | %d / %d | %.2f |\n' "$op" "$r" "$s" "$mibs" "$((b / 1024))" "$((m / 1024))" "$c"; fi
+    key="$op-${r%[12]}"; total[$key]=$(echo "${total[$key]:-0} + $s" | bc -l)
+  done
+done
 echo
-printf 'proxy / direct: push %.2fx, pull %.2fx\n' "$(echo "$(cat "$tmp/rate-push proxy") / $(cat "$tmp/rate-push direct")" | bc -l)" \
-  "$(echo "$(cat "$tmp/rate-pull proxy") / $(cat "$tmp/rate-pull direct")" | bc -l)"
+printf 'proxy / direct throughput (sum of two runs each): push %.2fx, pull %.2fx\n' \
+  "$(echo "${total[push-direct]} / ${total[push-proxy]}" | bc -l)" "$(echo "${total[pull-direct]} / ${total[pull-proxy]}" | bc -l)"
 if grep -qF -- "$pass" "$tmp/proxy.log"; then echo "the registry password is in the proxy log" >&2; exit 1; fi
