@@ -133,6 +133,12 @@ public sealed class RegistryProxyTests
             Assert.That(patched.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await patched.Content.ReadAsStringAsync(cancellationToken));
             location = patched.Headers.Location?.OriginalString;
             Assert.That(location, Does.StartWith("/v2/namespaces/team/connectors/reg/demo/chunked/blobs/uploads/"));
+
+            // Resumable: the session's status says how much arrived and where to go on.
+            using var status = await client.SendAsync(Request(fixture, HttpMethod.Get, location!), cancellationToken);
+            Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(status.Headers.GetValues("Range").Single(), Is.EqualTo($"0-{offset + length - 1}"));
+            Assert.That(status.Headers.Location?.OriginalString, Does.StartWith("/v2/namespaces/team/connectors/reg/demo/chunked/blobs/uploads/"));
         }
 
         using var finish = await client.SendAsync(Request(fixture, HttpMethod.Put, location + "&digest=" + digest), cancellationToken);
@@ -182,6 +188,26 @@ public sealed class RegistryProxyTests
             Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "a plain upload session instead");
             Assert.That(other.Headers.Location?.OriginalString, Does.StartWith("/v2/namespaces/team/connectors/reg/demo/three/blobs/uploads/"));
             Assert.That(fixture.Registry.Log, Does.Not.Contain("namespaces/other"));
+        }
+    }
+
+    [TestCase("c-reg.team.svc.cluster.local", "/v2/demo/host/", "/v2/demo/host/blobs/uploads/")]
+    [TestCase(null, "/namespaces/team/connectors/reg/v2/demo/generic/", "/namespaces/team/connectors/reg/v2/demo/generic/blobs/uploads/")]
+    [TestCase("c-reg.team.svc", "/v2/namespaces/team/connectors/reg/demo/both/", "/v2/namespaces/team/connectors/reg/demo/both/blobs/uploads/")]
+    [CancelAfter(30_000)]
+    public async Task UploadSession_HostAndGenericPathForms_LocationInTheClientsForm(string? host, string repositoryPath, string expected, CancellationToken cancellationToken)
+    {
+        await using var fixture = await RegistryFixture.StartAsync(false, cancellationToken);
+        using var client = new HttpClient();
+        using var request = Request(fixture, HttpMethod.Post, repositoryPath + "blobs/uploads/");
+        request.Headers.Host = host;
+
+        using var response = await client.SendAsync(request, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(cancellationToken));
+            Assert.That(response.Headers.Location?.OriginalString, Does.StartWith(expected));
         }
     }
 
