@@ -100,7 +100,11 @@ internal sealed class ConnectorProber(IProbe probe, ProbeBuilder builder, Contro
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await probe.ProbeAsync(request with { TrustedCas = trusted, RegistryTokenFlow = ProxyMode.IsRegistry(connectorClass) }, cancellationToken);
+            // Registry mode: an auth probe completes the token flow; a liveness probe (no credential) counts the
+            // registry's own 401 on the API root as alive.
+            var registry = ProxyMode.IsRegistry(connectorClass);
+            var result = await probe.ProbeAsync(
+                request with { TrustedCas = trusted, RegistryTokenFlow = registry && kind == "auth", RegistryLiveness = registry && kind == "liveness" }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

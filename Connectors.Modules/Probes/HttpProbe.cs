@@ -55,6 +55,11 @@ internal sealed partial class HttpProbe(
                     : null;
                 if (next is null)
                 {
+                    if (code == 401 && request.RegistryLiveness && SpeaksDistribution(response))
+                    {
+                        return new ProbeResult(ProbeOutcome.Succeeded, code, "status code 401 from a distribution registry (API version check)");
+                    }
+
                     return code is >= 200 and < 300
                         ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
                         : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}");
@@ -94,6 +99,10 @@ internal sealed partial class HttpProbe(
             code,
             $"status code {code}: redirect to another origin {target} not followed (probe headers are only sent to {own})");
     }
+
+    private static bool SpeaksDistribution(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues(DistributionError.ApiVersionHeader, out var versions)
+        && versions.Any(v => v.Trim().Equals(DistributionError.ApiVersion, StringComparison.OrdinalIgnoreCase));
 
     private static AuthChallenge? Challenge(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values)

@@ -45,7 +45,26 @@ public sealed class ConnectorProberRegistryTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(state.IsTrue, Is.True);
-            Assert.That(probe.Requests.Select(r => r.RegistryTokenFlow), Is.EqualTo(new[] { expected }));
+            Assert.That(probe.Requests.Select(r => (r.RegistryTokenFlow, r.RegistryLiveness)), Is.EqualTo(new[] { (expected, false) }));
         }
+    }
+
+    [TestCase(null, false)]
+    [TestCase("registry", true)]
+    public async Task LivenessAsync_ClassProxyMode_SetsRegistryLiveness(string? mode, bool expected)
+    {
+        var probe = new RecordingProbe();
+        using var metrics = new ControllerMetrics();
+        using var prober = new ConnectorProber(probe, new ProbeBuilder(new TemplateEngine()), metrics, new ControllerOptions { ProbeConcurrency = 1 });
+        var connectorClass = Fixtures.GitClass();
+        if (mode is not null)
+        {
+            connectorClass.Metadata.Annotations ??= [];
+            connectorClass.Metadata.Annotations[WellKnown.ProxyModeAnnotation] = mode;
+        }
+
+        await prober.LivenessAsync(Fixtures.GitConnector("ns", "reg", "https://registry.example.com"), connectorClass, null, null, CancellationToken.None);
+
+        Assert.That(probe.Requests.Select(r => (r.RegistryTokenFlow, r.RegistryLiveness)), Is.EqualTo(new[] { (false, expected) }));
     }
 }

@@ -42,6 +42,27 @@ public sealed class RegistryProbeTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task ProbeAsync_RegistryLiveness_RegistrysOwn401IsAliveAnOther401IsNot(CancellationToken cancellationToken)
+    {
+        DistributionRegistry.SkipUnlessInstalled();
+        await using var registry = await DistributionRegistry.StartHtpasswdAsync(cancellationToken);
+        await using var other = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 401, cancellationToken);
+        var probe = HttpProbeTests.NewProbe();
+        ProbeRequest Liveness(Uri address, bool registryMode) => new("GET", new Uri(address, "/v2/"), [], true) { RegistryLiveness = registryMode };
+
+        var live = await probe.ProbeAsync(Liveness(registry.BaseAddress, true), cancellationToken);
+        var plainMode = await probe.ProbeAsync(Liveness(registry.BaseAddress, false), cancellationToken);
+        var notARegistry = await probe.ProbeAsync(Liveness(other.BaseAddress, true), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((live.Outcome, live.StatusCode), Is.EqualTo((ProbeOutcome.Succeeded, (int?)401)));
+            Assert.That(plainMode.Outcome, Is.EqualTo(ProbeOutcome.Rejected));
+            Assert.That(notARegistry.Outcome, Is.EqualTo(ProbeOutcome.Rejected));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task ProbeAsync_HtpasswdRegistry_BasicIsEnoughAndTheFlowIsNotNeeded(CancellationToken cancellationToken)
     {
         DistributionRegistry.SkipUnlessInstalled();

@@ -65,6 +65,7 @@ spec:
   auth:
     types:
     - {name: tokenAuth, secretType: cpaas.io/distribution-registry-token, optional: true}
+  livenessProbe: {http: {path: /v2/}}
   authProbes:
   - authName: tokenAuth
     probe:
@@ -204,12 +205,12 @@ ok "denied ServiceAccount refused (403), no request reached the registries; /v2/
 
 # The controller's auth probes: /v2/ with Basic from the Secret, the token flow completed for the token registry.
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
-auth_ready() { test "$(k get connector "$1" -n team -o jsonpath='{.status.conditions[?(@.type=="AuthReady")].status}' 2>/dev/null)" = True; }
+auth_ready() { test "$(k get connector "$1" -n team -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True; }
 for name in reg-basic reg-token; do
   for _ in $(seq 300); do auth_ready "$name" && break; sleep 0.1; done
-  auth_ready "$name" || fail "$name not AuthReady: $(k get connector "$name" -n team -o jsonpath='{.status.conditions}')"
+  auth_ready "$name" || fail "$name not Ready: $(k get connector "$name" -n team -o jsonpath='{.status.conditions}')"
 done
-ok "controller: both registry Connectors AuthReady (the token registry through the token flow)"
+ok "controller: both registry Connectors Ready (liveness: the registry's 401 on /v2/; auth: Basic, the token registry through the token flow)"
 
 # No registry password on the workload side: mounted-style files, client output, proxy log, metrics.
 sleep 0.2
