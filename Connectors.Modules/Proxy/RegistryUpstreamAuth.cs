@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Connectors.Modules.Credentials;
 using Connectors.Modules.Model;
 using Connectors.Modules.Registry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Connectors.Modules.Proxy;
@@ -32,6 +34,33 @@ internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, R
         return username is null || password is null
             ? (null, $"Secret of type {secret.Type} has no \"{(username is null ? "username" : "password")}\" key")
             : (new RegistryCredential(username, password), null);
+    }
+
+    /// <summary>
+    /// Everything a registry-mode forward needs before it is sent: the account of <paramref name="secret"/>, the scopes
+    /// of the request, the <c>Authorization</c> for them, and where <c>Location</c>s map to (<paramref name="clientV2"/>,
+    /// null in forward mode); or why the credential cannot be used.
+    /// </summary>
+    public async ValueTask<(RegistryPlan? Plan, string? Error)> PlanAsync(
+        HttpContext context, HttpMessageInvoker invoker, Uri upstream, RegistryPath path, Secret? secret, string? clientV2, CancellationToken cancellationToken)
+    {
+        var (credential, invalid) = CredentialOf(secret);
+        if (invalid is not null)
+        {
+            return (null, invalid);
+        }
+
+        var scopes = RegistryScopes.For(context.Request.Method, path, RegistryMount.From(upstream.PathAndQuery));
+        var authorization = await AuthorizeAsync(invoker, upstream, credential, scopes, cancellationToken);
+        if (authorization.Error is { } error)
+        {
+            return (null, error);
+        }
+
+        var location = clientV2 is null ? null : new RegistryLocation(upstream, clientV2);
+        // Only a request without a body may be sent twice (after a challenge); an upload's body goes out once.
+        var bodyless = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
+        return (new RegistryPlan(credential, scopes, new RegistryForward(authorization.Header, location, bodyless)), null);
     }
 
     /// <summary>The <c>Authorization</c> for a request to <paramref name="registry"/> that needs <paramref name="scopes"/>.</summary>

@@ -72,22 +72,11 @@ internal sealed partial class UpstreamSender(
         RegistryPlan? plan = null;
         if (check.Connector is not null && ProxyMode.IsRegistry(connectorClass) && RegistryPath.TryParse(upstream.PathAndQuery, out var path))
         {
-            var (credential, invalid) = RegistryUpstreamAuth.CredentialOf(secret);
-            if (invalid is not null)
-            {
-                return await CredentialFailedAsync(context, key, check, invalid, cancellationToken);
-            }
-
-            var scopes = RegistryScopes.For(context.Request.Method, path, RegistryMount.From(upstream.PathAndQuery));
-            var authorization = await registryAuth.AuthorizeAsync(invoker, upstream, credential, scopes, cancellationToken);
-            if (authorization.Error is { } unusable)
+            (plan, var unusable) = await registryAuth.PlanAsync(context, invoker, upstream, path, secret, registryClientV2, cancellationToken);
+            if (unusable is not null)
             {
                 return await CredentialFailedAsync(context, key, check, unusable, cancellationToken);
             }
-
-            var location = registryClientV2 is null ? null : new RegistryLocation(upstream, registryClientV2);
-            var bodyless = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
-            plan = new RegistryPlan(credential, scopes, new RegistryForward(authorization.Header, location, bodyless));
         }
 
         var requestBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingStream(context.Request.Body) : null;
