@@ -39,9 +39,13 @@ internal sealed class RegistryFixture : IAsyncDisposable
     /// <summary>The image reference prefix through the proxy: <c>&lt;proxy&gt;/namespaces/team/connectors/reg</c>.</summary>
     public string ImagePrefix => $"{ProxyHost}/namespaces/team/connectors/reg";
 
-    /// <summary>Starts registry, token service (when <paramref name="tokenAuth"/>) and proxy; <paramref name="tls"/> serves the registry over https as <paramref name="registryHost"/>.</summary>
+    /// <summary>
+    /// Starts registry, token service (when <paramref name="tokenAuth"/>) and proxy; <paramref name="tls"/> serves the
+    /// registry over https as <paramref name="registryHost"/>; the Connector's Secret is of <paramref name="secretType"/>.
+    /// </summary>
     public static async Task<RegistryFixture> StartAsync(
-        bool tokenAuth, CancellationToken cancellationToken, string registryHost = "127.0.0.1", (string Cert, string Key)? tls = null)
+        bool tokenAuth, CancellationToken cancellationToken, string registryHost = "127.0.0.1", (string Cert, string Key)? tls = null,
+        string secretType = SecretTypes.DistributionRegistryToken)
     {
         DistributionRegistry.SkipUnlessInstalled();
         RegistryTokenServer? tokens = tokenAuth ? await RegistryTokenServer.StartAsync(cancellationToken) : null;
@@ -57,7 +61,7 @@ internal sealed class RegistryFixture : IAsyncDisposable
                 Annotations = new() { [WellKnown.ProxyModeAnnotation] = WellKnown.RegistryProxyMode, [WellKnown.ProxyResolverAnnotation] = "path" },
             },
         });
-        var secret = Secrets.Of("reg-creds", SecretTypes.DistributionRegistryToken, ("username", DistributionRegistry.User), ("password", DistributionRegistry.Password));
+        var secret = Secrets.Of("reg-creds", secretType, ("username", DistributionRegistry.User), ("password", DistributionRegistry.Password));
         proxy.AddConnector("team", "reg", registry.BaseAddress.ToString().TrimEnd('/'), secret, ClassName, "tokenAuth");
         proxy.Reviews.AddToken(Token, User);
         proxy.Reviews.AddToken(DeniedToken, DeniedUser);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Connectors.Modules.Model;
 using Connectors.Tests.Support;
 
 namespace Connectors.Tests.Registry;
@@ -14,11 +15,13 @@ public sealed class RegistryProxyTests
 {
     private static readonly byte[] Payload = Encoding.UTF8.GetBytes("hello from a layer pushed through the connectors proxy\n");
 
-    [TestCase(false), TestCase(true)]
+    [TestCase(false, SecretTypes.DistributionRegistryToken)]
+    [TestCase(true, SecretTypes.DistributionRegistryToken)]
+    [TestCase(true, SecretTypes.BasicAuth)]
     [CancelAfter(60_000)]
-    public async Task SkopeoCopy_PathForm_PushesAndPullsWithTheMountedConfig(bool tokenAuth, CancellationToken cancellationToken)
+    public async Task SkopeoCopy_PathForm_PushesAndPullsWithTheMountedConfig(bool tokenAuth, string secretType, CancellationToken cancellationToken)
     {
-        await using var fixture = await RegistryFixture.StartAsync(tokenAuth, cancellationToken);
+        await using var fixture = await RegistryFixture.StartAsync(tokenAuth, cancellationToken, secretType: secretType);
         var source = fixture.Directory.Combine("source");
         var layer = OciLayout.Create(source, "v1", "hello.txt", Payload);
         var image = $"docker://{fixture.ImagePrefix}/demo/app:v1";

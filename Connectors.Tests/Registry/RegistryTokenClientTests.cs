@@ -1,5 +1,9 @@
 using System.Text;
 using Connectors.Modules.Registry;
+using Connectors.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Connectors.Tests.Registry;
 
@@ -47,5 +51,49 @@ public sealed class RegistryTokenClientTests
         var url = RegistryTokenClient.TokenUrl(new Uri("https://auth.example.com/token?account=x"), "reg istry", ["repository:a/b:pull,push", "repository:c:pull"]);
 
         Assert.That(url.OriginalString, Is.EqualTo("https://auth.example.com/token?account=x&service=reg%20istry&scope=repository%3Aa%2Fb%3Apull%2Cpush&scope=repository%3Ac%3Apull"));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task FetchAsync_HttpsRegistryPlainHttpRealm_SendsNoCredential(CancellationToken cancellationToken)
+    {
+        await using var realm = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 200, cancellationToken);
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var client = new RegistryTokenClient(Options.Create(new RegistryOptions()), TimeProvider.System, NullLogger<RegistryTokenClient>.Instance);
+        var challenge = AuthChallenge.Parse([$"Bearer realm=\"{realm.BaseAddress}token\",service=s"]).Single();
+
+        var fetched = await client.FetchAsync(invoker, new Uri("https://registry.example.com"), challenge, ["repository:a:pull"], new RegistryCredential("u", "secret-pass"), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fetched.Succeeded, Is.False);
+            Assert.That(fetched.Error, Does.Contain("plain http").And.Not.Contain("secret-pass"));
+            Assert.That(realm.Requests, Is.Empty);
+        }
+    }
+
+    [TestCase(401, false)]
+    [TestCase(200, true)]
+    [CancelAfter(10_000)]
+    public async Task FetchAsync_RealRealm_SendsBasicAndReadsTheAnswer(int status, bool succeeds, CancellationToken cancellationToken)
+    {
+        await using var realm = await ToolServer.StartAsync(async ctx =>
+        {
+            ctx.Response.StatusCode = status;
+            await ctx.Response.WriteAsync("{\"access_token\":\"tok\",\"expires_in\":600}", ctx.RequestAborted);
+        }, cancellationToken);
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var client = new RegistryTokenClient(Options.Create(new RegistryOptions()), TimeProvider.System, NullLogger<RegistryTokenClient>.Instance);
+        var challenge = AuthChallenge.Parse([$"Bearer realm=\"{realm.BaseAddress}token\",service=\"reg one\""]).Single();
+
+        var fetched = await client.FetchAsync(invoker, realm.BaseAddress, challenge, ["repository:a:pull"], new RegistryCredential("u", "p"), cancellationToken);
+
+        var sent = realm.Requests.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(fetched.Succeeded, Is.EqualTo(succeeds));
+            Assert.That(fetched.StatusCode, Is.EqualTo(status));
+            Assert.That(sent.PathAndQuery, Is.EqualTo("/token?service=reg%20one&scope=repository%3Aa%3Apull"));
+            Assert.That(sent.Headers["Authorization"], Is.EqualTo("Basic dTpw"));
+        }
     }
 }
