@@ -75,4 +75,29 @@ public sealed class RegistryRetryTests
             Assert.That(proxy.Logs, Does.Not.Contain("upstream-token").And.Not.Contain("robot-pass"));
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task NonRegistryPathOfARegistryConnector_GetsTheSecretTypesInjection(CancellationToken cancellationToken)
+    {
+        await using var harbor = await ToolServer.StartAsync(ctx => ctx.Response.WriteAsync("{\"username\":\"robot\"}", ctx.RequestAborted), cancellationToken);
+        await using var proxy = await ProxyHarness.StartAsync(cancellationToken);
+        proxy.Directory.Put(new ConnectorClass { Metadata = new ObjectMeta { Name = "harbor-test", Annotations = new() { [WellKnown.ProxyModeAnnotation] = "registry" } } });
+        proxy.AddConnector("team", "harbor", harbor.BaseAddress.ToString(), Secrets.Basic("robot", "robot", "robot-pass"), "harbor-test", "basicAuth");
+        proxy.Reviews.AddToken(Token, User);
+        proxy.Reviews.Grant(User, "team", "harbor");
+        using var client = new HttpClient();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(proxy.Address, "/namespaces/team/connectors/harbor/api/v2.0/users/current"))
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", Token) },
+        }, cancellationToken);
+
+        var seen = harbor.Requests.Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(seen.PathAndQuery, Is.EqualTo("/api/v2.0/users/current"));
+            Assert.That(seen.Headers["Authorization"], Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("robot:robot-pass"))));
+        }
+    }
 }
