@@ -123,7 +123,11 @@ internal sealed class ConnectorProber(
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            var result = await probe.ProbeAsync(request with { TrustedCas = trusted, Condition = condition }, cancellationToken);
+            // Registry mode: an auth probe completes the token flow; a liveness probe (no credential) counts the
+            // registry's own 401 on the API root as alive.
+            var registry = ProxyMode.IsRegistry(connectorClass);
+            var result = await probe.ProbeAsync(
+                request with { TrustedCas = trusted, Condition = condition, RegistryTokenFlow = registry && kind == "auth", RegistryLiveness = registry && kind == "liveness" }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

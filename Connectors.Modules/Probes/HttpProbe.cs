@@ -1,3 +1,5 @@
+using System.Text;
+using Connectors.Modules.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,10 +10,12 @@ namespace Connectors.Modules.Probes;
 /// 2xx, one timeout over the whole exchange. Redirects are followed here, up to <see cref="ProbeOptions.MaxRedirects"/>
 /// and only within the origin of the probe URL (<see cref="ProbeRedirect"/>): the probe's headers carry credentials,
 /// and a tool that redirects elsewhere gets a failed probe, not a forwarded PAT. Logs say which URL answered what;
-/// header values never reach a log.
+/// header values never reach a log. A registry-mode probe (<see cref="ProbeRequest.RegistryTokenFlow"/>) completes the
+/// distribution token flow once: a 401 with a Bearer challenge gets a token from the challenge's realm with the probe's
+/// Basic credentials, and the probe's result is the answer to the request sent again with that token.
 /// </summary>
 internal sealed partial class HttpProbe(
-    IHttpClientFactory clients, ProbeTrustClients trustClients, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
+    IHttpClientFactory clients, ProbeTrustClients trustClients, RegistryTokenClient tokens, IOptions<ProbeOptions> options, ILogger<HttpProbe> logger) : IProbe
 {
     public const string ClientName = "connectors-probe";
     private const string UserAgent = "connectors-probe/1.0";
@@ -23,6 +27,7 @@ internal sealed partial class HttpProbe(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         var current = request;
+        var tokenFlow = request.RegistryTokenFlow;
         for (var redirects = 0; ; redirects++)
         {
             try
@@ -31,11 +36,30 @@ internal sealed partial class HttpProbe(
                 using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 var code = (int)response.StatusCode;
                 Log.Answered(logger, current.Method, current.LogUrl, code);
+                if (code == 401 && tokenFlow && Challenge(response) is { } challenge)
+                {
+                    tokenFlow = false;
+                    var (withToken, failed) = await WithTokenAsync(client, current, challenge, timeout.Token);
+                    if (failed is not null)
+                    {
+                        return failed;
+                    }
+
+                    current = withToken!;
+                    redirects--;
+                    continue;
+                }
+
                 var next = request.FollowRedirects && ProbeRedirect.IsRedirect(code) && redirects < options.Value.MaxRedirects
                     ? ProbeRedirect.Next(current, code, response.Headers)
                     : null;
                 if (next is null)
                 {
+                    if (code == 401 && request.RegistryLiveness && SpeaksDistribution(response))
+                    {
+                        return new ProbeResult(ProbeOutcome.Succeeded, code, "status code 401 from a distribution registry (API version check)");
+                    }
+
                     if (request.Condition is { } condition)
                     {
                         return await EvaluateAsync(condition, response, timeout.Token);
@@ -117,6 +141,61 @@ internal sealed partial class HttpProbe(
         return body.ToArray();
     }
 
+    private static bool SpeaksDistribution(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues(DistributionError.ApiVersionHeader, out var versions)
+        && versions.Any(v => v.Trim().Equals(DistributionError.ApiVersion, StringComparison.OrdinalIgnoreCase));
+
+    private static AuthChallenge? Challenge(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values)
+        && AuthChallenge.Parse(values).FirstOrDefault(c => c.IsBearer && !string.IsNullOrEmpty(c.Realm)) is { } bearer
+            ? bearer
+            : null;
+
+    /// <summary>
+    /// The probe again with <c>Authorization: Bearer</c> from the challenge's token service, asked with the probe's
+    /// <c>Basic</c> credentials (none: anonymous); or the failed probe's result when the service gives no token.
+    /// </summary>
+    private async Task<(ProbeRequest? Request, ProbeResult? Failed)> WithTokenAsync(
+        HttpMessageInvoker client, ProbeRequest current, AuthChallenge challenge, CancellationToken cancellationToken)
+    {
+        var fetched = await tokens.FetchAsync(client, current.Url, challenge, challenge.Scopes, BasicCredential(current.Headers), cancellationToken);
+        if (fetched.Token is not { } token)
+        {
+            Log.NoToken(logger, current.Method, current.LogUrl, fetched.StatusCode ?? 0);
+            return (null, new ProbeResult(ProbeOutcome.Rejected, fetched.StatusCode ?? 401, $"status code 401: registry token flow failed: {fetched.Error}"));
+        }
+
+        var headers = current.Headers.Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)).ToList();
+        headers.Add(new("Authorization", token.Authorization));
+        return (current with { Headers = headers }, null);
+    }
+
+    /// <summary>The user and password of the probe's <c>Authorization: Basic</c> header, if it has one.</summary>
+    private static RegistryCredential? BasicCredential(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            var trimmed = value.Trim();
+            if (!string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase) || !trimmed.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(trimmed[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                return colon < 0 ? null : new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
     private static HttpRequestMessage Build(ProbeRequest request)
     {
         var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Url)
@@ -160,6 +239,9 @@ internal sealed partial class HttpProbe(
 
         [LoggerMessage(3003, LogLevel.Debug, "Probe {Method} {Url} failed: {Error}")]
         public static partial void Failed(ILogger logger, string method, string url, HttpRequestError error);
+
+        [LoggerMessage(3005, LogLevel.Debug, "Probe {Method} {Url}: the registry token service answered {StatusCode}, no token")]
+        public static partial void NoToken(ILogger logger, string method, string url, int statusCode);
 
         [LoggerMessage(3004, LogLevel.Warning, "Probe {Method} {Url} answered {StatusCode} with a redirect to another origin {Target}; not followed, the probe fails")]
         public static partial void CrossOrigin(ILogger logger, string method, string url, int statusCode, string target);

@@ -16,6 +16,19 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     /// </summary>
     public CelCondition? Condition { get; init; }
 
+    /// <summary>
+    /// The class is in registry mode: a 401 with a <c>Bearer</c> challenge is answered with a token from the challenge's
+    /// realm, fetched with the probe's own Basic credentials, and the probe sent again with it (distribution token flow).
+    /// </summary>
+    public bool RegistryTokenFlow { get; init; }
+
+    /// <summary>
+    /// A registry-mode liveness probe: besides 2xx, a 401 carrying <c>Docker-Distribution-API-Version: registry/2.0</c>
+    /// succeeds. The distribution spec's API version check answers 401 when the registry wants authentication, and
+    /// that answer already proves the registry is up and speaks the API; the auth probe checks the credential.
+    /// </summary>
+    public bool RegistryLiveness { get; init; }
+
     /// <summary>Reached by following a redirect: the URL came from the tool's <c>Location</c>, not from the class.</summary>
     public bool Redirected { get; init; }
 

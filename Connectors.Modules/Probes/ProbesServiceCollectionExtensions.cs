@@ -1,3 +1,4 @@
+using Connectors.Modules.Registry;
 using Connectors.Modules.Templates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class ProbesServiceCollectionExtensions
         services.TryAddSingleton<IProbe, HttpProbe>();
         services.TryAddSingleton<ProbeBuilder>();
         services.AddTemplates();
+        services.AddRegistry();
         return services;
     }
 }

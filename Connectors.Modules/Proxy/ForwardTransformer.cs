@@ -1,5 +1,6 @@
 using Connectors.Modules.Credentials;
 using Connectors.Modules.Model;
+using Connectors.Modules.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -13,10 +14,13 @@ namespace Connectors.Modules.Proxy;
 /// every client credential header and the token header the class names, and the fields the <c>Connection</c> header
 /// lists (RFC 9110 7.6.1, which YARP does not); sets the request URI to the checked raw target verbatim (the path
 /// rule's byte-exact promise); and injects the Connector's credential. On the way back, reverse mode rewrites
-/// <c>Location</c> and <c>Set-Cookie</c> (<see cref="ReverseRewrite"/>).
+/// <c>Location</c> and <c>Set-Cookie</c> (<see cref="ReverseRewrite"/>). In registry mode (<see cref="RegistryForward"/>)
+/// the registry's <c>Authorization</c> is set instead, a 401 is held back for one more try when allowed, and no
+/// registry challenge (which names its token service) ever reaches the client: a refusal left after that is a 403.
 /// </summary>
 internal sealed class ForwardTransformer(
-    ConnectorKey key, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CredentialInjection? injection, Secret? secret, AuthType? authType)
+    ConnectorKey key, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CredentialInjection? injection, Secret? secret, AuthType? authType,
+    RegistryForward? registry = null)
     : HttpTransformer
 {
     /// <summary>Set when the credential could not be put on the request: the client was answered 502, nothing was sent.</summary>
@@ -49,6 +53,16 @@ internal sealed class ForwardTransformer(
         // rebuild it from the decoded PathString.
         proxyRequest.RequestUri = upstream;
         ProxyTracing.Propagate(proxyRequest);
+        if (registry is not null)
+        {
+            if (registry.Authorization is { } authorization)
+            {
+                headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
+            }
+
+            return;
+        }
+
         if (injection is null)
         {
             return;
@@ -65,6 +79,16 @@ internal sealed class ForwardTransformer(
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        var unauthorized = registry is not null && proxyResponse?.StatusCode == System.Net.HttpStatusCode.Unauthorized;
+        if (unauthorized && registry!.MayRetry
+            && proxyResponse!.Headers.NonValidated.TryGetValues(HeaderNames.WWWAuthenticate, out var challenge)
+            && AuthChallenge.Parse(challenge) is { Count: > 0 } challenges)
+        {
+            // Nothing is copied: the sender answers the challenge and forwards once more.
+            registry.Challenges = challenges;
+            return false;
+        }
+
         if (!await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken))
         {
             return false;
@@ -81,6 +105,12 @@ internal sealed class ForwardTransformer(
                     headers.Remove(listed.ToString());
                 }
             }
+        }
+
+        if (registry is not null)
+        {
+            RegistryResponse(httpContext, unauthorized);
+            return true;
         }
 
         if (rewrite is null)
@@ -107,6 +137,24 @@ internal sealed class ForwardTransformer(
         }
 
         return true;
+    }
+
+    private void RegistryResponse(HttpContext httpContext, bool unauthorized)
+    {
+        var headers = httpContext.Response.Headers;
+        headers.Remove(HeaderNames.WWWAuthenticate);
+        if (unauthorized)
+        {
+            // The registry refused the Connector's own credential: for the client that is a denial, not a request to
+            // authenticate again (its ServiceAccount token was accepted).
+            httpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+
+        var location = headers.Location;
+        if (registry!.Location is { } mapping && !StringValues.IsNullOrEmpty(location))
+        {
+            headers.Location = mapping.Rewrite(location.ToString());
+        }
     }
 
     /// <summary>

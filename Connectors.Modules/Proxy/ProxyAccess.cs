@@ -70,6 +70,13 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         return false;
     }
 
+    /// <summary>
+    /// Only authenticates <paramref name="token"/> (TokenReview, default audience): the registry API version check
+    /// <c>/v2/</c> names no Connector, so there is nothing to authorize.
+    /// </summary>
+    public ValueTask<TokenIdentity> AuthenticateAsync(string token, CancellationToken cancellationToken) =>
+        reviewer.AuthenticateAsync(token, AccessReviewer.Hash(token), [], cancellationToken);
+
     /// <summary>The Connector's class, when it exists.</summary>
     public ConnectorClass? ClassOf(Connector connector) =>
         connector.Spec.ConnectorClassName is { Length: > 0 } name ? directory.GetClass(name) : null;

@@ -12,6 +12,7 @@ internal sealed partial class ProxyPipeline(
     ProxyAccess access,
     IConnectorDirectory directory,
     UpstreamSender sender,
+    RegistryRoutes registry,
     ProxyMetrics metrics,
     AccessLog accessLog,
     TimeProvider timeProvider,
@@ -68,6 +69,8 @@ internal sealed partial class ProxyPipeline(
         {
             RouteKind.Reverse => await ReverseAsync(context, route, cancellationToken),
             RouteKind.Forward => await ForwardAsync(context, route, cancellationToken),
+            RouteKind.Registry => await registry.ConnectorAsync(context, route, cancellationToken),
+            RouteKind.RegistryBase => await registry.BaseAsync(context, cancellationToken),
             _ => await RefuseAsync(context, null, null, route.Status, route.Error!, null, cancellationToken),
         };
     }
@@ -110,7 +113,10 @@ internal sealed partial class ProxyPipeline(
         }
 
         using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
-        return await sender.SendAsync(context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), cancellationToken);
+        // A registry's upload Locations are mapped to the client's form of /v2/ (host form: /v2/, path form: under the Connector).
+        var registryV2 = Model.ProxyMode.IsRegistry(access.ClassOf(check.Connector!)) ? route.CookieBase + "/v2/" : null;
+        return await sender.SendAsync(
+            context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), registryV2, cancellationToken);
     }
 
     private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
@@ -154,7 +160,7 @@ internal sealed partial class ProxyPipeline(
         }
 
         using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
-        return await sender.SendAsync(context, check.Authorized!.Value, check, target, target.GetLeftPart(UriPartial.Authority), null, null, cancellationToken);
+        return await sender.SendAsync(context, check.Authorized!.Value, check, target, target.GetLeftPart(UriPartial.Authority), null, null, null, cancellationToken);
     }
 
     private static bool EchoesRequest(string method) =>
@@ -164,7 +170,7 @@ internal sealed partial class ProxyPipeline(
     private static string ReverseRest(string addressPrefix, string pathAndQuery) =>
         pathAndQuery.StartsWith('/') || addressPrefix.Length > 0 ? pathAndQuery : "/" + pathAndQuery;
 
-    private static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
+    internal static Task<Exchange> RefuseAsync(HttpContext context, ConnectorKey? key, AccessCheck check, int unauthenticatedStatus, CancellationToken cancellationToken)
     {
         var (status, failure) = check.Outcome switch
         {

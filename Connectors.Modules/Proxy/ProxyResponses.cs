@@ -1,11 +1,16 @@
 using System.Text;
+using Connectors.Modules.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace Connectors.Modules.Proxy;
 
-/// <summary>The proxy's own answers: a status and one line of text naming the reason, never a credential.</summary>
+/// <summary>
+/// The proxy's own answers: a status and one line of text naming the reason, never a credential. Under the
+/// distribution API root (<c>/v2</c>) the answer is the registry error JSON instead, with the API version header, so
+/// registry clients print the reason.
+/// </summary>
 internal static class ProxyResponses
 {
     public const string Realm = "Basic realm=\"connectors\"";
@@ -30,8 +35,19 @@ internal static class ProxyResponses
             context.Response.Headers.ProxyAuthenticate = Realm;
         }
 
-        var body = Body(message);
-        context.Response.ContentType = "text/plain; charset=utf-8";
+        byte[] body;
+        if (RequestRouter.IsRegistryApi(context.Request.Path.Value ?? string.Empty))
+        {
+            body = DistributionError.Body(DistributionError.CodeFor(status), "connectors proxy: " + message);
+            context.Response.ContentType = DistributionError.ContentType;
+            context.Response.Headers[DistributionError.ApiVersionHeader] = DistributionError.ApiVersion;
+        }
+        else
+        {
+            body = Body(message);
+            context.Response.ContentType = "text/plain; charset=utf-8";
+        }
+
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, cancellationToken);
         return status;

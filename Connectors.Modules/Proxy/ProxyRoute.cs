@@ -9,6 +9,15 @@ internal enum RouteKind
     /// <summary>Absolute-form request-target, or a request inside an intercepted CONNECT tunnel.</summary>
     Forward,
 
+    /// <summary>
+    /// The registry path form <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/...</c>: <see cref="ProxyRoute.PathAndQuery"/>
+    /// is the registry's <c>/v2/...</c> target, <see cref="ProxyRoute.ProxyBase"/> the client's form of <c>/v2/</c>.
+    /// </summary>
+    Registry,
+
+    /// <summary><c>/v2/</c> on the proxy itself: the registry API version check, which names no Connector.</summary>
+    RegistryBase,
+
     /// <summary>Neither, or a request-target the proxy refuses: answered <see cref="ProxyRoute.Status"/> with <see cref="ProxyRoute.Error"/>.</summary>
     Invalid,
 }
@@ -34,6 +43,12 @@ internal readonly record struct ProxyRoute(
 {
     public static ProxyRoute Reverse(ConnectorKey connector, string pathAndQuery, string proxyBase, string cookieBase, bool encodedSlash) =>
         new(RouteKind.Reverse, connector, pathAndQuery, proxyBase, cookieBase, null, null, encodedSlash, null, 0);
+
+    public static ProxyRoute Registry(ConnectorKey connector, string upstreamPathAndQuery, string clientV2, bool encodedSlash) =>
+        new(RouteKind.Registry, connector, upstreamPathAndQuery, clientV2, string.Empty, null, null, encodedSlash, null, 0);
+
+    public static ProxyRoute RegistryBase() =>
+        new(RouteKind.RegistryBase, default, "/v2/", null, string.Empty, null, null, false, null, 0);
 
     public static ProxyRoute Forward(Uri target, TunnelTarget? tunnel, bool encodedSlash) =>
         new(RouteKind.Forward, default, string.Empty, null, string.Empty, target, tunnel, encodedSlash, null, 0);

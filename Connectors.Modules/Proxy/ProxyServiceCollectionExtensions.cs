@@ -2,6 +2,7 @@ using Connectors.Modules.Credentials;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 using Connectors.Modules.Observability;
+using Connectors.Modules.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,6 +44,9 @@ public static class ProxyServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
         services.AddCredentials();
+        services.AddRegistry();
+        services.TryAddSingleton<RegistryUpstreamAuth>();
+        services.TryAddSingleton<RegistryRoutes>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AccessReviewer>();
         services.TryAddSingleton<ProxyAccess>();

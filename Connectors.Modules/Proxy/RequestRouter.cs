@@ -1,3 +1,4 @@
+using Connectors.Modules.Registry;
 using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Modules.Proxy;
@@ -5,7 +6,11 @@ namespace Connectors.Modules.Proxy;
 /// <summary>
 /// Finds where a request goes: a CONNECT tunnel's requests are forward; an absolute-form target is forward unless its
 /// host is a Connector host; a Host <c>c-&lt;name&gt;.&lt;ns&gt;.svc[.cluster.local][:port]</c> or a path
-/// <c>/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/...</c> is reverse.
+/// <c>/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/...</c> is reverse. The registry path form
+/// <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/...</c> names its Connector whatever the Host (images are
+/// <c>c-&lt;name&gt;.&lt;ns&gt;.svc/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/repo</c> as well as
+/// <c>&lt;proxy&gt;/namespaces/...</c>); any other <c>/v2</c> path on the proxy's own host is the registry API's and
+/// names no Connector.
 /// </summary>
 internal static class RequestRouter
 {
@@ -37,9 +42,23 @@ internal static class RequestRouter
             return invalid;
         }
 
+        if (RegistryPathResolver.TryResolve(rawTarget, out var registryNs, out var registryName, out var registryTarget))
+        {
+            return ProxyRoute.Registry(new ConnectorKey(registryNs, registryName), registryTarget, RegistryPathResolver.ClientPrefix(registryNs, registryName), encodedSlash);
+        }
+
         if (host is not null && TryConnectorHost(StripPort(host), out var byHost))
         {
             return ProxyRoute.Reverse(byHost, rawTarget, $"{scheme}://{host}", string.Empty, encodedSlash);
+        }
+
+        if (IsRegistryApi(rawTarget))
+        {
+            return UpstreamUri.PathOf(rawTarget) is "/v2" or "/v2/"
+                ? ProxyRoute.RegistryBase()
+                : ProxyRoute.Invalid(
+                    "no Connector addressed: an image through the proxy is <proxy>/namespaces/<namespace>/connectors/<name>/<repository>[:tag], "
+                    + "its API /v2/namespaces/<namespace>/connectors/<name>/<repository>/...", 404);
         }
 
         if (rawTarget.StartsWith(PathPrefix, StringComparison.Ordinal) && TryConnectorPath(rawTarget, out var byPath, out var rest))
@@ -52,6 +71,10 @@ internal static class RequestRouter
             "no Connector addressed: use Host c-<name>.<namespace>.svc, the path /namespaces/<namespace>/connectors/<name>/..., or this proxy as an HTTP proxy",
             404);
     }
+
+    /// <summary>Whether an origin-form target is under the distribution API root <c>/v2</c>.</summary>
+    internal static bool IsRegistryApi(string rawTarget) =>
+        rawTarget.StartsWith("/v2", StringComparison.Ordinal) && (rawTarget.Length == 3 || rawTarget[3] is '/' or '?');
 
     private static ProxyRoute RouteAbsolute(string rawTarget, string scheme)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Connectors.Modules.Credentials;
 using Connectors.Modules.Model;
+using Connectors.Modules.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,9 @@ namespace Connectors.Modules.Proxy;
 /// so a rotation is used at once) and the upstream connection pool for its CA bundle (plus the cluster-wide CA pool
 /// while its flag is on), and forwards through YARP's <see cref="IHttpForwarder"/> with a
 /// <see cref="ForwardTransformer"/>. Body bytes are counted by wrapping the client's streams, not copied twice.
+/// A Connector whose class is in registry mode gets the registry's own authentication on its distribution API
+/// requests (<see cref="RegistryUpstreamAuth"/>), in every route; a bodyless request refused with a challenge is
+/// answered and sent once more.
 /// </summary>
 internal sealed partial class UpstreamSender(
     IHttpForwarder forwarder,
@@ -21,6 +25,7 @@ internal sealed partial class UpstreamSender(
     CredentialInjection injection,
     UpstreamClients clients,
     ProxyCaPool caPool,
+    RegistryUpstreamAuth registryAuth,
     ILogger<UpstreamSender> logger)
 {
     // HTTP/2 when the tool offers it over TLS (ALPN), HTTP/1.1 otherwise (cleartext never tries h2c). No activity
@@ -40,28 +45,40 @@ internal sealed partial class UpstreamSender(
         VersionPolicy = HttpVersionPolicy.RequestVersionExact,
     };
 
+    /// <summary>
+    /// Forwards to <paramref name="upstream"/>. <paramref name="registryClientV2"/>: in registry mode on a reverse route, the
+    /// client's form of the registry's <c>/v2/</c>, which upstream <c>Location</c>s are mapped to (null in forward mode).
+    /// </summary>
     public async Task<Exchange> SendAsync(
         HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, string destinationPrefix, IReadOnlyList<string>? strip, ReverseRewrite? rewrite,
-        CancellationToken cancellationToken)
+        string? registryClientV2, CancellationToken cancellationToken)
     {
         Secret? secret = null, caBundle = null;
         AuthType? authType = null;
+        ConnectorClass? connectorClass = null;
         if (check.Connector is { } connector)
         {
             if (connector.Spec.Auth?.SecretRef?.Name is { Length: > 0 } secretName && (secret = directory.GetSecret(key.Namespace, secretName)) is null)
             {
-                var reason = $"Secret \"{key.Namespace}/{secretName}\" not found";
-                Log.InjectionFailed(logger, key.ToString(), reason);
-                await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"the credential of connector \"{key}\" cannot be used: {reason}", cancellationToken);
-                return Exchange.Refused(key, check.Subject, StatusCodes.Status502BadGateway, null);
+                return await CredentialFailedAsync(context, key, check, $"Secret \"{key.Namespace}/{secretName}\" not found", cancellationToken);
             }
 
-            authType = FindAuthType(access.ClassOf(connector)?.Spec.Auth?.Types, connector.Spec.Auth?.Name);
+            connectorClass = access.ClassOf(connector);
+            authType = FindAuthType(connectorClass?.Spec.Auth?.Types, connector.Spec.Auth?.Name);
             caBundle = ReadCaBundle(connector, key);
         }
 
-        var transformer = new ForwardTransformer(key, upstream, strip, rewrite, check.Connector is null ? null : injection, secret, authType);
         var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
+        RegistryPlan? plan = null;
+        if (check.Connector is not null && ProxyMode.IsRegistry(connectorClass) && RegistryPath.TryParse(upstream.PathAndQuery, out var path))
+        {
+            (plan, var unusable) = await registryAuth.PlanAsync(context, invoker, upstream, path, secret, registryClientV2, cancellationToken);
+            if (unusable is not null)
+            {
+                return await CredentialFailedAsync(context, key, check, unusable, cancellationToken);
+            }
+        }
+
         var requestBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingStream(context.Request.Body) : null;
         if (requestBody is not null)
         {
@@ -78,7 +95,24 @@ internal sealed partial class UpstreamSender(
 
         // YARP links context.RequestAborted itself; passing the same token again would only register a second time.
         var extra = cancellationToken == context.RequestAborted ? CancellationToken.None : cancellationToken;
-        var error = await forwarder.SendAsync(context, destinationPrefix, invoker, upgrade is null ? Negotiated : Http11, transformer, extra);
+        var config = upgrade is null ? Negotiated : Http11;
+        var registry = plan?.Forward;
+        var transformer = new ForwardTransformer(key, upstream, strip, rewrite, check.Connector is null || registry is not null ? null : injection, secret, authType, registry);
+        var error = await forwarder.SendAsync(context, destinationPrefix, invoker, config, transformer, extra);
+        if (registry?.Challenges is { } challenges)
+        {
+            // The registry refused a bodyless request with a challenge, and nothing of it reached the client: answer it, once.
+            context.Response.Clear();
+            var again = await registryAuth.ReauthorizeAsync(invoker, upstream, plan!.Credential, challenges, plan.Scopes, registry.Authorization, cancellationToken);
+            if (again?.Error is { } failed)
+            {
+                return await CredentialFailedAsync(context, key, check, failed, cancellationToken);
+            }
+
+            transformer = new ForwardTransformer(key, upstream, strip, rewrite, null, secret, authType, registry.Retry(again?.Header ?? registry.Authorization));
+            error = await forwarder.SendAsync(context, destinationPrefix, invoker, config, transformer, extra);
+        }
+
         if (transformer.Refused is { } refused)
         {
             Log.InjectionFailed(logger, key.ToString(), refused.Message ?? string.Empty);
@@ -89,6 +123,13 @@ internal sealed partial class UpstreamSender(
         var bytesIn = (requestBody?.BytesRead ?? 0) + (upgrade?.Stream?.BytesRead ?? 0);
         var bytesOut = responseBody.BytesWritten + (upgrade?.Stream?.BytesWritten ?? 0);
         return new Exchange(key, check.Subject, new ForwardResult(status, bytesIn, bytesOut), null);
+    }
+
+    private async Task<Exchange> CredentialFailedAsync(HttpContext context, ConnectorKey key, AccessCheck check, string reason, CancellationToken cancellationToken)
+    {
+        Log.InjectionFailed(logger, key.ToString(), reason);
+        await ProxyResponses.WriteAsync(context, StatusCodes.Status502BadGateway, $"the credential of connector \"{key}\" cannot be used: {reason}", cancellationToken);
+        return Exchange.Refused(key, check.Subject, StatusCodes.Status502BadGateway, null);
     }
 
     /// <summary>
