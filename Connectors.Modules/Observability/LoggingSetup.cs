@@ -48,6 +48,9 @@ public static class LoggingSetup
             .MinimumLevel.Override("System.Net.Http", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
             // Grpc.AspNetCore reports every status a CSI handler raises at information; the driver logs its own.
             .MinimumLevel.Override("Grpc", level < LogEventLevel.Warning ? LogEventLevel.Warning : level)
+            // YARP's forwarder logs every upstream URL at information ("Proxying to ..."), query included: a credential
+            // a class injects as a query parameter would be written there. The proxy writes its own access log.
+            .MinimumLevel.Override("Yarp", level < LogEventLevel.Error ? LogEventLevel.Error : level)
             .Enrich.With<SecretRedactingEnricher>();
         if (include is not null)
         {

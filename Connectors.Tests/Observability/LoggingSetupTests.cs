@@ -14,6 +14,22 @@ public sealed partial class LoggingSetupTests
     [LoggerMessage(9902, LogLevel.Warning, "Sending {Authorization} with {Token} to {Host} for {SecretName}")]
     private static partial void Sending(ILogger logger, string authorization, string token, string host, string secretName);
 
+    [TestCase("info")]
+    [TestCase("debug")]
+    public void Create_YarpForwarderInformation_IsNotWritten(string level)
+    {
+        // YARP logs "Proxying to <upstream URL>" with the query at information: a query-injected credential.
+        var sink = new StringWriter();
+        using (var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = level }, sink))
+        {
+            using var factory = new SerilogLoggerFactory(logger);
+            Reconciled(factory.CreateLogger("Yarp.ReverseProxy.Forwarder.HttpForwarder"), "https://tool/x?private_token=s3cret", 1);
+            Reconciled(factory.CreateLogger("Connectors.Proxy"), "ns/a", 2);
+        }
+
+        Assert.That(sink.ToString(), Does.Not.Contain("s3cret").And.Contain("ns/a"));
+    }
+
     [Test]
     public void Create_JsonFormat_WritesOneJsonObjectPerLineWithProperties()
     {
