@@ -34,7 +34,9 @@ git_pass="git-Pw-$RANDOM$RANDOM" reg_pass="reg-Pw-$RANDOM$RANDOM"
 git_port=$(port) reg_port=$(port) proxy_port=$(port) health_port=$(port) target_health=$(port)
 
 # The source repository: an app file and the manifest the pipeline deploys.
-bash e2e/peers/git-http/start.sh "$tmp/git" "$git_port" ci-bot "$git_pass"
+# The server's front page is public (the git class's liveness probe reads it); repositories want Basic auth.
+echo 'location = / { return 200 "git server\n"; }' > "$tmp/git-front.conf"
+bash e2e/peers/git-http/start.sh "$tmp/git" "$git_port" ci-bot "$git_pass" "$tmp/git-front.conf"
 seed=$tmp/seed
 git clone -q "$tmp/git/repos/demo.git" "$seed"
 echo "built by the pipeline" > "$seed/app.txt"
@@ -106,7 +108,7 @@ metadata: {name: source, namespace: ci}
 spec:
   connectorClassName: git
   address: http://127.0.0.1:$git_port
-  auth: {name: basicAuth, secretRef: {name: git-creds}}
+  auth: {name: basicAuth, secretRef: {name: git-creds}, params: [{name: repository, value: demo.git}]}
 ---
 apiVersion: connectors.alauda.io/v1alpha1
 kind: Connector
