@@ -4,7 +4,8 @@
 # of each invalid Connector of docs/troubleshooting.md ("kubectl apply is refused") is refused with the webhook's
 # message, valid ones are accepted, a webhook that is down follows the documented failurePolicy (Ignore for
 # Connectors: the reconciler then reports InvalidSpec; Fail refuses), and a Pod annotated for image pulls through
-# a Connector is refused with the flag off and rewritten (images, pull Secret with a ServiceAccount token) with it on.
+# a Connector is refused with the flag off and rewritten (images, pull Secret with a ServiceAccount token) with it on,
+# and the rewritten image is pulled through the proxy by skopeo with the generated pull Secret (docker-registry 2.8).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
@@ -13,8 +14,10 @@ bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 [ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 tmp=$(mktemp -d)
 pid=
+reg_pid=
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -117,10 +120,24 @@ k delete validatingwebhookconfiguration connectors-webhook >/dev/null   # never 
 expect "without the webhook, the reconciler's check is what remains" "connector.connectors.alauda.io/missing-param created" "$(k apply -f "$tmp/missing-param.yaml" 2>&1)"
 
 # Pods pulling through a Connector: refused with the flag off, rewritten with it on.
-connector registry 'connectorClassName: git' 'address: https://registry.example.com' 'auth: {name: basicAuth, params: [{name: repository, value: team/app}]}'
+# The Connector is of the oci class, for a real registry (docker-registry behind htpasswd) holding team/app:v1.
+reg_port=$(port) reg_pass="reg-Pw-$RANDOM$RANDOM"
+bash e2e/peers/registry/start.sh "$tmp/registry" "$reg_port" htpasswd puller-bot "$reg_pass"
+reg_pid=$(cat "$tmp/registry/registry.pid")
+(cd "$tmp" && mkdir payload && echo "pulled by kubelet through a Connector" > payload/hello.txt && umoci init --layout oci >/dev/null \
+  && umoci new --image oci:app >/dev/null && umoci insert --rootless --image oci:app payload/hello.txt /hello.txt >/dev/null \
+  && umoci config --image oci:app --config.cmd /hello.txt --architecture amd64 --os linux >/dev/null) || fail "umoci build"
+skopeo copy --dest-tls-verify=false --dest-creds "puller-bot:$reg_pass" "oci:$tmp/oci:app" "docker://127.0.0.1:$reg_port/team/app:v1" >/dev/null 2>&1 \
+  || fail "seeding the registry"
+k -n team create secret generic registry-creds --type=cpaas.io/distribution-registry-token \
+  --from-literal=username=puller-bot --from-literal=password="$reg_pass" >/dev/null
+connector registry 'connectorClassName: oci' "address: http://127.0.0.1:$reg_port" 'auth: {name: tokenAuth, secretRef: {name: registry-creds}}'
 k apply -f "$tmp/registry.yaml" >/dev/null
 k -n team create serviceaccount puller >/dev/null
-cat >"$tmp/pod.yaml" <<'YAML'
+k -n team create role use-registry --verb=get --resource=connectors.connectors.alauda.io --resource-name=registry >/dev/null
+k -n team create rolebinding puller-uses-registry --role=use-registry --serviceaccount=team:puller >/dev/null
+registry=127.0.0.1:$reg_port
+cat >"$tmp/pod.yaml" <<YAML
 apiVersion: v1
 kind: Pod
 metadata:
@@ -130,9 +147,9 @@ metadata:
   annotations: {connectors.cpaas.io/connector: team/registry}
 spec:
   serviceAccountName: puller
-  initContainers: [{name: init, image: "registry.example.com/team/init:1.0"}]
+  initContainers: [{name: init, image: "$registry/team/init:1.0"}]
   containers:
-  - {name: app, image: "registry.example.com/team/app:v1"}
+  - {name: app, image: "$registry/team/app:v1"}
   - {name: sidecar, image: "busybox:1.36"}
 YAML
 refused "flag off: the annotated Pod is refused" "$tmp/pod.yaml" \
@@ -144,7 +161,7 @@ proxy=$(k -n connectors-system get service connectors-proxy-service -o jsonpath=
 proxy=${proxy#http://}
 for _ in $(seq 100); do out=$(k apply -f "$tmp/pod.yaml" 2>&1) && break; sleep 0.1; done   # the flag reaches the controller's cache
 expect "flag on: the Pod is created" "pod/app created" "$out"
-expect "... with the sidecar's image left, as a warning" 'Warning: spec.containers[1] (sidecar): image "busybox:1.36" is not from the Connector'"'"'s registry registry.example.com; left unchanged' "$out"
+expect "... with the sidecar's image left, as a warning" 'Warning: spec.containers[1] (sidecar): image "busybox:1.36" is not from the Connector'"'"'s registry '"$registry"'; left unchanged' "$out"
 images=$(k -n team get pod app -o jsonpath='{.spec.initContainers[*].image} {.spec.containers[*].image}')
 [ "$images" = "$proxy/namespaces/team/connectors/registry/team/init:1.0 $proxy/namespaces/team/connectors/registry/team/app:v1 busybox:1.36" ] \
   || fail "rewritten images: $images"
@@ -166,9 +183,12 @@ ok "pull Secret $secret: user connectors, password a token of serviceaccount tea
 grep -q "$token" "$tmp/server.log" && fail "the token appears in the log"
 ok "the token is not in the log"
 
-# TODO(registry mode, wt-reg): once the proxy serves the OCI distribution API (registry mode), pull the rewritten
-# image through it with the generated Secret, e.g.
-#   skopeo inspect --tls-verify=false --creds "connectors:$token" "docker://$proxy/namespaces/team/connectors/registry/team/app:v1"
-# against a Connector of the oci class whose address is a local registry (e2e/peers). Everything up to the pull
-# Secret is proven above; only this pull depends on the registry mode.
+# What kubelet does with the rewritten image and the generated Secret: pull through the proxy's registry path form.
+out=$(skopeo copy --src-tls-verify=false --authfile "$tmp/config.json" "docker://$proxy/namespaces/team/connectors/registry/team/app:v1" \
+  "oci:$tmp/pulled:app" 2>&1) || fail "pull of the rewritten image with the generated pull Secret: $out"
+layers=$(/usr/bin/python3 -c 'import json,sys; d=sys.argv[1]; m=json.load(open(d+"/index.json"))["manifests"][0]["digest"].split(":")[1]; print(len(json.load(open(d+"/blobs/sha256/"+m))["layers"]))' "$tmp/pulled")
+[ "$layers" = 1 ] || fail "the pulled image has $layers layers"
+ok "the rewritten image is pulled through the proxy (skopeo copy) with the generated pull Secret"
+grep -qF -- "$reg_pass" "$tmp/config.json" "$tmp/server.log" && fail "the registry password appears in the pull Secret or the log"
+ok "the registry password is in neither the pull Secret nor the log"
 echo "65-admission: all checks passed"
