@@ -32,7 +32,9 @@ def csi_data(cls, connectors):
         "connectors": connectors,
         "connectorclass": {"proxyAddress": "http://connectors-proxy-service.connectors-system.svc.cluster.local"},
         "context": {"token": TOKEN, "proxy": {"caCert": CA}},
-        "configurations": {},
+        # CSI configuration.params of the classes that read them (nexus, jfrog): every key one of them reads.
+        "configurations": {"mirrorRepository": "maven-public", "repository": "group", "deployRepository": "hosted",
+                           "registry": "npm-group", "strictSSL": "true"} if cls in ("nexus", "jfrog") else {},
     }
 
 
