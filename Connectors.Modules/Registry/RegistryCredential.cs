@@ -8,7 +8,7 @@ namespace Connectors.Modules.Registry;
 /// or <c>kubernetes.io/basic-auth</c>). Never printed: <see cref="ToString"/> names the user only, and caches key on
 /// <see cref="Fingerprint"/>.
 /// </summary>
-public sealed class RegistryCredential
+internal sealed class RegistryCredential
 {
     public RegistryCredential(string username, string password)
     {

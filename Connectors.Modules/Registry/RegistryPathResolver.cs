@@ -6,7 +6,7 @@ namespace Connectors.Modules.Registry;
 /// <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/test/abc/...</c>, which is <c>/v2/test/abc/...</c> at the
 /// registry. The mapping is textual on the raw path: the repository part is passed on byte for byte.
 /// </summary>
-public static class RegistryPathResolver
+internal static class RegistryPathResolver
 {
     private const string Prefix = "/v2/namespaces/";
 
