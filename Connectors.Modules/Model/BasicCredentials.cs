@@ -4,7 +4,7 @@ namespace Connectors.Modules.Model;
 
 /// <summary>
 /// RFC 7617 Basic credentials, <c>base64(user ":" password)</c> over UTF-8, both ways: what the injectors and the
-/// registry token client send, and what the proxy (a client's token) and the probes (a registry account) read back.
+/// registry token client send (and the pull Secrets' <c>auth</c>), and what the proxy (a client's token) and the probes (a registry account) read back.
 /// </summary>
 internal static class BasicCredentials
 {
