@@ -1,7 +1,6 @@
 using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 
 namespace Connectors.Modules.Proxy;
 
@@ -76,11 +75,6 @@ internal static class ClientCredentials
             ? (null, "the proxy user names no Connector: want <namespace>/<connector>[,...]")
             : (new ProxyCredential(connectors, token), null);
     }
-
-    /// <summary>Every header name that may carry the client's credential; all are removed before forwarding.</summary>
-    public static bool IsClientCredentialHeader(string name) =>
-        name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.ProxyAuthorization, StringComparison.OrdinalIgnoreCase);
 
     private static bool TryScheme(string value, string scheme, out ReadOnlySpan<char> parameter)
     {

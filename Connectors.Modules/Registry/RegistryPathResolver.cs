@@ -41,9 +41,6 @@ internal static class RegistryPathResolver
     /// <summary>The client-side form of <c>/v2/</c> for a Connector: <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/</c>.</summary>
     public static string ClientPrefix(string ns, string name) => $"{Prefix}{ns}/connectors/{name}/";
 
-    /// <summary>The repository name a client uses for the Connector's repository <paramref name="repository"/>.</summary>
-    public static string ClientRepository(string ns, string name, string repository) => $"namespaces/{ns}/connectors/{name}/{repository}";
-
     /// <summary>
     /// A client-side repository name (a mount's <c>from</c>) back to the registry's: the rest after the Connector's own
     /// prefix, or null when it names another Connector or none.
