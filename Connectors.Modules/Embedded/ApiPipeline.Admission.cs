@@ -6,6 +6,8 @@ namespace Connectors.Modules.Embedded;
 /// <summary>The writes of <see cref="ApiPipeline"/> that go through the admission webhooks (<see cref="AdmissionChain"/>).</summary>
 internal sealed partial class ApiPipeline
 {
+    private static readonly object WarningsKey = new();
+
     /// <summary>A create, through the admission webhooks when any are registered: they see the object as it would be stored.</summary>
     private async Task<JsonObject> CreateAsync(HttpContext context, ApiRequest request, JsonObject body, ApiUser user, bool dryRun, CancellationToken cancellationToken)
     {
@@ -54,13 +56,23 @@ internal sealed partial class ApiPipeline
         }
     }
 
-    /// <summary>A list whose entries become <c>Warning: 299 - "..."</c> response headers, as kube-apiserver sends webhook warnings.</summary>
+    /// <summary>
+    /// The request's list whose entries become <c>Warning: 299 - "..."</c> response headers, as kube-apiserver sends
+    /// webhook warnings: one list per request (a delete of a collection or a retried patch admits several times), each
+    /// text sent once, as kube-apiserver's warning recorder drops repeats.
+    /// </summary>
     private static List<string> Warnings(HttpContext context)
     {
+        if (context.Items[WarningsKey] is List<string> existing)
+        {
+            return existing;
+        }
+
         var warnings = new List<string>();
+        context.Items[WarningsKey] = warnings;
         context.Response.OnStarting(() =>
         {
-            foreach (var warning in warnings)
+            foreach (var warning in warnings.Distinct(StringComparer.Ordinal))
             {
                 // RFC 9111 5.5 warn-text is a quoted-string: backslash and quote escaped.
                 var text = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
