@@ -97,7 +97,7 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
         var issued = time.GetUtcNow();
         var expires = answer.Value.Status.ExpirationTimestamp ?? issued + options.PullTokenLifetime;
         var renewAfter = issued + ((expires - issued) * 2 / 3);
-        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{token}"));
+        var auth = BasicCredentials.Encode(Username, token);
         var config = new JsonObject
         {
             ["auths"] = new JsonObject { [registry] = new JsonObject { ["username"] = Username, ["password"] = token, ["auth"] = auth } },

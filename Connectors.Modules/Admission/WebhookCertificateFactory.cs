@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Connectors.Modules.Model;
+using Connectors.Modules.Observability;
 
 namespace Connectors.Modules.Admission;
 
@@ -18,16 +19,8 @@ internal static class WebhookCertificateFactory
 
     public static Secret Create(string ns, string secretName, string serviceName, TimeSpan validity, DateTimeOffset now)
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest($"CN={serviceName}-ca, O=Connectors", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
         var notBefore = now.AddMinutes(-5);
-        using var ca = caRequest.CreateSelfSigned(notBefore, now + validity);
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={serviceName}.{ns}.svc", key, HashAlgorithmName.SHA256);
+        using var ca = TlsCertificates.CreateAuthority($"CN={serviceName}-ca, O=Connectors", notBefore, now + validity);
         var names = new SubjectAlternativeNameBuilder();
         foreach (var dns in new[] { serviceName, $"{serviceName}.{ns}", $"{serviceName}.{ns}.svc", $"{serviceName}.{ns}.svc.cluster.local" })
         {
@@ -35,14 +28,7 @@ internal static class WebhookCertificateFactory
         }
 
         names.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7f;
-        using var leaf = request.Create(ca, notBefore, now + validity - TimeSpan.FromMinutes(1), serial);
+        using var leaf = TlsCertificates.IssueServer(ca, new X500DistinguishedName($"CN={serviceName}.{ns}.svc"), names, notBefore, now + validity - TimeSpan.FromMinutes(1));
         return new Secret
         {
             Metadata = new ObjectMeta { Name = secretName, Namespace = ns, Labels = new() { [ManagedByLabel] = ManagedBy } },
@@ -50,7 +36,7 @@ internal static class WebhookCertificateFactory
             Data = new()
             {
                 ["tls.crt"] = Encoding.ASCII.GetBytes(leaf.ExportCertificatePem() + "\n"),
-                ["tls.key"] = Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"),
+                ["tls.key"] = Encoding.ASCII.GetBytes(TlsCertificates.PrivateKeyPem(leaf) + "\n"),
                 ["ca.crt"] = Encoding.ASCII.GetBytes(ca.ExportCertificatePem() + "\n"),
             },
         };

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Connectors.Modules.Model;
+using Connectors.Modules.Observability;
 
 namespace Connectors.Modules.Controller;
 
@@ -16,14 +15,8 @@ internal static class ProxyCaGenerator
     /// <summary>A new CA Secret named <paramref name="name"/> in <paramref name="ns"/>, valid from <paramref name="now"/>.</summary>
     public static Secret Create(string ns, string name, DateTimeOffset now)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=Connectors Proxy CA, O=Connectors", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         // Backdate a little so a skewed node clock does not reject a fresh CA.
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + Validity);
+        using var certificate = TlsCertificates.CreateAuthority("CN=Connectors Proxy CA, O=Connectors", now.AddMinutes(-5), now + Validity);
         return new Secret
         {
             Metadata = new ObjectMeta
@@ -36,7 +29,7 @@ internal static class ProxyCaGenerator
             Data = new()
             {
                 ["tls.crt"] = Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n"),
-                ["tls.key"] = Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n"),
+                ["tls.key"] = Encoding.ASCII.GetBytes(TlsCertificates.PrivateKeyPem(certificate) + "\n"),
             },
         };
     }

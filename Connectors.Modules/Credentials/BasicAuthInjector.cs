@@ -22,7 +22,7 @@ internal sealed class BasicAuthInjector : ICredentialInjector
             return InjectionResult.MissingKey(SecretType, "password");
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", SecretData.BasicCredential(username, password));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicCredentials.Encode(username, password));
         return InjectionResult.Injected;
     }
 }

@@ -27,7 +27,7 @@ internal sealed class GitLabPatInjector : ICredentialInjector
         if (IsGitTransport(request.RequestUri))
         {
             var user = SecretData.Read(secret, "username") is { Length: > 0 } name ? name.Trim() : "oauth2";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", SecretData.BasicCredential(user, token));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicCredentials.Encode(user, token));
         }
         else
         {

@@ -15,11 +15,4 @@ internal static class SecretData
 
         return secret.StringData is { } text && text.TryGetValue(key, out var value) ? value : null;
     }
-
-    /// <summary><c>base64(user:password)</c>, the RFC 7617 Basic credential.</summary>
-    public static string BasicCredential(string user, string password)
-    {
-        var raw = Encoding.UTF8.GetBytes(user + ":" + password);
-        return Convert.ToBase64String(raw);
-    }
 }

@@ -181,15 +181,6 @@ internal static class ResourceRegistry
 
     public static ResourceType? FindKind(string group, string kind) => ByKind.GetValueOrDefault((group, kind));
 
-    /// <summary>The kind of <paramref name="apiVersion"/> + <paramref name="kind"/> (as written in a manifest).</summary>
-    public static ResourceType? FindByApiVersion(string apiVersion, string kind)
-    {
-        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
-        return FindKind(group, kind) is { } t && t.Version == version ? t : null;
-    }
-
     private static int CountKeys(JsonObject o, string field) => (o[field] as JsonObject)?.Count ?? 0;
 
     private static string InvolvedObject(JsonObject o) =>

@@ -16,12 +16,35 @@ namespace Connectors.Modules.Embedded;
 internal sealed class WebhookCaller : IDisposable
 {
     private const int MaxClients = 64;
-    private readonly ConcurrentDictionary<(string CaBundle, string Host, int Port), HttpClient> _clients = new();
+    private readonly ConcurrentDictionary<(string CaBundle, string Host, int Port), ClientLease> _clients = new();
 
     /// <summary>The webhook's answer (the AdmissionReview's <c>response</c>), or the failure as Go's client words it.</summary>
     public async Task<(JsonObject? Response, string? Error)> CallAsync(WebhookEndpoint endpoint, string caBundle, JsonObject review, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var client = Client(endpoint, caBundle);
+        var lease = Acquire(endpoint, caBundle);
+        try
+        {
+            return await PostAsync(lease.Client, endpoint, review, timeout, cancellationToken);
+        }
+        finally
+        {
+            lease.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in _clients.Keys.ToList())
+        {
+            if (_clients.TryRemove(key, out var lease))
+            {
+                lease.Retire();
+            }
+        }
+    }
+
+    private static async Task<(JsonObject? Response, string? Error)> PostAsync(HttpClient client, WebhookEndpoint endpoint, JsonObject review, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
         var url = endpoint.Url + (endpoint.Url.Query.Length == 0 ? "?" : "&") + $"timeout={(int)timeout.TotalSeconds}s";
@@ -55,16 +78,6 @@ internal sealed class WebhookCaller : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var client in _clients.Values)
-        {
-            client.Dispose();
-        }
-
-        _clients.Clear();
-    }
-
     private static string Innermost(Exception e)
     {
         while (e.InnerException is not null)
@@ -77,34 +90,43 @@ internal sealed class WebhookCaller : IDisposable
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "...";
 
-    private HttpClient Client(WebhookEndpoint endpoint, string caBundle)
+    /// <summary>A client for the key, held until <see cref="ClientLease.Release"/>: a turnover of the cache never disposes a client in use.</summary>
+    private ClientLease Acquire(WebhookEndpoint endpoint, string caBundle)
     {
         var key = (caBundle, endpoint.ConnectHost, endpoint.ConnectPort);
-        if (_clients.TryGetValue(key, out var existing))
+        while (true)
         {
-            return existing;
-        }
-
-        if (_clients.Count >= MaxClients)
-        {
-            // Configurations churn rarely; a full cache is simply started again.
-            foreach (var old in _clients.Keys.ToList())
+            if (_clients.TryGetValue(key, out var existing))
             {
-                if (_clients.TryRemove(old, out var removed))
+                if (existing.TryAcquire())
                 {
-                    removed.Dispose();
+                    return existing;
+                }
+
+                _clients.TryRemove(new KeyValuePair<(string, string, int), ClientLease>(key, existing));
+                continue;
+            }
+
+            if (_clients.Count >= MaxClients)
+            {
+                // Configurations churn rarely; a full cache is simply started again (clients in use live until released).
+                foreach (var old in _clients.Keys.ToList())
+                {
+                    if (_clients.TryRemove(old, out var removed))
+                    {
+                        removed.Retire();
+                    }
                 }
             }
-        }
 
-        var created = new HttpClient(Handler(endpoint, caBundle)) { Timeout = Timeout.InfiniteTimeSpan };
-        if (_clients.TryAdd(key, created))
-        {
-            return created;
-        }
+            var created = new ClientLease(new HttpClient(Handler(endpoint, caBundle)) { Timeout = Timeout.InfiniteTimeSpan });
+            if (_clients.TryAdd(key, created) && created.TryAcquire())
+            {
+                return created;
+            }
 
-        created.Dispose();
-        return _clients[key];
+            created.Retire();
+        }
     }
 
     private static SocketsHttpHandler Handler(WebhookEndpoint endpoint, string caBundle)
@@ -143,5 +165,56 @@ internal sealed class WebhookCaller : IDisposable
         }
 
         return handler;
+    }
+
+    /// <summary>A cached client and how many calls use it; retired (evicted) it is disposed once the last call is done.</summary>
+    private sealed class ClientLease(HttpClient client)
+    {
+        private readonly Lock _sync = new();
+        private int _users;
+        private bool _retired;
+
+        public HttpClient Client => client;
+
+        public bool TryAcquire()
+        {
+            lock (_sync)
+            {
+                if (_retired)
+                {
+                    return false;
+                }
+
+                _users++;
+                return true;
+            }
+        }
+
+        public void Release()
+        {
+            lock (_sync)
+            {
+                if (--_users > 0 || !_retired)
+                {
+                    return;
+                }
+            }
+
+            client.Dispose();
+        }
+
+        public void Retire()
+        {
+            lock (_sync)
+            {
+                _retired = true;
+                if (_users > 0)
+                {
+                    return;
+                }
+            }
+
+            client.Dispose();
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace Connectors.Modules.Probes;
 /// sonarqube class uses (<c>statusCode == 200 &amp;&amp; bodyJSON.status == 'UP'</c>). JSON numbers are doubles,
 /// as in cel-go's JSON values (<c>bodyJSON.n == 3</c> still holds: CEL compares numbers across types).
 /// </summary>
-public static class CelResponse
+internal static class CelResponse
 {
     /// <summary>The most of a body read for a CEL condition (1 MiB); a longer body is cut there and is not JSON.</summary>
     public const int MaxBodyBytes = 1 << 20;

@@ -1,4 +1,4 @@
-using System.Text;
+using Connectors.Modules.Model;
 using Connectors.Modules.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -181,16 +181,7 @@ internal sealed partial class HttpProbe(
                 continue;
             }
 
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(trimmed[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                return colon < 0 ? null : new RegistryCredential(decoded[..colon], decoded[(colon + 1)..]);
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
+            return BasicCredentials.TryDecode(trimmed.AsSpan(6).Trim(), out var user, out var password) ? new RegistryCredential(user, password) : null;
         }
 
         return null;

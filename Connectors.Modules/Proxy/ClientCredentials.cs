@@ -1,7 +1,6 @@
-using System.Text;
+using Connectors.Modules.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 
 namespace Connectors.Modules.Proxy;
 
@@ -24,7 +23,7 @@ internal static class ClientCredentials
                 return bearer.Length > 0 ? bearer.ToString() : null;
             }
 
-            if (TryScheme(value, "Basic", out var basic) && TryDecodeBasic(basic, out _, out var password))
+            if (TryScheme(value, "Basic", out var basic) && BasicCredentials.TryDecode(basic, out _, out var password))
             {
                 return password.Length > 0 ? password : null;
             }
@@ -53,7 +52,7 @@ internal static class ClientCredentials
             return (null, null);
         }
 
-        if (!TryScheme(value, "Basic", out var basic) || !TryDecodeBasic(basic, out var user, out var token) || token.Length == 0)
+        if (!TryScheme(value, "Basic", out var basic) || !BasicCredentials.TryDecode(basic, out var user, out var token) || token.Length == 0)
         {
             return (null, "Proxy-Authorization must be Basic base64(\"<namespace>/<connector>[,...]:<token>\")");
         }
@@ -77,11 +76,6 @@ internal static class ClientCredentials
             : (new ProxyCredential(connectors, token), null);
     }
 
-    /// <summary>Every header name that may carry the client's credential; all are removed before forwarding.</summary>
-    public static bool IsClientCredentialHeader(string name) =>
-        name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.ProxyAuthorization, StringComparison.OrdinalIgnoreCase);
-
     private static bool TryScheme(string value, string scheme, out ReadOnlySpan<char> parameter)
     {
         var span = value.AsSpan().Trim();
@@ -93,26 +87,5 @@ internal static class ClientCredentials
 
         parameter = default;
         return false;
-    }
-
-    private static bool TryDecodeBasic(ReadOnlySpan<char> encoded, out string user, out string password)
-    {
-        user = password = string.Empty;
-        Span<byte> bytes = encoded.Length <= 4096 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
-        if (!Convert.TryFromBase64Chars(encoded, bytes, out var written))
-        {
-            return false;
-        }
-
-        var text = Encoding.UTF8.GetString(bytes[..written]);
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0)
-        {
-            return false;
-        }
-
-        user = text[..colon];
-        password = text[(colon + 1)..];
-        return true;
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Connectors.Modules.Model;
+using Connectors.Modules.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Connectors.Modules.Proxy;
@@ -104,8 +105,6 @@ internal sealed class ProxyCertificateAuthority(IConnectorDirectory directory, I
 
     private (SslStreamCertificateContext Context, DateTimeOffset NotAfter) Mint(X509Certificate2 ca, string host, DateTimeOffset now)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName("CN=" + (host.Length <= 64 ? host : host[..64])), key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         if (IPAddress.TryParse(host, out var ip))
         {
@@ -116,10 +115,6 @@ internal sealed class ProxyCertificateAuthority(IConnectorDirectory directory, I
             names.AddDnsName(host);
         }
 
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         // A little back-dating tolerates clock skew, but never before the CA itself is valid.
         var notBefore = now.AddMinutes(-5) < ca.NotBefore ? new DateTimeOffset(ca.NotBefore.ToUniversalTime()) : now.AddMinutes(-5);
         var notAfter = now + _options.LeafValidity;
@@ -128,11 +123,7 @@ internal sealed class ProxyCertificateAuthority(IConnectorDirectory directory, I
             notAfter = ca.NotAfter;
         }
 
-        var serial = new byte[16];
-        RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7F;
-        using var issued = request.Create(ca, notBefore, notAfter, serial);
-        var leaf = issued.CopyWithPrivateKey(key);
+        var leaf = TlsCertificates.IssueServer(ca, new X500DistinguishedName("CN=" + (host.Length <= 64 ? host : host[..64])), names, notBefore, notAfter);
         var chain = new X509Certificate2Collection { X509CertificateLoader.LoadCertificate(ca.RawData) };
         return (SslStreamCertificateContext.Create(leaf, chain, offline: true), notAfter);
     }

@@ -5,7 +5,7 @@ namespace Connectors.Modules.Registry;
 /// lower-cased. A registry asks for <c>Bearer realm="https://auth/token",service="registry",scope="repository:a:pull"</c>
 /// (distribution token authentication) or for <c>Basic realm="..."</c>.
 /// </summary>
-public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
+internal sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
 {
     /// <summary>Whether this is a <c>Bearer</c> challenge (case-insensitive).</summary>
     public bool IsBearer => Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);

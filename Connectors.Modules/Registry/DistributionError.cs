@@ -7,7 +7,7 @@ namespace Connectors.Modules.Registry;
 /// The error body of the distribution API (<c>{"errors":[{"code":"...","message":"..."}]}</c>), so registry clients
 /// print the proxy's reason ("unauthorized: ...") instead of a bare status. Codes are the spec's.
 /// </summary>
-public static class DistributionError
+internal static class DistributionError
 {
     /// <summary>The header registries send on every answer, which clients check on <c>/v2/</c>.</summary>
     public const string ApiVersionHeader = "Docker-Distribution-API-Version";

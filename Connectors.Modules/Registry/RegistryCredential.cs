@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Registry;
 
@@ -8,7 +9,7 @@ namespace Connectors.Modules.Registry;
 /// or <c>kubernetes.io/basic-auth</c>). Never printed: <see cref="ToString"/> names the user only, and caches key on
 /// <see cref="Fingerprint"/>.
 /// </summary>
-public sealed class RegistryCredential
+internal sealed class RegistryCredential
 {
     public RegistryCredential(string username, string password)
     {
@@ -29,7 +30,7 @@ public sealed class RegistryCredential
     public string Fingerprint { get; }
 
     /// <summary>The RFC 7617 <c>Authorization</c> value, <c>Basic base64(user:password)</c>.</summary>
-    public string BasicAuthorization => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Username + ":" + Password));
+    public string BasicAuthorization => "Basic " + BasicCredentials.Encode(Username, Password);
 
     /// <summary>The user only; the password is never printed.</summary>
     public override string ToString() => Username;

@@ -1,36 +1,11 @@
 namespace Connectors.Modules.Registry;
 
-/// <summary>What a distribution API path addresses.</summary>
-public enum RegistryEndpoint
-{
-    /// <summary><c>/v2/</c>: the API version check.</summary>
-    Base,
-
-    /// <summary><c>/v2/_catalog</c>.</summary>
-    Catalog,
-
-    /// <summary><c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
-    Manifest,
-
-    /// <summary><c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
-    Blob,
-
-    /// <summary><c>/v2/&lt;name&gt;/blobs/uploads/[&lt;session&gt;]</c>.</summary>
-    Upload,
-
-    /// <summary><c>/v2/&lt;name&gt;/tags/list</c>.</summary>
-    Tags,
-
-    /// <summary><c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>.</summary>
-    Referrers,
-}
-
 /// <summary>
 /// A distribution API path (OCI distribution spec, "Endpoints") read into the repository name and the endpoint. A name
 /// may itself hold a segment called <c>manifests</c> or <c>blobs</c>: the name is the longest prefix after which the
 /// rest is a valid endpoint (as distribution's router matches, its name pattern being greedy).
 /// </summary>
-public readonly record struct RegistryPath(RegistryEndpoint Endpoint, string Repository)
+internal readonly record struct RegistryPath(RegistryEndpoint Endpoint, string Repository)
 {
     /// <summary>Reads the path part of <paramref name="pathAndQuery"/> (raw, not decoded); false when it is no distribution API path.</summary>
     public static bool TryParse(string pathAndQuery, out RegistryPath path)

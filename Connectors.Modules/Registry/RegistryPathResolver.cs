@@ -6,7 +6,7 @@ namespace Connectors.Modules.Registry;
 /// <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/test/abc/...</c>, which is <c>/v2/test/abc/...</c> at the
 /// registry. The mapping is textual on the raw path: the repository part is passed on byte for byte.
 /// </summary>
-public static class RegistryPathResolver
+internal static class RegistryPathResolver
 {
     private const string Prefix = "/v2/namespaces/";
 
@@ -40,9 +40,6 @@ public static class RegistryPathResolver
 
     /// <summary>The client-side form of <c>/v2/</c> for a Connector: <c>/v2/namespaces/&lt;ns&gt;/connectors/&lt;name&gt;/</c>.</summary>
     public static string ClientPrefix(string ns, string name) => $"{Prefix}{ns}/connectors/{name}/";
-
-    /// <summary>The repository name a client uses for the Connector's repository <paramref name="repository"/>.</summary>
-    public static string ClientRepository(string ns, string name, string repository) => $"namespaces/{ns}/connectors/{name}/{repository}";
 
     /// <summary>
     /// A client-side repository name (a mount's <c>from</c>) back to the registry's: the rest after the Connector's own

@@ -5,7 +5,7 @@ namespace Connectors.Modules.Registry;
 /// per method): GET and HEAD pull, POST, PUT and PATCH pull and push, DELETE delete; a cross-repository mount also
 /// pulls its source; the catalog is <c>registry:catalog:*</c>; <c>/v2/</c> needs a token for no scope at all.
 /// </summary>
-public static class RegistryScopes
+internal static class RegistryScopes
 {
     public static IReadOnlyList<string> For(string method, RegistryPath path, string? mountFrom)
     {

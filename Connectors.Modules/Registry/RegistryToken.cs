@@ -1,7 +1,7 @@
 namespace Connectors.Modules.Registry;
 
 /// <summary>A bearer token from a registry's token service and the moment it stops being used (already less a margin).</summary>
-public readonly record struct RegistryToken(string Value, DateTimeOffset ExpiresAt)
+internal readonly record struct RegistryToken(string Value, DateTimeOffset ExpiresAt)
 {
     /// <summary>The <c>Authorization</c> value carrying the token.</summary>
     public string Authorization => "Bearer " + Value;

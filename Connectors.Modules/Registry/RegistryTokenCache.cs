@@ -8,7 +8,7 @@ namespace Connectors.Modules.Registry;
 /// when full, expired entries go first, then those closest to expiry. Concurrent misses of one key share one fetch
 /// (a push uploads layers in parallel, all wanting the same scope).
 /// </summary>
-public sealed class RegistryTokenCache(IOptions<RegistryOptions> options, TimeProvider timeProvider)
+internal sealed class RegistryTokenCache(IOptions<RegistryOptions> options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<TokenKey, RegistryToken> _tokens = new();
     private readonly ConcurrentDictionary<TokenKey, Lazy<Task<TokenFetch>>> _fetching = new();

@@ -12,7 +12,7 @@ namespace Connectors.Modules.Registry;
 /// (seconds; absent or below 60 means 60, as the spec and Docker's client do). The credential goes only to an http(s)
 /// realm, and never over plain http when the registry itself is https.
 /// </summary>
-public sealed partial class RegistryTokenClient(IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<RegistryTokenClient> logger)
+internal sealed partial class RegistryTokenClient(IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<RegistryTokenClient> logger)
 {
     /// <summary>The shortest lifetime a token is given (distribution token spec, <c>expires_in</c>).</summary>
     public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(60);

@@ -4,7 +4,7 @@ namespace Connectors.Modules.Registry;
 /// The answer of a token service: a token, or why there is none. <see cref="StatusCode"/> is the service's status when
 /// it answered (401 means it refused the credential); the message never holds a credential or a token.
 /// </summary>
-public readonly record struct TokenFetch(RegistryToken? Token, int? StatusCode, string? Error)
+internal readonly record struct TokenFetch(RegistryToken? Token, int? StatusCode, string? Error)
 {
     public bool Succeeded => Token is not null;
 

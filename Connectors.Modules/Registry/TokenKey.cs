@@ -4,7 +4,7 @@ namespace Connectors.Modules.Registry;
 /// What a cached token is for: the registry (its origin), the account (<see cref="RegistryCredential.Fingerprint"/>,
 /// "-" for anonymous) and the scopes, sorted and space-joined so that the same set is one key.
 /// </summary>
-public readonly record struct TokenKey(string Registry, string Credential, string Scopes)
+internal readonly record struct TokenKey(string Registry, string Credential, string Scopes)
 {
     public static TokenKey For(Uri registry, RegistryCredential? credential, IEnumerable<string> scopes)
     {

@@ -265,6 +265,36 @@ public sealed class AdmissionWebhookTests
         Assert.That(response.Headers.GetValues("Warning"), Is.EqualTo(new[] { "299 - \"image left unchanged\"" }));
     }
 
+    [Test, CancelAfter(20_000)]
+    public async Task DeleteCollection_SameWarningPerItem_OneWarningHeader(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(request =>
+        {
+            var response = Allowed(request);
+            if ((string?)request["operation"] == "DELETE")
+            {
+                response["response"]!["warnings"] = new JsonArray("deleting configmaps is audited");
+            }
+
+            return response;
+        }, cancellationToken);
+        foreach (var name in new[] { "c1", "c2", "c3" })
+        {
+            await setup.Api.SendAsync(HttpMethod.Post, ConfigMaps, $$$"""{"metadata":{"name":"{{{name}}}"}}""", cancellationToken);
+        }
+
+        await setup.RegisterAsync(Validating, "warn.example.com", "Fail", cancellationToken, operations: ["DELETE"]);
+
+        // kube-apiserver records a warning text once per request (its warning recorder drops repeats).
+        using var client = setup.Api.CreateClient();
+        using var response = await client.DeleteAsync(ConfigMaps, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.GetValues("Warning"), Is.EqualTo(new[] { "299 - \"deleting configmaps is audited\"" }));
+        }
+    }
+
     private static Func<JsonObject, JsonObject> Deny(string message) => request => new JsonObject
     {
         ["apiVersion"] = "admission.k8s.io/v1",

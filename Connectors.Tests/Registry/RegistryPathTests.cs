@@ -5,20 +5,20 @@ namespace Connectors.Tests.Registry;
 [TestFixture]
 public sealed class RegistryPathTests
 {
-    [TestCase("/v2/", RegistryEndpoint.Base, "")]
-    [TestCase("/v2", RegistryEndpoint.Base, "")]
-    [TestCase("/v2/_catalog?n=10", RegistryEndpoint.Catalog, "")]
-    [TestCase("/v2/library/busybox/manifests/latest", RegistryEndpoint.Manifest, "library/busybox")]
-    [TestCase("/v2/a/blobs/sha256:abc", RegistryEndpoint.Blob, "a")]
-    [TestCase("/v2/a/b/c/blobs/uploads/", RegistryEndpoint.Upload, "a/b/c")]
-    [TestCase("/v2/a/blobs/uploads/0f5e-uuid?_state=xyz&digest=sha256:1", RegistryEndpoint.Upload, "a")]
-    [TestCase("/v2/a/tags/list?n=5", RegistryEndpoint.Tags, "a")]
-    [TestCase("/v2/a/referrers/sha256:abc", RegistryEndpoint.Referrers, "a")]
-    [TestCase("/v2/x/manifests/manifests/v1", RegistryEndpoint.Manifest, "x/manifests")]
-    [TestCase("/v2/blobs/blobs/uploads/", RegistryEndpoint.Upload, "blobs")]
-    public void TryParse_DistributionPaths_EndpointAndRepository(string path, RegistryEndpoint endpoint, string repository)
+    [TestCase("/v2/", nameof(RegistryEndpoint.Base), "")]
+    [TestCase("/v2", nameof(RegistryEndpoint.Base), "")]
+    [TestCase("/v2/_catalog?n=10", nameof(RegistryEndpoint.Catalog), "")]
+    [TestCase("/v2/library/busybox/manifests/latest", nameof(RegistryEndpoint.Manifest), "library/busybox")]
+    [TestCase("/v2/a/blobs/sha256:abc", nameof(RegistryEndpoint.Blob), "a")]
+    [TestCase("/v2/a/b/c/blobs/uploads/", nameof(RegistryEndpoint.Upload), "a/b/c")]
+    [TestCase("/v2/a/blobs/uploads/0f5e-uuid?_state=xyz&digest=sha256:1", nameof(RegistryEndpoint.Upload), "a")]
+    [TestCase("/v2/a/tags/list?n=5", nameof(RegistryEndpoint.Tags), "a")]
+    [TestCase("/v2/a/referrers/sha256:abc", nameof(RegistryEndpoint.Referrers), "a")]
+    [TestCase("/v2/x/manifests/manifests/v1", nameof(RegistryEndpoint.Manifest), "x/manifests")]
+    [TestCase("/v2/blobs/blobs/uploads/", nameof(RegistryEndpoint.Upload), "blobs")]
+    public void TryParse_DistributionPaths_EndpointAndRepository(string path, string endpoint, string repository)
     {
-        Assert.That(RegistryPath.TryParse(path, out var parsed) ? parsed : default(RegistryPath?), Is.EqualTo(new RegistryPath(endpoint, repository)));
+        Assert.That(RegistryPath.TryParse(path, out var parsed) ? parsed : default(RegistryPath?), Is.EqualTo(new RegistryPath(Enum.Parse<RegistryEndpoint>(endpoint), repository)));
     }
 
     [TestCase("/v3/a/manifests/x")]
