@@ -79,13 +79,16 @@ internal sealed partial class WebhookCertificateKeeper(
             {
                 await CheckAsync(stoppingToken);
             }
-            catch (KubeException e)
-            {
-                Log.CheckFailed(logger, e.Message);
-            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (e is KubeException or HttpRequestException or IOException
+                or System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+            {
+                // An API error, or a Secret someone else wrote (cert-manager's) that holds no usable PEM: say so and
+                // try again at the next check instead of stopping the controller.
+                Log.CheckFailed(logger, e.Message);
             }
 
             // Quickly until a certificate is served, then at the check interval.

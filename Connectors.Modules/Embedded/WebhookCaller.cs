@@ -43,6 +43,35 @@ internal sealed class WebhookCaller : IDisposable
         }
     }
 
+    /// <summary>kube-apiserver's own limit on a request body; an AdmissionReview answer is far smaller.</summary>
+    private const int MaxAnswerBytes = 3 * 1024 * 1024;
+
+    /// <summary>The answer's text, or null when it is larger than <see cref="MaxAnswerBytes"/> (a webhook cannot make
+    /// the API server buffer without bound).</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxAnswerBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
     private static async Task<(JsonObject? Response, string? Error)> PostAsync(HttpClient client, WebhookEndpoint endpoint, JsonObject review, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -53,7 +82,12 @@ internal sealed class WebhookCaller : IDisposable
             using var content = new StringContent(review.ToJsonString(), Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await client.PostAsync(url, content, timer.Token);
-            var body = await response.Content.ReadAsStringAsync(timer.Token);
+            var body = await ReadBoundedAsync(response.Content, timer.Token);
+            if (body is null)
+            {
+                return (null, $"Post \"{url}\": the answer is larger than {MaxAnswerBytes / (1024 * 1024)} MiB");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return (null, $"Post \"{url}\": the server answered {(int)response.StatusCode}: {Truncate(body)}");

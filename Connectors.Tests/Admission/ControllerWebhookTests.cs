@@ -184,6 +184,30 @@ public sealed class ControllerWebhookTests
         }
     }
 
+    [Test, CancelAfter(30_000)]
+    public async Task CertificateKeeper_ForeignSecretWithoutUsablePem_LogsAndKeepsRunning(CancellationToken cancellationToken)
+    {
+        // A Secret someone else wrote (cert-manager's, or by hand) that holds no certificate: the keeper says so at
+        // every check; it does not stop the controller.
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.Api.CreateAsync("api/v1/namespaces/connectors-system/secrets",
+            """{"metadata":{"name":"hand-made"},"type":"kubernetes.io/tls","data":{"tls.crt":"bm90IGEgY2VydA==","tls.key":"bm90IGEga2V5","ca.crt":"bm90IGEgY2E="}}""",
+            cancellationToken);
+        var options = new AdmissionOptions { CertificateSecret = "hand-made", CheckInterval = TimeSpan.FromMilliseconds(50) };
+        using var keeper = new WebhookCertificateKeeper(setup.Harness.Client, options, new ControllerOptions(), TimeProvider.System, NullLogger<WebhookCertificateKeeper>.Instance);
+
+        await keeper.StartAsync(cancellationToken);
+        await Task.Delay(500, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(keeper.ExecuteTask!.IsCompleted, Is.False, keeper.ExecuteTask.Exception?.ToString());
+            Assert.That(keeper.Current, Is.Null);
+        }
+
+        await keeper.StopAsync(cancellationToken);
+    }
+
     private static string Pod(string connector) => $$$"""
         {"metadata":{"name":"p","labels":{"connectors.cpaas.io/proxy-inject":"true"},"annotations":{"connectors.cpaas.io/connector":"{{{connector}}}"}},
          "spec":{"containers":[{"name":"app","image":"registry.example.com/team/app:v1"},{"name":"side","image":"busybox"}]}}

@@ -42,4 +42,38 @@ public sealed class WebhookCallerTests
         var (response, failure) = await slow;
         Assert.That(response?["allowed"]?.GetValue<bool>(), Is.True, failure);
     }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    [CancelAfter(20_000)]
+    public async Task CallAsync_AnswerOverThreeMebibytes_IsAnErrorNotBuffered(bool chunked, CancellationToken cancellationToken)
+    {
+        // A webhook (compromised or broken) answering without end must not make the API server buffer it all.
+        await using var server = await ToolServer.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/json";
+            var block = new byte[64 * 1024];
+            Array.Fill(block, (byte)' ');
+            if (!chunked)
+            {
+                ctx.Response.ContentLength = 64L * block.Length;
+            }
+
+            for (var i = 0; i < 64; i++)
+            {
+                await ctx.Response.Body.WriteAsync(block, ctx.RequestAborted);
+            }
+        }, cancellationToken);
+        using var caller = new WebhookCaller();
+
+        var (response, error) = await caller.CallAsync(
+            new WebhookEndpoint(new Uri(server.BaseAddress, "/big"), "127.0.0.1", server.BaseAddress.Port), "", new JsonObject { ["kind"] = "AdmissionReview" },
+            TimeSpan.FromSeconds(15), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response, Is.Null);
+            Assert.That(error, Does.EndWith("the answer is larger than 3 MiB"));
+        }
+    }
 }
