@@ -50,7 +50,19 @@ internal sealed partial class CacheHandlers<T>(CacheStore<T> store, ILogger logg
     {
         lock (_lock)
         {
-            var old = store.Upsert(obj);
+            T? old;
+            try
+            {
+                old = store.Upsert(obj);
+            }
+            catch (Exception e)
+            {
+                // One object the cache cannot index (a Connector stored with "spec": null) must not stop the watch:
+                // it would replay the same event after every reconnect, and no later change would be seen.
+                Log.ObjectSkipped(logger, typeof(T).Name, obj.Metadata.Namespace ?? string.Empty, obj.Metadata.Name ?? string.Empty, e);
+                return;
+            }
+
             if (old is null)
             {
                 _added.ForEach(h => Call(() => h(obj)));
@@ -107,5 +119,8 @@ internal sealed partial class CacheHandlers<T>(CacheStore<T> store, ILogger logg
     {
         [LoggerMessage(1205, LogLevel.Error, "A {Kind} cache handler failed")]
         public static partial void HandlerFailed(ILogger logger, string kind, Exception exception);
+
+        [LoggerMessage(1206, LogLevel.Error, "{Kind} {Namespace}/{Name} skipped: the cache cannot index it")]
+        public static partial void ObjectSkipped(ILogger logger, string kind, string @namespace, string name, Exception exception);
     }
 }

@@ -57,9 +57,13 @@ internal sealed class CacheStore<T>(IReadOnlyDictionary<string, Func<T, IEnumera
     }
 
     /// <summary>Stores <paramref name="obj"/>; returns the object it replaced, if any.</summary>
+    /// <exception cref="Exception">An indexer failed on <paramref name="obj"/>; the store is unchanged.</exception>
     public T? Upsert(T obj)
     {
         var key = KeyOf(obj);
+
+        // Index values first: an indexer that throws on this object leaves the store as it was.
+        var values = indexers.Select(i => (i.Key, Values: i.Value(obj).ToArray())).ToArray();
         lock (_lock)
         {
             var old = _items.GetValueOrDefault(key);
@@ -69,7 +73,19 @@ internal sealed class CacheStore<T>(IReadOnlyDictionary<string, Func<T, IEnumera
             }
 
             _items[key] = obj;
-            Index(key, obj);
+            foreach (var (name, indexValues) in values)
+            {
+                foreach (var value in indexValues)
+                {
+                    if (!_indexes[name].TryGetValue(value, out var keys))
+                    {
+                        _indexes[name][value] = keys = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    keys.Add(key);
+                }
+            }
+
             return old;
         }
     }
@@ -94,22 +110,6 @@ internal sealed class CacheStore<T>(IReadOnlyDictionary<string, Func<T, IEnumera
         lock (_lock)
         {
             return [.. _items.Keys];
-        }
-    }
-
-    private void Index(string key, T obj)
-    {
-        foreach (var (name, indexer) in indexers)
-        {
-            foreach (var value in indexer(obj))
-            {
-                if (!_indexes[name].TryGetValue(value, out var keys))
-                {
-                    _indexes[name][value] = keys = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                keys.Add(key);
-            }
         }
     }
 

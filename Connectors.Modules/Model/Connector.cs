@@ -9,7 +9,8 @@ public sealed class Connector : IKubeObject
 
     public ObjectMeta Metadata { get; set; } = new();
 
-    public ConnectorSpec Spec { get; set; } = new();
+    /// <summary>Never null: an explicit <c>"spec": null</c> reads as an empty spec, which validation then refuses.</summary>
+    public ConnectorSpec Spec { get; set => field = value ?? new(); } = new();
 
     public ConnectorStatus? Status { get; set; }
 }

@@ -9,7 +9,8 @@ public sealed class ConnectorClass : IKubeObject
 
     public ObjectMeta Metadata { get; set; } = new();
 
-    public ConnectorClassSpec Spec { get; set; } = new();
+    /// <summary>Never null: an explicit <c>"spec": null</c> reads as an empty spec, which validation then refuses.</summary>
+    public ConnectorClassSpec Spec { get; set => field = value ?? new(); } = new();
 
     public ConnectorClassStatus? Status { get; set; }
 }

@@ -52,6 +52,47 @@ public sealed class ResourceCacheTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task RunAsync_ObjectAnIndexerCannotIndex_SkippedAndLaterChangesSeen(CancellationToken cancellationToken)
+    {
+        // One poison object (an indexer throws on it) once ended the watch on its event; every reconnect replayed it,
+        // so nothing after it was ever seen.
+        await using var api = await EmbeddedApi.StartAsync(cancellationToken);
+        using var client = EmbeddedKube.Admin(api);
+        var options = new ResourceCacheOptions<Connector> { InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(400) };
+        options.Indexers[KubeIndexes.ConnectorsByClass] = c => c.Spec.ConnectorClassName == "poison" ? throw new InvalidOperationException("cannot index") : KubeIndexes.ClassOf(c);
+        var cache = new ResourceCache<Connector>(client, options, TimeProvider.System, NullLogger<ResourceCache<Connector>>.Instance);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = cache.RunAsync(stop.Token);
+        await cache.WaitForSyncAsync(cancellationToken);
+
+        await client.CreateAsync(KubeClientEmbeddedTests.NewConnector("bad", "poison"), cancellationToken);
+        await client.CreateAsync(KubeClientEmbeddedTests.NewConnector("after", "git"), cancellationToken);
+        var seen = await EmbeddedKube.EventuallyAsync(() => cache.Get("default", "after") is not null, Wait, cancellationToken);
+        await stop.CancelAsync();
+        await running;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen, Is.True, "the Connector created after the poison one reached the cache");
+            Assert.That(cache.Get("default", "bad"), Is.Null);
+            Assert.That(cache.ByIndex(KubeIndexes.ConnectorsByClass, "git").Select(c => c.Metadata.Name), Is.EqualTo((string[])["after"]));
+        }
+    }
+
+    [Test]
+    public void Deserialize_SpecNull_ReadsAsEmptySpec()
+    {
+        var connector = ModelJson.Deserialize<Connector>("""{"metadata":{"name":"n","namespace":"b"},"spec":null}"""u8);
+        var connectorClass = ModelJson.Deserialize<ConnectorClass>("""{"metadata":{"name":"c"},"spec":null}"""u8);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(connector.Spec, Is.Not.Null);
+            Assert.That(KubeIndexes.ClassOf(connector), Is.Empty);
+            Assert.That(connectorClass.Spec, Is.Not.Null);
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task RunAsync_ServerEndsWatch_ResumesFromResourceVersionWithoutRelist(CancellationToken cancellationToken)
     {
         await using var api = await EmbeddedApi.StartAsync(cancellationToken);
