@@ -32,7 +32,8 @@ public static class AdmissionServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReadinessCheck, WebhookCertificateKeeper>(sp => sp.GetRequiredService<WebhookCertificateKeeper>()));
         services.AddHostedService(sp => sp.GetRequiredService<WebhookCertificateKeeper>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookServer>());
-        services.AddHostedService<PullSecretRenewer>();
+        services.TryAddSingleton<PullSecretRenewer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PullSecretRenewer>());
         return services;
     }
 

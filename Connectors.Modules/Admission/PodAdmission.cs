@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Connectors.Modules.Controller;
-using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Admission;
@@ -12,7 +11,7 @@ namespace Connectors.Modules.Admission;
 /// rewritten to the proxy and a pull Secret with a token of the Pod's ServiceAccount is added; with it off such
 /// Pods are refused, as the original does.
 /// </summary>
-internal sealed class PodAdmission(ControllerCaches caches, PullSecrets pullSecrets, AdmissionOptions options, ControllerOptions controller)
+internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer renewer, AdmissionOptions options, ControllerOptions controller)
 {
     public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
     public const string InjectLabel = "connectors.cpaas.io/proxy-inject";
@@ -71,19 +70,15 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecrets pullSecr
                 : AdmissionDecision.Deny($"no image of the Pod is from the registry of connector \"{ns}/{name}\" ({registry.Authority}): {string.Join("; ", left)}");
         }
 
+        // The webhook names the Secret; the controller writes it once the Pod exists (PullSecretRenewer): a review
+        // can be forged by anyone who reaches this listener, so it never makes the controller issue a token.
         var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
-        // A dry run (sideEffects NoneOnDryRun) names the Secret without writing it.
+        var secretName = PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost);
+        patch.Add((JsonNode)AddAnnotation(pod, PullSecrets.PodRegistryAnnotation, proxyHost));
         var dryRun = request["dryRun"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;
-        string secretName;
-        try
+        if (!dryRun)
         {
-            secretName = dryRun
-                ? PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost)
-                : await pullSecrets.EnsureAsync(podNamespace, serviceAccount, connector, proxyHost, cancellationToken);
-        }
-        catch (KubeException e)
-        {
-            return AdmissionDecision.Deny("cannot create the image pull Secret: " + e.Message);
+            renewer.Nudge();
         }
 
         if (PodImageRewriter.AddPullSecret(pod, secretName) is { } add)
@@ -93,4 +88,12 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecrets pullSecr
 
         return new AdmissionDecision(true, Patch: patch, Warnings: [.. left]);
     }
+
+    /// <summary>The operation that sets a Pod annotation (the Pod has annotations: it names its Connector in one).</summary>
+    private static JsonObject AddAnnotation(JsonObject pod, string key, string value) => new()
+    {
+        ["op"] = pod["metadata"]?["annotations"]?[key] is null ? "add" : "replace",
+        ["path"] = "/metadata/annotations/" + key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal),
+        ["value"] = value,
+    };
 }

@@ -24,6 +24,9 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
     public const string ExpirationAnnotation = "connectors.cpaas.io/token-expiration";
     public const string RenewAfterAnnotation = "connectors.cpaas.io/token-renew-after";
     public const string Username = "connectors";
+
+    /// <summary>Set on a Pod by the webhook: the proxy's registry host its images were rewritten to.</summary>
+    public const string PodRegistryAnnotation = "connectors.cpaas.io/pull-registry";
     private const string DockerConfigJsonType = "kubernetes.io/dockerconfigjson";
 
     /// <summary>The Secret's name: stable for its four inputs, and no longer than a name may be.</summary>
@@ -59,27 +62,47 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
         return name;
     }
 
-    /// <summary>Renews every pull Secret whose token is due (the controller's periodic check).</summary>
-    public async Task RenewDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes or renews the pull Secrets of Pods that exist. Only a Pod that the webhook rewrote (its label, Connector
+    /// annotation, registry annotation, and the Secret's name in its imagePullSecrets) gets a Secret, holding a token
+    /// of the ServiceAccount the Pod runs as: whoever could create that Pod could already use that ServiceAccount.
+    /// Neither a forged AdmissionReview nor a Secret someone labelled by hand makes the controller issue a token.
+    /// </summary>
+    public async Task SyncAsync(IEnumerable<Pod> pods, CancellationToken cancellationToken)
     {
-        foreach (var secret in caches.Secrets.List().Where(s => s.Metadata.Labels?.GetValueOrDefault(Label) == "true" && NeedsRenewal(s)))
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pod in pods)
         {
-            var annotations = secret.Metadata.Annotations ?? [];
-            var reference = annotations.GetValueOrDefault(ConnectorAnnotation)?.Split('/');
-            if (reference is not { Length: 2 } || annotations.GetValueOrDefault(ServiceAccountAnnotation) is not { Length: > 0 } sa
-                || annotations.GetValueOrDefault(RegistryAnnotation) is not { Length: > 0 } registry)
+            var podNamespace = pod.Metadata.Namespace ?? string.Empty;
+            var annotations = pod.Metadata.Annotations ?? [];
+            if (pod.Metadata.Labels?.GetValueOrDefault(PodAdmission.InjectLabel) != "true" || pod.Metadata.DeletionTimestamp is not null
+                || annotations.GetValueOrDefault(PodAdmission.ConnectorAnnotation) is not { Length: > 0 } reference
+                || annotations.GetValueOrDefault(PodRegistryAnnotation) is not { Length: > 0 } registry)
             {
                 continue;
             }
 
-            var connector = caches.Connectors.Get(reference[0], reference[1]) ?? new Connector { Metadata = new ObjectMeta { Namespace = reference[0], Name = reference[1] } };
+            var parts = reference.Split('/');
+            var (ns, name) = parts.Length == 2 ? (parts[0], parts[1]) : (podNamespace, parts[0]);
+            if (caches.Connectors.Get(ns, name) is not { } connector)
+            {
+                continue;
+            }
+
+            var serviceAccount = pod.Spec?.ServiceAccountName is { Length: > 0 } sa ? sa : "default";
+            var secretName = NameFor(podNamespace, serviceAccount, connector, registry);
+            if (pod.Spec?.ImagePullSecrets?.Any(r => r.Name == secretName) != true || !done.Add(podNamespace + "/" + secretName))
+            {
+                continue;
+            }
+
             try
             {
-                await WriteAsync(secret, secret.Metadata.Namespace!, secret.Metadata.Name!, sa, connector, registry, cancellationToken);
+                await EnsureAsync(podNamespace, serviceAccount, connector, registry, cancellationToken);
             }
             catch (KubeException e)
             {
-                Log.RenewFailed(logger, secret.Metadata.Namespace!, secret.Metadata.Name!, e.Message);
+                Log.RenewFailed(logger, podNamespace, secretName, e.Message);
             }
         }
     }

@@ -6,4 +6,6 @@ public sealed class PodSpec
     public string? ServiceAccountName { get; set; }
 
     public string? NodeName { get; set; }
+
+    public List<LocalObjectReference>? ImagePullSecrets { get; set; }
 }

@@ -85,7 +85,12 @@ public sealed class ControllerWebhookTests
 
         var (status, pod) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/reg"), cancellationToken);
         var secretName = (string?)pod["spec"]?["imagePullSecrets"]?[0]?["name"] ?? "";
-        var secret = (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value;
+        Secret? secret;
+        while ((secret = (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value) is null)
+        {
+            await Task.Delay(50, cancellationToken);   // the controller writes it once the Pod exists
+        }
+
         var config = secret is null ? null : JsonNode.Parse(secret.Data![".dockerconfigjson"]);
         var entry = config?["auths"]?["10.96.0.50:80"];
         var review = await setup.Harness.Client.ReviewTokenAsync((string?)entry?["password"] ?? "", ["http://c-reg.team.svc.cluster.local"], cancellationToken);
@@ -122,18 +127,19 @@ public sealed class ControllerWebhookTests
         await using var setup = await Setup.StartAsync(cancellationToken);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var caches = setup.Services.GetRequiredService<ControllerCaches>();
-        var options = new AdmissionOptions();
-        var secrets = new PullSecrets(setup.Harness.Client, caches, options, clock, NullLogger<PullSecrets>.Instance);
-        var connector = Fixtures.GitConnector("team", "reg", "https://registry.example.com");
-        var name = await secrets.EnsureAsync("team", "default", connector, "10.96.0.50:80", cancellationToken);
+        var secrets = new PullSecrets(setup.Harness.Client, caches, new AdmissionOptions(), clock, NullLogger<PullSecrets>.Instance);
+        var connector = await ConnectorInCacheAsync(setup, cancellationToken);
+        var name = PullSecrets.NameFor("team", "default", connector, "10.96.0.50:80");
+        Pod[] pods = [AdmittedPod(name)];
+        await secrets.SyncAsync(pods, cancellationToken);
         await WaitAsync(() => caches.Secrets.Get("team", name) is not null, cancellationToken);
         var first = caches.Secrets.Get("team", name)!;
 
         clock.Advance(TimeSpan.FromHours(7));
-        await secrets.RenewDueAsync(cancellationToken);
+        await secrets.SyncAsync(pods, cancellationToken);
         var notYet = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
         clock.Advance(TimeSpan.FromHours(2));
-        await secrets.RenewDueAsync(cancellationToken);
+        await secrets.SyncAsync(pods, cancellationToken);
         var renewed = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
         using (Assert.EnterMultipleScope())
         {
@@ -142,6 +148,79 @@ public sealed class ControllerWebhookTests
             Assert.That(renewed.Metadata.Annotations![PullSecrets.RenewAfterAnnotation], Is.Not.EqualTo(first.Metadata.Annotations![PullSecrets.RenewAfterAnnotation]));
         }
     }
+
+    [Test, CancelAfter(30_000)]
+    public async Task PodWebhook_ForgedReviewForAnotherServiceAccount_NoTokenIssued(CancellationToken cancellationToken)
+    {
+        // Anyone who reaches the webhook listener can post a review (the API server presents no client certificate):
+        // the review names a Secret; no Pod exists, so the controller never writes one.
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await ConnectorInCacheAsync(setup, cancellationToken);
+        var admission = setup.Services.GetRequiredService<PodAdmission>();
+        var pod = JsonNode.Parse(Pod("team/reg"))!.AsObject();
+        pod["spec"]!["serviceAccountName"] = "privileged";
+        var forged = new JsonObject { ["uid"] = "f", ["operation"] = "CREATE", ["namespace"] = "team", ["object"] = pod };
+        var decision = await admission.ReviewAsync(forged, cancellationToken);
+        await setup.Services.GetRequiredService<PullSecretRenewer>().SyncAsync(cancellationToken);
+        var secrets = await setup.Harness.Client.ListAsync<Secret>("team", null, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(decision.Allowed, Is.True);
+            Assert.That(secrets.Value!.Items.Where(x => x.Metadata.Name!.StartsWith("connectors-pull-", StringComparison.Ordinal)), Is.Empty);
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task PullSecrets_SecretLabelledByHandWithoutItsPod_NotFilled(CancellationToken cancellationToken)
+    {
+        // Whoever may write Secrets could once label one and get a token of any ServiceAccount of the namespace.
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var connector = await ConnectorInCacheAsync(setup, cancellationToken);
+        var name = PullSecrets.NameFor("team", "privileged", connector, "10.96.0.50:80");
+        var forged = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["labels"] = new JsonObject { [PullSecrets.Label] = "true" },
+                ["annotations"] = new JsonObject
+                {
+                    [PullSecrets.ConnectorAnnotation] = "team/reg",
+                    [PullSecrets.ServiceAccountAnnotation] = "privileged",
+                    [PullSecrets.RegistryAnnotation] = "10.96.0.50:80",
+                },
+            },
+            ["type"] = "kubernetes.io/dockerconfigjson",
+            ["data"] = new JsonObject { [".dockerconfigjson"] = "e30=" },
+        };
+        await setup.Api.CreateAsync("api/v1/namespaces/team/secrets", forged.ToJsonString(), cancellationToken);
+
+        await setup.Services.GetRequiredService<PullSecretRenewer>().SyncAsync(cancellationToken);
+
+        var secret = (await setup.Harness.Client.GetAsync<Secret>("team", name, cancellationToken)).Value!;
+        Assert.That(Encoding.UTF8.GetString(secret.Data![".dockerconfigjson"]), Is.EqualTo("{}"));
+    }
+
+    private static async Task<Connector> ConnectorInCacheAsync(Setup setup, CancellationToken cancellationToken)
+    {
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("team", "reg", "https://registry.example.com"), cancellationToken);
+        var caches = setup.Services.GetRequiredService<ControllerCaches>();
+        await WaitAsync(() => caches.Connectors.Get("team", "reg") is not null, cancellationToken);
+        return caches.Connectors.Get("team", "reg")!;
+    }
+
+    private static Pod AdmittedPod(string secretName) => new()
+    {
+        Metadata = new ObjectMeta
+        {
+            Name = "p",
+            Namespace = "team",
+            Labels = new() { [PodAdmission.InjectLabel] = "true" },
+            Annotations = new() { [PodAdmission.ConnectorAnnotation] = "team/reg", [PullSecrets.PodRegistryAnnotation] = "10.96.0.50:80" },
+        },
+        Spec = new PodSpec { ServiceAccountName = "default", ImagePullSecrets = [new LocalObjectReference { Name = secretName }] },
+    };
 
     [Test, CancelAfter(30_000)]
     public async Task CertificateKeeper_ExpiringCertificate_RenewedAndCaBundleFollows(CancellationToken cancellationToken)

@@ -167,6 +167,8 @@ images=$(k -n team get pod app -o jsonpath='{.spec.initContainers[*].image} {.sp
   || fail "rewritten images: $images"
 ok "images rewritten to the proxy ($proxy/namespaces/team/connectors/registry/...)"
 secret=$(k -n team get pod app -o jsonpath='{.spec.imagePullSecrets[0].name}')
+# The webhook only names the Secret; the controller writes it once the Pod exists (a forged review mints nothing).
+wait_for "the controller writes pull Secret $secret for the admitted Pod" k -n team get secret "$secret"
 [ "$(k -n team get secret "$secret" -o jsonpath='{.type}')" = kubernetes.io/dockerconfigjson ] || fail "pull Secret $secret is not a dockerconfigjson Secret"
 k -n team get secret "$secret" -o jsonpath='{.data.\.dockerconfigjson}' | base64 -d >"$tmp/config.json"
 user=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["auths"][sys.argv[2]]["username"])' "$tmp/config.json" "$proxy")
