@@ -26,6 +26,12 @@ internal sealed class ForwardTransformer(
     /// <summary>Set when the credential could not be put on the request: the client was answered 502, nothing was sent.</summary>
     public InjectionResult? Refused { get; private set; }
 
+    /// <summary>
+    /// Set when the registry's answer carried a <c>Location</c> the client must not be sent to (<see cref="RegistryLocation"/>):
+    /// nothing of the answer was copied; the reason names no path or query.
+    /// </summary>
+    public string? LocationRefused { get; private set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -109,8 +115,7 @@ internal sealed class ForwardTransformer(
 
         if (registry is not null)
         {
-            RegistryResponse(httpContext, unauthorized);
-            return true;
+            return RegistryResponse(httpContext, proxyResponse.StatusCode, unauthorized);
         }
 
         if (rewrite is null)
@@ -139,7 +144,7 @@ internal sealed class ForwardTransformer(
         return true;
     }
 
-    private void RegistryResponse(HttpContext httpContext, bool unauthorized)
+    private bool RegistryResponse(HttpContext httpContext, System.Net.HttpStatusCode status, bool unauthorized)
     {
         var headers = httpContext.Response.Headers;
         headers.Remove(HeaderNames.WWWAuthenticate);
@@ -153,8 +158,19 @@ internal sealed class ForwardTransformer(
         var location = headers.Location;
         if (registry!.Location is { } mapping && !StringValues.IsNullOrEmpty(location))
         {
-            headers.Location = mapping.Rewrite(location.ToString());
+            var (mapped, refusal) = mapping.Map(location.ToString(), (int)status);
+            if (refusal is not null)
+            {
+                // Nothing is copied: the sender answers 502.
+                LocationRefused = refusal;
+                httpContext.Response.Clear();
+                return false;
+            }
+
+            headers.Location = mapped;
         }
+
+        return true;
     }
 
     /// <summary>

@@ -53,6 +53,28 @@ internal static class ProxyResponses
         return status;
     }
 
+    /// <summary>
+    /// A registry-mode answer in the distribution error format whatever the client's path form, with the spec's
+    /// <paramref name="code"/> (or aborts the connection when the response has already started); returns the status.
+    /// </summary>
+    public static async Task<int> WriteRegistryErrorAsync(HttpContext context, int status, string code, string message, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return context.Response.StatusCode;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        var body = DistributionError.Body(code, "connectors proxy: " + message);
+        context.Response.ContentType = DistributionError.ContentType;
+        context.Response.Headers[DistributionError.ApiVersionHeader] = DistributionError.ApiVersion;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, cancellationToken);
+        return status;
+    }
+
     /// <summary>A raw HTTP/1.1 answer for the connection layer (CONNECT), closing the connection.</summary>
     public static byte[] Raw(int status, string message)
     {

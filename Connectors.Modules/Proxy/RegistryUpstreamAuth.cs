@@ -10,13 +10,17 @@ namespace Connectors.Modules.Proxy;
 
 /// <summary>
 /// The registry side of registry mode: which authentication each registry wants, learnt once from its <c>/v2/</c>
-/// challenge (<c>Bearer realm,service</c>, <c>Basic</c>, or none) and again from any later 401; the token for the
+/// challenge (<c>Bearer realm,service</c>, <c>Basic</c>, or none) and again from any later 401 (and forgotten when its
+/// token service fails, so the next request asks <c>/v2/</c> again); the token for the
 /// scopes a request needs, from <see cref="RegistryTokenCache"/> or the token service, fetched before the request is
 /// sent so an upload's body goes out once. Tokens and passwords stay in here and in the request header.
 /// </summary>
 internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, RegistryTokenCache cache, ILogger<RegistryUpstreamAuth> logger)
 {
     private const int MaxRegistries = 4096;
+
+    // Harbor's token service, on the registry's own origin.
+    private const string HarborTokenPath = "/service/token";
 
     // Per registry origin: the challenge it answers /v2/ with (null: open registry).
     private readonly ConcurrentDictionary<string, AuthChallenge?> _challenges = new(StringComparer.OrdinalIgnoreCase);
@@ -57,10 +61,73 @@ internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, R
             return (null, error);
         }
 
-        var location = clientV2 is null ? null : new RegistryLocation(upstream, clientV2);
+        // Every Location is checked; only in reverse mode (clientV2) is it mapped, and may it name the proxy itself.
+        var location = new RegistryLocation(upstream, clientV2, clientV2 is null ? null : ProxyAuthorityOf(context.Request));
         // Only a request without a body may be sent twice (after a challenge); an upload's body goes out once.
         var bodyless = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true;
         return (new RegistryPlan(credential, scopes, new RegistryForward(authorization.Header, location, bodyless)), null);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="upstream"/> is the registry's token service on the registry's own origin: the realm of
+    /// the challenge learnt for that origin, or Harbor's well-known <c>/service/token</c>. Through a registry Connector
+    /// such a request would carry the Connector's account and hand the workload a registry token it could use without
+    /// the proxy. Paths compare after percent-decoding, dot segments, repeated slashes and letter case.
+    /// </summary>
+    public bool IsTokenService(Uri upstream)
+    {
+        var path = NormalizedPath(UpstreamUri.PathOf(upstream.PathAndQuery).ToString());
+        if (path == HarborTokenPath)
+        {
+            return true;
+        }
+
+        return _challenges.TryGetValue(upstream.GetLeftPart(UriPartial.Authority), out var challenge)
+               && challenge?.Realm is { } realm && Uri.TryCreate(realm, UriKind.Absolute, out var service)
+               && ConnectorAddresses.SameOrigin(upstream, service.Scheme, service.Host, service.Port)
+               && path == NormalizedPath(UpstreamUri.PathOf(service.PathAndQuery).ToString());
+    }
+
+    private static string NormalizedPath(string rawPath)
+    {
+        string decoded;
+        try
+        {
+            decoded = Uri.UnescapeDataString(rawPath);
+        }
+        catch (UriFormatException)
+        {
+            decoded = rawPath;
+        }
+
+        var segments = new List<string>();
+        foreach (var segment in decoded.Split('/', '\\'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                continue;
+            }
+
+            segments.Add(segment.ToLowerInvariant());
+        }
+
+        return "/" + string.Join('/', segments);
+    }
+
+    private static string ProxyAuthorityOf(HttpRequest request)
+    {
+        var host = request.Host;
+        return host.Port is { } port ? $"{host.Host}:{port}" : $"{host.Host}:{(request.IsHttps ? 443 : 80)}";
     }
 
     /// <summary>The <c>Authorization</c> for a request to <paramref name="registry"/> that needs <paramref name="scopes"/>.</summary>
@@ -126,9 +193,16 @@ internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, R
             TokenKey.For(registry, credential, scopes),
             () => tokens.FetchAsync(invoker, registry, challenge, scopes, credential, CancellationToken.None),
             cancellationToken);
-        return fetched.Token is { } token
-            ? new RegistryAuthorization(token.Authorization, null)
-            : RegistryAuthorization.Failed(fetched.StatusCode == 401
+        if (fetched.Token is { } token)
+        {
+            return new RegistryAuthorization(token.Authorization, null);
+        }
+
+        // The token service this challenge names failed: forget the challenge (unless another request has learnt a new
+        // one meanwhile), so the next request asks /v2/ again and follows a registry that moved its token service,
+        // instead of failing until a restart. While the service works, nothing is asked again.
+        Forget(registry.GetLeftPart(UriPartial.Authority), challenge);
+        return RegistryAuthorization.Failed(fetched.StatusCode == 401
                 ? $"the registry's token service refused the Connector's credential ({fetched.Error})"
                 : fetched.Error ?? "no token");
     }
@@ -167,6 +241,14 @@ internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, R
         catch (HttpRequestException e)
         {
             return (null, $"the registry {origin} could not be reached: {e.Message}");
+        }
+    }
+
+    private void Forget(string origin, AuthChallenge challenge)
+    {
+        if (_challenges.TryGetValue(origin, out var known) && known is not null && Same(known, challenge))
+        {
+            _challenges.TryRemove(new KeyValuePair<string, AuthChallenge?>(origin, known));
         }
     }
 

@@ -70,7 +70,17 @@ internal sealed partial class UpstreamSender(
 
         var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
         RegistryPlan? plan = null;
-        if (check.Connector is not null && ProxyMode.IsRegistry(connectorClass) && RegistryPath.TryParse(upstream.PathAndQuery, out var path))
+        var registryMode = check.Connector is not null && ProxyMode.IsRegistry(connectorClass);
+        if (registryMode && registryAuth.IsTokenService(upstream))
+        {
+            // The Connector's account would buy the workload a registry token to use without the proxy.
+            Log.TokenServiceRefused(logger, key.ToString());
+            await ProxyResponses.WriteRegistryErrorAsync(context, StatusCodes.Status403Forbidden, "DENIED",
+                $"the registry's token service is not reachable through connector \"{key}\": the proxy authenticates each registry request itself", cancellationToken);
+            return Exchange.Refused(key, check.Subject, StatusCodes.Status403Forbidden, null);
+        }
+
+        if (registryMode && RegistryPath.TryParse(upstream.PathAndQuery, out var path))
         {
             (plan, var unusable) = await registryAuth.PlanAsync(context, invoker, upstream, path, secret, registryClientV2, cancellationToken);
             if (unusable is not null)
@@ -117,6 +127,17 @@ internal sealed partial class UpstreamSender(
         {
             Log.InjectionFailed(logger, key.ToString(), refused.Message ?? string.Empty);
             return Exchange.Refused(key, check.Subject, StatusCodes.Status502BadGateway, null);
+        }
+
+        if (transformer.LocationRefused is { } misdirected)
+        {
+            // The registry's answer named a Location the client must not follow (another host, a dot segment...): the
+            // client gets none of it, as an upload session is sent the client's own credential.
+            Log.LocationRefused(logger, key.ToString(), misdirected);
+            var code = context.Request.Method == HttpMethods.Get || context.Request.Method == HttpMethods.Head ? "UNSUPPORTED" : "BLOB_UPLOAD_INVALID";
+            await ProxyResponses.WriteRegistryErrorAsync(
+                context, StatusCodes.Status502BadGateway, code, $"the registry's answer was refused, as its Location cannot be passed on: {misdirected}", cancellationToken);
+            return new Exchange(key, check.Subject, new ForwardResult(StatusCodes.Status502BadGateway, requestBody?.BytesRead ?? 0, 0), null);
         }
 
         var status = error == ForwarderError.None ? context.Response.StatusCode : await ReportAsync(context, error, upstream, cancellationToken);
@@ -178,6 +199,12 @@ internal sealed partial class UpstreamSender(
     {
         [LoggerMessage(6002, LogLevel.Warning, "Credential of {Connector} not injected: {Reason}")]
         public static partial void InjectionFailed(ILogger logger, string connector, string reason);
+
+        [LoggerMessage(6005, LogLevel.Warning, "Registry answer for {Connector} not passed on: {Reason}")]
+        public static partial void LocationRefused(ILogger logger, string connector, string reason);
+
+        [LoggerMessage(6006, LogLevel.Warning, "Request for {Connector} to the registry's token service refused")]
+        public static partial void TokenServiceRefused(ILogger logger, string connector);
 
         [LoggerMessage(6004, LogLevel.Warning, "Upstream exchange for {Method} {Upstream} failed ({Error}): {Reason}")]
         public static partial void UpstreamFailed(ILogger logger, string method, string upstream, ForwarderError error, string reason);

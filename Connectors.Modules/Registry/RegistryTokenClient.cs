@@ -9,13 +9,19 @@ namespace Connectors.Modules.Registry;
 /// Gets a bearer token from a registry's token service, as the distribution token authentication spec describes:
 /// <c>GET &lt;realm&gt;?service=&lt;service&gt;&amp;scope=&lt;scope&gt;...</c> with the account as Basic credentials
 /// (none for anonymous access); the answer is JSON with <c>token</c> or <c>access_token</c> and <c>expires_in</c>
-/// (seconds; absent or below 60 means 60, as the spec and Docker's client do). The credential goes only to an http(s)
+/// (seconds; absent or below 60 means 60, as the spec and Docker's client do; above a day means a day). The credential goes only to an http(s)
 /// realm, and never over plain http when the registry itself is https.
 /// </summary>
 internal sealed partial class RegistryTokenClient(IOptions<RegistryOptions> options, TimeProvider timeProvider, ILogger<RegistryTokenClient> logger)
 {
     /// <summary>The shortest lifetime a token is given (distribution token spec, <c>expires_in</c>).</summary>
     public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The longest lifetime a token is kept for, whatever <c>expires_in</c> says: a registry's answer of years (or
+    /// of more seconds than a date can hold) must neither overflow the expiry nor keep a token past a day.
+    /// </summary>
+    public static readonly TimeSpan MaximumLifetime = TimeSpan.FromHours(24);
 
     private const int MaxAnswerBytes = 1 << 20;
 
@@ -156,9 +162,10 @@ internal sealed partial class RegistryTokenClient(IOptions<RegistryOptions> opti
             return null;
         }
 
-        var lifetime = expiresIn is { } seconds && seconds >= MinimumLifetime.TotalSeconds && seconds < TimeSpan.MaxValue.TotalSeconds / 2
-            ? TimeSpan.FromSeconds(seconds)
-            : MinimumLifetime;
+        // Clamped before any date arithmetic: NaN cannot come from JSON, but an infinite or huge number can.
+        var lifetime = expiresIn is not { } seconds || !(seconds >= MinimumLifetime.TotalSeconds)
+            ? MinimumLifetime
+            : seconds >= MaximumLifetime.TotalSeconds ? MaximumLifetime : TimeSpan.FromSeconds(seconds);
         var usable = lifetime - TimeSpan.FromTicks(Math.Min(margin.Ticks, lifetime.Ticks / 2));
         return new RegistryToken(value, now + usable);
     }

@@ -30,6 +30,25 @@ public sealed class RegistryTokenClientTests
         }
     }
 
+    [TestCase("{\"token\":\"t1\",\"expires_in\":86400}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":86401}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":2.5e11}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":3e11}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":4.6e11}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":1e300}", 86400)]
+    [TestCase("{\"token\":\"t1\",\"expires_in\":-1e300}", 60)]
+    public void Parse_HugeExpiresIn_ClampedToADay(string json, int lifetimeSeconds)
+    {
+        // 2.5e11..4.6e11 s fits a TimeSpan but not a date: the expiry used to overflow (ArgumentOutOfRangeException).
+        var parsed = RegistryTokenClient.Parse(Encoding.UTF8.GetBytes(json), Now, TimeSpan.Zero, out var error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error, Is.Null);
+            Assert.That(parsed?.ExpiresAt, Is.EqualTo(Now.AddSeconds(lifetimeSeconds)));
+        }
+    }
+
     [TestCase("not json")]
     [TestCase("[]")]
     [TestCase("{\"expires_in\":60}")]
