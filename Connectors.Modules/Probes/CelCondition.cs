@@ -44,6 +44,11 @@ public sealed class CelCondition
             return (null, "the expression is empty");
         }
 
+        if (CelLimits.Check(expression) is { } beyond)
+        {
+            return (null, beyond);
+        }
+
         try
         {
             CelProgramDelegate program;
