@@ -157,6 +157,25 @@ public sealed class CelLimitsTests
         Assert.That(condition, Is.Not.Null);
     }
 
+    [TestCase(0, true)]
+    [TestCase(1, false)]
+    public void Variables_BodyAroundMaxJsonValues_BeyondIsGivenAsNull(int beyond, bool given)
+    {
+        // An object holding one array: 1 + 1 + elements values.
+        var elements = CelResponse.MaxJsonValues - 2 + beyond;
+        var body = Encoding.UTF8.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat("0", elements)) + "]}");
+        var variables = CelResponse.Variables(200, [], body, out var tooManyValues);
+        var (condition, _) = CelCondition.Compile($"bodyJSON.a.size() == {elements}");
+        var (value, error) = condition!.Evaluate(variables);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tooManyValues, Is.EqualTo(!given));
+            Assert.That(variables["bodyJSON"], given ? Is.Not.Null : Is.Null);
+            Assert.That(value, given ? Is.True : Is.Null);
+            Assert.That(error, given ? Is.Null : Is.Not.Null);
+        }
+    }
+
     [Test]
     public void Compile_CatalogueExpressions_KeepTheLimits()
     {
