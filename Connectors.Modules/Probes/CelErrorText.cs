@@ -8,7 +8,8 @@ namespace Connectors.Modules.Probes;
 /// the values they fail on (<c>Could not convert '{"token":"..."}' to Int.</c>, the whole body for <c>int(bodyString)</c>),
 /// and an auth probe's response is made with the credential, so a tool that echoes it would put it in status. So every
 /// quoted segment (single, double or back quotes) is replaced by <c>'…'</c> unless it is an identifier (<c>'startsWith'</c>,
-/// <c>'System.String'</c>) that occurs nowhere in the response (body, its JSON strings and keys, header values);
+/// <c>'System.String'</c>) that occurs nowhere in the response (body, its JSON strings and keys, header values) or is
+/// one of the expression's own identifiers (<c>'bodyJSON'</c>, a field the class names);
 /// every remaining word (a run of letters, digits and <c>_-+/=.~%</c>) of 4 or more characters that occurs in the response but not in the expression is replaced too
 /// (a value holding a quote would otherwise leave its tail outside the quoted segment); and the message is cut at
 /// <see cref="MaxLength"/> characters.
@@ -28,14 +29,31 @@ internal static partial class CelErrorText
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(variables);
+        // The values only: the variables' own names (bodyJSON, response.statusCode, ...) are not the response's.
         var texts = new List<string>();
-        Collect(variables, texts, 0);
+        foreach (var (name, value) in variables)
+        {
+            if (name == "response" && value is IDictionary<string, object?> response)
+            {
+                foreach (var inner in response.Values)
+                {
+                    Collect(inner, texts, 1);
+                }
+            }
+            else
+            {
+                Collect(value, texts, 0);
+            }
+        }
+
         bool InResponse(string s) => texts.Exists(t => t.Contains(s, StringComparison.Ordinal));
+        bool InExpression(string identifier) =>
+            Regex.IsMatch(expression, $"(?<![A-Za-z0-9_]){Regex.Escape(identifier)}(?![A-Za-z0-9_])", RegexOptions.CultureInvariant);
 
         var quoted = Quoted().Replace(message, m =>
         {
             var inner = m.Value[1..^1];
-            return Identifier().IsMatch(inner) && !InResponse(inner) ? m.Value : $"{m.Value[0]}{Hidden}{m.Value[0]}";
+            return Identifier().IsMatch(inner) && (!InResponse(inner) || InExpression(inner)) ? m.Value : $"{m.Value[0]}{Hidden}{m.Value[0]}";
         });
         var words = Word().Replace(quoted, m =>
         {

@@ -68,4 +68,13 @@ public sealed class CelErrorTextTests
         var (_, error) = condition!.Evaluate(CelResponse.Variables(200, [], "{\"n\":true}"u8));
         Assert.That(error, Is.EqualTo("No overload exists for 'startsWith' function argument types 'System.Boolean', 'System.String'."));
     }
+
+    [TestCase("{\"status\":\"UP\"}")]
+    [TestCase("{\"status\":\"health of bodyJSON\"}")]
+    public void Evaluate_MissingField_KeepsTheNamesTheExpressionUses(string body)
+    {
+        var (condition, _) = CelCondition.Compile("bodyJSON.health == 'GREEN'");
+        var (_, error) = condition!.Evaluate(CelResponse.Variables(200, [], Encoding.UTF8.GetBytes(body)));
+        Assert.That(error, Is.EqualTo("Cannot find overload to select field 'health' in variable 'bodyJSON'."));
+    }
 }
