@@ -19,10 +19,11 @@ internal static class CelResponse
     /// <summary>
     /// The most JSON values (objects, arrays, strings, numbers, ...) of a body given to CEL as <c>bodyJSON</c>; a body
     /// with more is given as null, as a body that is not JSON. A comprehension's cost grows with the lists it walks, and
-    /// nested ones multiply: with at most <see cref="CelLimits.MaxComprehensionNesting"/> levels over lists of this many
-    /// values the work stays in the tens of millions of steps, where a 1 MiB body holds half a million values.
+    /// nested ones multiply (at most <see cref="CelLimits.MaxComprehensionNesting"/> levels): measured with the package,
+    /// <c>l.all(x, l.all(y, y &gt;= 0.0))</c> took 0.55 s over 1,000 values and 4.7 s over 4,000, and
+    /// <c>l.map(x, l + l)</c> allocated 23 MiB over 1,000 and 275 MiB over 4,000; a 1 MiB body holds half a million.
     /// </summary>
-    public const int MaxJsonValues = 10_000;
+    public const int MaxJsonValues = 1_000;
 
     /// <summary>The words added to an evaluation error when the body's JSON was beyond <see cref="MaxJsonValues"/>.</summary>
     public static readonly string TooManyValuesNote = $"the body has more than {MaxJsonValues} JSON values and is given to CEL as null";
