@@ -63,7 +63,8 @@ internal sealed class ClassCelConditions
     /// <summary>The key of an auth probe's condition.</summary>
     public static string Auth(string authName) => $"spec.authProbes[{authName}]";
 
-    private static Dictionary<string, string> Declared(ConnectorClass connectorClass)
+    /// <summary>The class's <c>response.cel</c> expressions, keyed by field as in <see cref="For"/>.</summary>
+    internal static Dictionary<string, string> Declared(ConnectorClass connectorClass)
     {
         var declared = new Dictionary<string, string>(StringComparer.Ordinal);
         if (connectorClass.Spec.LivenessProbe?.Http?.Response?.Cel is { Length: > 0 } liveness)

@@ -1,11 +1,13 @@
 using Connectors.Modules.Model;
+using Connectors.Modules.Probes;
 
 namespace Connectors.Modules.Controller;
 
 /// <summary>
 /// The structural rules a ConnectorClass must keep for its Connectors to be checked against it unambiguously:
 /// every named list has non-empty, unique names; each auth probe belongs to a declared auth type; a Secret type
-/// is a known one. Used by the ConnectorClass admission webhook and by the Connector reconcile (a Connector of a
+/// is a known one; each probe's <c>response.cel</c> keeps <see cref="CelLimits"/> (the class condition
+/// <c>InvalidCEL</c> gives the same message). Used by the ConnectorClass admission webhook and by the Connector reconcile (a Connector of a
 /// class that breaks them gets <c>ConnectorClassReady</c> False, reason <c>InvalidSpec</c>).
 /// </summary>
 internal static class ConnectorClassValidator
@@ -39,6 +41,16 @@ internal static class ConnectorClassValidator
 
         var configurations = spec.Configurations ?? [];
         Names("spec.configurations", configurations.Select(c => (string?)c.Name), problems);
+        foreach (var (field, expression) in ClassCelConditions.Declared(connectorClass))
+        {
+            // Only the static limits: the parser itself must never see an expression beyond them (it overflows the
+            // stack); a syntax error is the class's ProbesReady False/InvalidCEL, as before.
+            if (CelLimits.Check(expression) is { } beyond)
+            {
+                problems.Add($"{field}.http.response.cel: {beyond}");
+            }
+        }
+
         return problems;
     }
 

@@ -6,7 +6,9 @@ namespace Connectors.Modules.Probes;
 /// A probe's <c>http.response.cel</c>, parsed once (per class generation, see the controller's cache) and evaluated
 /// per response over the variables of <see cref="CelResponse"/>. Evaluation is the <c>Cel</c> package's
 /// (cel-spec semantics: heterogeneous numeric equality, <c>has()</c>, macros, string functions); the expression must
-/// yield a bool. Values never reach an error message: the package's messages name types, fields and overloads.
+/// yield a bool. An evaluation error's message is the package's, without the response's values (the package quotes the
+/// values it fails on, e.g. the whole body for <c>int(bodyString)</c>; see <see cref="CelErrorText"/>). An expression
+/// is compiled only within <see cref="CelLimits"/> (the package's parser and evaluator recurse without a bound).
 /// </summary>
 public sealed class CelCondition
 {
@@ -44,6 +46,11 @@ public sealed class CelCondition
             return (null, "the expression is empty");
         }
 
+        if (CelLimits.Check(expression) is { } beyond)
+        {
+            return (null, beyond);
+        }
+
         try
         {
             CelProgramDelegate program;
@@ -74,12 +81,12 @@ public sealed class CelCondition
         }
         catch (CelException e)
         {
-            return (null, FirstLine(e.Message));
+            return (null, CelErrorText.Redact(FirstLine(e.Message), Expression, variables));
         }
         catch (Exception e) when (e is InvalidCastException or ArgumentException or NullReferenceException or InvalidOperationException or FormatException or OverflowException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
             // The package lets a few runtime faults through untranslated; they are still evaluation errors.
-            return (null, e.GetType().Name + ": " + FirstLine(e.Message));
+            return (null, CelErrorText.Redact(e.GetType().Name + ": " + FirstLine(e.Message), Expression, variables));
         }
 
         return result is bool value ? (value, null) : (null, $"the expression yields {TypeName(result)}, not a bool");

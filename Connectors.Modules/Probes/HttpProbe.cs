@@ -115,15 +115,16 @@ internal sealed partial class HttpProbe(
         var code = (int)response.StatusCode;
         var body = await ReadBoundedAsync(response.Content, cancellationToken);
         var headers = response.Headers.Concat(response.Content.Headers);
-        var (value, error) = condition.Evaluate(CelResponse.Variables(code, headers, body));
+        var (value, error) = condition.Evaluate(CelResponse.Variables(code, headers, body, out var tooManyValues));
+        var note = tooManyValues ? $" ({CelResponse.TooManyValuesNote})" : string.Empty;
         if (error is not null)
         {
-            return new ProbeResult(ProbeOutcome.ConditionError, code, $"status code {code}: response.cel \"{condition.Expression}\" could not be evaluated: {error}");
+            return new ProbeResult(ProbeOutcome.ConditionError, code, $"status code {code}: response.cel \"{condition.Expression}\" could not be evaluated: {error}{note}");
         }
 
         return value == true
             ? new ProbeResult(ProbeOutcome.Succeeded, code, $"status code {code}")
-            : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}: response.cel \"{condition.Expression}\" is false");
+            : new ProbeResult(ProbeOutcome.Rejected, code, $"status code {code}: response.cel \"{condition.Expression}\" is false{note}");
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)

@@ -109,6 +109,20 @@ public sealed class ConnectorAdmissionTests
     }
 
     [Test]
+    public void ReviewConnectorClass_CelBeyondTheLimits_Denied()
+    {
+        var connectorClass = Fixtures.GitClass();
+        connectorClass.Spec.LivenessProbe!.Http!.Response = new ProbeResponse { Cel = "bodyJSON.a.all(x, bodyJSON.a.all(y, bodyJSON.a.all(z, x == z)))" };
+        var decision = ConnectorAdmission.ReviewConnectorClass(Request("CREATE", ModelJson.ToNode(connectorClass)));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(decision.Allowed, Is.False);
+            Assert.That(decision.Message, Is.EqualTo(
+                "spec.livenessProbe.http.response.cel: the expression nests comprehensions (all, exists, exists_one, map, filter) more than 2 deep at character 51"));
+        }
+    }
+
+    [Test]
     public void ReviewConnectorClass_Shipped_Allowed()
     {
         var decision = ConnectorAdmission.ReviewConnectorClass(Request("CREATE", ModelJson.ToNode(Fixtures.GitClass())));

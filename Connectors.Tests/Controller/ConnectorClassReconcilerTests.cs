@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Connectors.Modules.Admission;
 using Connectors.Modules.Controller;
 using Connectors.Modules.Model;
 using Connectors.Tests.Support;
@@ -125,6 +127,29 @@ public sealed class ConnectorClassReconcilerTests
             Assert.That((probes.Status, probes.Reason), Is.EqualTo((ConditionStatus.False, ConditionReasons.InvalidCel)));
             Assert.That(probes.Message, Does.StartWith("spec.authProbes[basicAuth].http.response.cel: line 1:13 ").IgnoreCase);
             Assert.That(Find(failed.Status.Conditions, ConditionTypes.Ready)!.Reason, Is.EqualTo(ConditionReasons.InvalidCel));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_CelOf4000NestedParentheses_InvalidCelInsteadOfAStackOverflow(CancellationToken cancellationToken)
+    {
+        // The parser recursed once per parenthesis: this class ended the controller process (StackOverflowException).
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        var nested = new string('(', 4000) + "statusCode == 200" + new string(')', 4000);
+        connectorClass.Spec.LivenessProbe!.Http!.Response = new ProbeResponse { Cel = nested };
+        connectorClass.Spec.AuthProbes![0].Probe!.Http!.Response = new ProbeResponse { Cel = new string('!', 40) + "true" };
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var failed = await WaitForAsync(name, ConditionTypes.ProbesReady, ConditionStatus.False, cancellationToken);
+        var probes = Find(failed.Status!.Conditions, ConditionTypes.ProbesReady)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(probes.Reason, Is.EqualTo(ConditionReasons.InvalidCel));
+            Assert.That(probes.Message, Is.EqualTo(
+                "spec.livenessProbe.http.response.cel: the expression is 8017 characters long, the most is 1024; "
+                + "spec.authProbes[basicAuth].http.response.cel: the expression nests brackets, unary operators and conditionals more than 32 levels deep at character 33"));
+            Assert.That(ConnectorAdmission.ReviewConnectorClass(new JsonObject { ["operation"] = "CREATE", ["object"] = ModelJson.ToNode(connectorClass) }).Message,
+                Is.EqualTo(probes.Message), "the webhook refuses the class with the same words");
         }
     }
 

@@ -108,6 +108,19 @@ public sealed class ConnectorProberTests
     }
 
     [Test, CancelAfter(20_000)]
+    public async Task LivenessAsync_BodyWithTooManyJsonValues_FalseSayingTheBodyIsNull(CancellationToken cancellationToken)
+    {
+        var body = "{\"status\":\"UP\",\"items\":[" + string.Join(',', Enumerable.Repeat("{\"a\":[1,2,3]}", 5000)) + "]}";
+        await using var tool = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync(body, ctx.RequestAborted), cancellationToken);
+        using var metrics = new ControllerMetrics();
+        using var prober = NewProber(new ClassCelConditions(), metrics);
+
+        var state = await prober.LivenessAsync(Sonar(tool.BaseAddress), SonarLike(), null, null, cancellationToken);
+
+        Assert.That(state.Message, Is.EqualTo($"Liveness probe failed: status code 200: response.cel \"{StatusCel}\" is false ({CelResponse.TooManyValuesNote})"));
+    }
+
+    [Test, CancelAfter(20_000)]
     public async Task LivenessAsync_ConditionAcceptsA401_TheConditionAloneDecides(CancellationToken cancellationToken)
     {
         await using var tool = await LoopbackOrigin.StartAsync(ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; }, cancellationToken);
