@@ -198,7 +198,7 @@ NODE_NAME=adv-node "$bin" run --role all --embedded --embedded-kubeconfig "$tmp/
 pids+=($!)
 connectors_pid=$!
 for _ in $(seq 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && [ -S "$tmp/csi.sock" ] && break
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && [ -S "$tmp/csi.sock" ] && [ -s "$tmp/kubeconfig" ] && break
   kill -0 "$connectors_pid" 2>/dev/null || fail "connectors exited at start"
   sleep 0.1
 done
