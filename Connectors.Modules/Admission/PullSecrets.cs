@@ -138,8 +138,8 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
                     [ConnectorAnnotation] = $"{connector.Metadata.Namespace}/{connector.Metadata.Name}",
                     [ServiceAccountAnnotation] = serviceAccount,
                     [RegistryAnnotation] = registry,
-                    [ExpirationAnnotation] = Timestamp(expires),
-                    [RenewAfterAnnotation] = Timestamp(renewAfter),
+                    [ExpirationAnnotation] = KubeTimeConverter.Format(expires),
+                    [RenewAfterAnnotation] = KubeTimeConverter.Format(renewAfter),
                 },
             },
             Type = DockerConfigJsonType,
@@ -154,8 +154,6 @@ internal sealed partial class PullSecrets(KubeClient client, ControllerCaches ca
         // Conflict: another replica wrote it at the same moment; either token serves.
         Log.Written(logger, ns, name, serviceAccount, expires);
     }
-
-    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
     private static List<string> Audiences(Connector connector)
     {

@@ -116,7 +116,7 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
         var patch = new System.Text.Json.Nodes.JsonObject
         {
             ["count"] = count,
-            ["lastTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["lastTimestamp"] = KubeTimeConverter.Format(now),
         };
         var result = await client.PatchAsync<Event>(ns, previous.Name, patch, status: false, cancellationToken);
         lock (_gate)

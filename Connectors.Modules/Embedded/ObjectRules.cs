@@ -11,7 +11,7 @@ namespace Connectors.Modules.Embedded;
 internal static class ObjectRules
 {
     /// <summary>The Kubernetes timestamp format (RFC 3339, seconds, UTC).</summary>
-    public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset time) => Model.KubeTimeConverter.Format(time);
 
     /// <summary>Completes <paramref name="body"/> (a private copy) into the object a create stores.</summary>
     public static JsonObject PrepareCreate(ResourceType type, string? ns, JsonObject body, DateTimeOffset now)
