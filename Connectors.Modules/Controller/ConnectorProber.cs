@@ -123,11 +123,11 @@ internal sealed class ConnectorProber(
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            // Registry mode: an auth probe completes the token flow; a liveness probe (no credential) counts the
-            // registry's own 401 on the API root as alive.
+            // Registry mode: an auth probe completes the token flow. (That a registry's own 401 on /v2/ means alive is
+            // the oci class's liveness response.cel, not a rule here.)
             var registry = ProxyMode.IsRegistry(connectorClass);
             var result = await probe.ProbeAsync(
-                request with { TrustedCas = trusted, Condition = condition, RegistryTokenFlow = registry && kind == "auth", RegistryLiveness = registry && kind == "liveness" }, cancellationToken);
+                request with { TrustedCas = trusted, Condition = condition, RegistryTokenFlow = registry && kind == "auth" }, cancellationToken);
             metrics.Probed(className, kind, result.Outcome.ToString().ToLowerInvariant());
             return result with { Message = SecretRedaction.Redact(result.Message, secret) };
         }

@@ -55,11 +55,6 @@ internal sealed partial class HttpProbe(
                     : null;
                 if (next is null)
                 {
-                    if (code == 401 && request.RegistryLiveness && SpeaksDistribution(response))
-                    {
-                        return new ProbeResult(ProbeOutcome.Succeeded, code, "status code 401 from a distribution registry (API version check)");
-                    }
-
                     if (request.Condition is { } condition)
                     {
                         return await EvaluateAsync(condition, response, timeout.Token);
@@ -142,9 +137,6 @@ internal sealed partial class HttpProbe(
         return body.ToArray();
     }
 
-    private static bool SpeaksDistribution(HttpResponseMessage response) =>
-        response.Headers.NonValidated.TryGetValues(DistributionError.ApiVersionHeader, out var versions)
-        && versions.Any(v => v.Trim().Equals(DistributionError.ApiVersion, StringComparison.OrdinalIgnoreCase));
 
     private static AuthChallenge? Challenge(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values)

@@ -22,13 +22,6 @@ public sealed record ProbeRequest(string Method, Uri Url, IReadOnlyList<KeyValue
     /// </summary>
     public bool RegistryTokenFlow { get; init; }
 
-    /// <summary>
-    /// A registry-mode liveness probe: besides 2xx, a 401 carrying <c>Docker-Distribution-API-Version: registry/2.0</c>
-    /// succeeds. The distribution spec's API version check answers 401 when the registry wants authentication, and
-    /// that answer already proves the registry is up and speaks the API; the auth probe checks the credential.
-    /// </summary>
-    public bool RegistryLiveness { get; init; }
-
     /// <summary>Reached by following a redirect: the URL came from the tool's <c>Location</c>, not from the class.</summary>
     public bool Redirected { get; init; }
 

@@ -45,13 +45,15 @@ public sealed class ConnectorProberRegistryTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(state.IsTrue, Is.True);
-            Assert.That(probe.Requests.Select(r => (r.RegistryTokenFlow, r.RegistryLiveness)), Is.EqualTo(new[] { (expected, false) }));
+            Assert.That(probe.Requests.Select(r => r.RegistryTokenFlow), Is.EqualTo(new[] { expected }));
         }
     }
 
-    [TestCase(null, false)]
-    [TestCase("registry", true)]
-    public async Task LivenessAsync_ClassProxyMode_SetsRegistryLiveness(string? mode, bool expected)
+    // A liveness probe carries no credential: no token flow in either mode (that a registry's 401 is alive is the oci
+    // class's response.cel, RegistryProbeTests).
+    [TestCase(null)]
+    [TestCase("registry")]
+    public async Task LivenessAsync_ClassProxyMode_NeverTheTokenFlow(string? mode)
     {
         var probe = new RecordingProbe();
         using var metrics = new ControllerMetrics();
@@ -65,6 +67,6 @@ public sealed class ConnectorProberRegistryTests
 
         await prober.LivenessAsync(Fixtures.GitConnector("ns", "reg", "https://registry.example.com"), connectorClass, null, null, CancellationToken.None);
 
-        Assert.That(probe.Requests.Select(r => (r.RegistryTokenFlow, r.RegistryLiveness)), Is.EqualTo(new[] { (false, expected) }));
+        Assert.That(probe.Requests.Select(r => r.RegistryTokenFlow), Is.EqualTo(new[] { false }));
     }
 }

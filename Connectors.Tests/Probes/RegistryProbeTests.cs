@@ -1,4 +1,5 @@
 using System.Text;
+using Connectors.Modules.Model;
 using Connectors.Modules.Probes;
 using Connectors.Tests.Support;
 
@@ -48,7 +49,13 @@ public sealed class RegistryProbeTests
         await using var registry = await DistributionRegistry.StartHtpasswdAsync(cancellationToken);
         await using var other = await ToolServer.StartAsync(ctx => ctx.Response.StatusCode = 401, cancellationToken);
         var probe = HttpProbeTests.NewProbe();
-        ProbeRequest Liveness(Uri address, bool registryMode) => new("GET", new Uri(address, "/v2/"), [], true) { RegistryLiveness = registryMode };
+
+        // The shipped oci class's liveness condition decides (registryMode false: a probe without it, 2xx only).
+        var oci = KubeYaml.Load<ConnectorClass>(TestData.Read("manifests", "connectorclasses", "oci.yaml"));
+        var (ociLiveness, error) = CelCondition.Compile(oci.Spec.LivenessProbe!.Http!.Response!.Cel!);
+        Assert.That(error, Is.Null);
+        ProbeRequest Liveness(Uri address, bool registryMode) =>
+            new("GET", new Uri(address, "/v2/"), [], true) { Condition = registryMode ? ociLiveness : null };
 
         var live = await probe.ProbeAsync(Liveness(registry.BaseAddress, true), cancellationToken);
         var plainMode = await probe.ProbeAsync(Liveness(registry.BaseAddress, false), cancellationToken);
