@@ -21,19 +21,14 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- proxy log (tail)" >&2; tail -n 20 "$tmp/proxy.log" 2>/dev/null | cut -c1-400 >&2 || true; exit 1; }
-ok() { echo "ok: $*"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-b64() { base64 -w0; }
+. e2e/lib/common.sh
+fail_log=$tmp/proxy.log fail_lines=20
 kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 missing=()
-for tool in docker-registry skopeo umoci podman htpasswd curl /usr/bin/python3 "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || missing+=(python3-cryptography)
-if [ ${#missing[@]} -gt 0 ]; then echo "FAIL: 45-registry needs: ${missing[*]}" >&2; exit 1; fi
+need 45-registry docker-registry skopeo umoci podman htpasswd curl /usr/bin/python3 "$kubectl"
 bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
-if [ ! -x "$bin" ]; then
-  dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
-fi
+need_bin
 
 basic_port=$(port) token_port=$(port) auth_port=$(port) proxy_port=$(port) health_port=$(port) ctl_health=$(port)
 basic_pass="basic-Pw-$RANDOM$RANDOM" token_pass="token-Pw-$RANDOM$RANDOM"
@@ -139,14 +134,8 @@ subjects:
 - {kind: ServiceAccount, name: builder, namespace: team}
 YAML
 
-"$bin" run --role proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json > "$tmp/proxy.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz")" = 200 ] || fail "proxy not ready"
+start_connectors "$tmp/proxy.log" --role proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply "$tmp/manifests" \
+  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --log-format json
 "$bin" run --role controller --kubeconfig "$tmp/kubeconfig" --health-listen "127.0.0.1:$ctl_health" --webhook-listen 127.0.0.1:0 --log-format json > "$tmp/controller.log" 2>&1 &
 pids+=($!)
 token=$("$bin" token create --kubeconfig "$tmp/kubeconfig" --namespace team --service-account builder --duration 30m)

@@ -25,18 +25,11 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- connectors log (tail)" >&2; tail -n 30 "$tmp/run.log" | cut -c1-400 >&2 || true; exit 1; }
-ok() { echo "ok: $*"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-b64() { base64 -w0; }
+. e2e/lib/common.sh
 kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
-missing=()
-for tool in curl openssl mvn keytool /usr/bin/python3 sha1sum md5sum "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then echo "FAIL: 47-catalogue needs: ${missing[*]}" >&2; exit 1; fi
+need 47-catalogue curl openssl mvn keytool /usr/bin/python3 sha1sum md5sum "$kubectl"
 bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
-if [ ! -x "$bin" ]; then
-  dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
-fi
+need_bin
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
 condition() { k get connector "$1" -n team -o jsonpath="{.status.conditions[?(@.type==\"$2\")].${3:-status}}" 2>/dev/null; }
 
@@ -118,15 +111,9 @@ connector() { # name class address extra-spec-lines
   printf 'subjects: [{kind: ServiceAccount, name: builder, namespace: team}]\n'
 } > "$tmp/manifests/objects.yaml"
 
-"$bin" run --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --csi-endpoint "unix://$tmp/csi.sock" \
-  --probe-interval 1s --log-format json > "$tmp/run.log" 2>&1 &
-run_pid=$!
-for _ in $(seq 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break
-  kill -0 "$run_pid" 2>/dev/null || fail "connectors run exited"
-  sleep 0.1
-done
+start_connectors "$tmp/run.log" --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses \
+  --apply "$tmp/manifests" --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" \
+  --csi-endpoint "unix://$tmp/csi.sock" --probe-interval 1s --log-format json
 ok "all roles ready on the embedded API"
 
 for class in maven sonarqube nexus jfrog; do

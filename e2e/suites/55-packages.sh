@@ -22,17 +22,13 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- connectors log (tail)" >&2; tail -n 30 "$tmp/run.log" | cut -c1-400 >&2 || true; exit 1; }
-ok() { echo "ok: $*"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. e2e/lib/common.sh
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
-ready() { k get connector "$1" -n team -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null; }
 missing=()
-for tool in curl /usr/bin/python3 twine node npm "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 /usr/bin/python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
-[ ${#missing[@]} -eq 0 ] || { echo "FAIL: 55-packages needs: ${missing[*]}" >&2; exit 1; }
-[ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+need 55-packages curl /usr/bin/python3 twine node npm "$kubectl"
+need_bin
 
 pypi_pass=pypi-pass-$RANDOM$RANDOM npm_pass=npm-pass-$RANDOM$RANDOM
 pypi_port=$(port) npm_port=$(port) proxy_port=$(port) health_port=$(port)
@@ -118,19 +114,10 @@ spec:
   auth: {name: basicAuth, secretRef: {name: npm-creds}}
 YAML
 
-"$bin" run --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --csi-endpoint "unix://$tmp/csi.sock" \
-  --probe-interval 30s --log-format json > "$tmp/run.log" 2>&1 &
-run_pid=$!
-for _ in $(seq 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break
-  kill -0 "$run_pid" 2>/dev/null || fail "connectors run exited"
-  sleep 0.1
-done
-for c in pypi npm; do
-  for _ in $(seq 300); do [ "$(ready $c)" = True ] && break; sleep 0.1; done
-  [ "$(ready $c)" = True ] || { k get connector "$c" -n team -o yaml >&2; fail "$c Connector is not READY True"; }
-done
+start_connectors "$tmp/run.log" --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses \
+  --apply "$tmp/manifests" --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" \
+  --csi-endpoint "unix://$tmp/csi.sock" --probe-interval 30s --log-format json
+wait_connectors_ready team pypi npm
 [ "$(grep -c '"auth": "ok"' "$tmp/pypi.jsonl")" -ge 1 ] || fail "the pypi auth probe never authenticated"
 ok "pypi and npm Connectors READY True (liveness / anonymous, auth probe with the Secret)"
 

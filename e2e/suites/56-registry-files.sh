@@ -20,16 +20,12 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- connectors log (tail)" >&2; tail -n 30 "$tmp/run.log" | cut -c1-400 >&2 || true; exit 1; }
-ok() { echo "ok: $*"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. e2e/lib/common.sh
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
-ready() { k get connector "$1" -n team -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null; }
 missing=()
-for tool in curl skopeo go /usr/bin/python3 "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 /usr/bin/python3 -c 'import tomllib, yaml' 2>/dev/null || missing+=(python3.11 python3-yaml)
-[ ${#missing[@]} -eq 0 ] || { echo "FAIL: 56-registry-files needs: ${missing[*]}" >&2; exit 1; }
-[ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+need 56-registry-files curl skopeo go /usr/bin/python3 "$kubectl"
+need_bin
 
 tool_port=$(port) proxy_port=$(port) health_port=$(port)
 /usr/bin/python3 - "$tool_port" <<'PY' &
@@ -82,19 +78,10 @@ metadata: {name: harbor, namespace: team}
 spec: {connectorClassName: harbor, address: "http://127.0.0.1:$tool_port/", auth: {name: basicAuth}}
 YAML
 
-"$bin" run --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --csi-endpoint "unix://$tmp/csi.sock" \
-  --probe-interval 30s --log-format json > "$tmp/run.log" 2>&1 &
-run_pid=$!
-for _ in $(seq 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$health_port/readyz" || true)" = 200 ] && break
-  kill -0 "$run_pid" 2>/dev/null || fail "connectors run exited"
-  sleep 0.1
-done
-for c in oci harbor; do
-  for _ in $(seq 300); do [ "$(ready $c)" = True ] && break; sleep 0.1; done
-  [ "$(ready $c)" = True ] || { k get connector "$c" -n team -o yaml >&2; fail "$c Connector is not READY True"; }
-done
+start_connectors "$tmp/run.log" --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses \
+  --apply "$tmp/manifests" --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" \
+  --csi-endpoint "unix://$tmp/csi.sock" --probe-interval 30s --log-format json
+wait_connectors_ready team oci harbor
 ok "oci and harbor Connectors READY True"
 
 mkdir -p "$tmp/pods/build"

@@ -13,24 +13,19 @@ kubectl=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 bin=${CONNECTORS_BIN:-Connectors.Host/bin/Release/net10.0/connectors}
 [ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
 tmp=$(mktemp -d)
-pid=
+run_pid=
 reg_pid=
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$run_pid" ]; then kill "$run_pid" 2>/dev/null || true; wait "$run_pid" 2>/dev/null || true; fi
   if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- server log (tail)" >&2; tail -n 25 "$tmp/server.log" | cut -c1-300 >&2
-  exit 1
-}
-ok() { echo "ok: $*"; }
+. e2e/lib/common.sh
+fail_log=$tmp/server.log fail_lines=25
 # expect DESCRIPTION NEEDLE TEXT: TEXT contains NEEDLE (fixed string).
 expect() { grep -Fq -- "$2" <<<"$3" || fail "$1: want '$2' in:"$'\n'"$3"; ok "$1"; }
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { # description command...: retries for 30 s
   local what=$1; shift
   for _ in $(seq 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
@@ -43,10 +38,8 @@ refused() { # description manifest-file expected-message: kubectl apply fails wi
 }
 
 health=$(port)
-"$bin" run --role controller,proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses \
-  --health-listen "127.0.0.1:$health" --proxy-listen 127.0.0.1:0 --log-format json >"$tmp/server.log" 2>&1 &
-pid=$!
-wait_for "embedded API and roles up" test -s "$tmp/kubeconfig"
+start_connectors "$tmp/server.log" --role controller,proxy --embedded --embedded-kubeconfig "$tmp/kubeconfig" \
+  --apply manifests/connectorclasses --health-listen "127.0.0.1:$health" --proxy-listen 127.0.0.1:0 --log-format json
 bundle=$(k get validatingwebhookconfiguration connectors-webhook -o jsonpath='{.webhooks[*].clientConfig.caBundle}')
 [ -n "$bundle" ] || fail "the controller wrote no caBundle"
 ok "webhook configurations registered, caBundle written by the controller"

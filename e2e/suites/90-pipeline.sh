@@ -21,14 +21,11 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; echo "--- connectors log (tail)" >&2; tail -n 30 "$tmp/run.log" 2>/dev/null | cut -c1-400 >&2 || true; exit 1; }
-ok() { echo "ok: $*"; }
-port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. e2e/lib/common.sh
 indent() { sed 's/^/    /'; }
 missing=()
-for tool in git curl nginx fcgiwrap htpasswd docker-registry skopeo umoci /usr/bin/python3 "$kubectl"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-[ ${#missing[@]} -eq 0 ] || { echo "FAIL: 90-pipeline needs: ${missing[*]}" >&2; exit 1; }
-[ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null
+need 90-pipeline git curl nginx fcgiwrap htpasswd docker-registry skopeo umoci /usr/bin/python3 "$kubectl"
+need_bin
 
 git_pass="git-Pw-$RANDOM$RANDOM" reg_pass="reg-Pw-$RANDOM$RANDOM"
 git_port=$(port) reg_port=$(port) proxy_port=$(port) health_port=$(port) target_health=$(port)
@@ -57,11 +54,8 @@ bash e2e/peers/registry/start.sh "$tmp/registry" "$reg_port" htpasswd pusher "$r
 pids+=("$(cat "$tmp/registry/registry.pid")")
 
 # The target cluster: a second embedded API server with its own CA and admin token.
-"$bin" run --role controller --embedded --embedded-kubeconfig "$tmp/target.kubeconfig" --health-listen "127.0.0.1:$target_health" \
-  --log-format json > "$tmp/target.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 300); do [ -s "$tmp/target.kubeconfig" ] && break; sleep 0.1; done
-[ -s "$tmp/target.kubeconfig" ] || fail "the target cluster did not start"
+start_connectors "$tmp/target.log" --role controller --embedded --embedded-kubeconfig "$tmp/target.kubeconfig" \
+  --health-listen "127.0.0.1:$target_health" --log-format json
 target_server=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"])' "$tmp/target.kubeconfig")
 target_token=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["users"][0]["user"]["token"])' "$tmp/target.kubeconfig")
 /usr/bin/python3 -c 'import sys, yaml, base64; sys.stdout.write(base64.b64decode(yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["certificate-authority-data"]).decode())' \
@@ -140,10 +134,9 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pipeline-connec
 subjects: [{kind: ServiceAccount, name: pipeline, namespace: ci}]
 YAML
 
-"$bin" run --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses --apply "$tmp/manifests" \
-  --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" --csi-endpoint "unix://$tmp/csi.sock" \
-  --log-format json > "$tmp/run.log" 2>&1 &
-pids+=($!)
+start_connectors "$tmp/run.log" --role all --embedded --embedded-kubeconfig "$tmp/kubeconfig" --apply manifests/connectorclasses \
+  --apply "$tmp/manifests" --proxy-listen "127.0.0.1:$proxy_port" --health-listen "127.0.0.1:$health_port" \
+  --csi-endpoint "unix://$tmp/csi.sock" --log-format json
 k() { "$kubectl" --kubeconfig "$tmp/kubeconfig" "$@"; }
 ready() { k get connector "$1" -n ci -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null; }
 for _ in $(seq 300); do
