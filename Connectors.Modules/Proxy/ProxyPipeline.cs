@@ -114,7 +114,7 @@ internal sealed partial class ProxyPipeline(
 
         using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
         // A registry's upload Locations are mapped to the client's form of /v2/ (host form: /v2/, path form: under the Connector).
-        var registryV2 = Model.ProxyMode.IsRegistry(access.ClassOf(check.Connector!)) ? route.CookieBase + "/v2/" : null;
+        var registryV2 = Model.ProxyMode.IsRegistry(check.Class) ? route.CookieBase + "/v2/" : null;
         return await sender.SendAsync(
             context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), registryV2, cancellationToken);
     }
