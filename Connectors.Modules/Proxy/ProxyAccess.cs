@@ -10,9 +10,14 @@ namespace Connectors.Modules.Proxy;
 internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer reviewer, IOptions<ProxyOptions> options)
 {
     /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
-    public async ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
+    public ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken) =>
+        CheckReverseAsync(key, Find(key), token, cancellationToken);
+
+    /// <summary>Reverse mode, with <paramref name="found"/> from <see cref="Find"/> for this request already.</summary>
+    public async ValueTask<AccessCheck> CheckReverseAsync(
+        ConnectorKey key, (Connector? Connector, ConnectorClass? Class) found, string token, CancellationToken cancellationToken)
     {
-        var (connector, connectorClass) = Find(key);
+        var (connector, connectorClass) = found;
         if (connector is null)
         {
             return await MissingAsync(key, token, cancellationToken);
@@ -86,7 +91,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
     /// omits but the class defaults (github's <c>api</c>) is an allowed address, and the credential goes there too.
     /// The class comes along, so the rest of the request reads the same class object without looking it up again.
     /// </summary>
-    private (Connector? Connector, ConnectorClass? Class) Find(ConnectorKey key)
+    public (Connector? Connector, ConnectorClass? Class) Find(ConnectorKey key)
     {
         if (directory.GetConnector(key.Namespace, key.Name) is not { } connector)
         {

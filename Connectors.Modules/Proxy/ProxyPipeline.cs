@@ -10,7 +10,6 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed partial class ProxyPipeline(
     ProxyAccess access,
-    IConnectorDirectory directory,
     UpstreamSender sender,
     RegistryRoutes registry,
     ProxyMetrics metrics,
@@ -77,8 +76,9 @@ internal sealed partial class ProxyPipeline(
 
     private async Task<Exchange> ReverseAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
     {
-        var connector = directory.GetConnector(route.Connector.Namespace, route.Connector.Name);
-        var extractor = connector is null ? null : access.ClassOf(connector)?.Spec.Proxy?.AuthExtractor?.Headers;
+        // Looked up once: the extractor and the access check read the same Connector and class objects.
+        var found = access.Find(route.Connector);
+        var extractor = found.Class?.Spec.Proxy?.AuthExtractor?.Headers;
         var token = ClientCredentials.ReadReverseToken(context.Request.Headers, extractor);
         if (token is null)
         {
@@ -89,7 +89,7 @@ internal sealed partial class ProxyPipeline(
         AccessCheck check;
         using (ProxyTracing.Source.StartActivity("review"))
         {
-            check = await access.CheckReverseAsync(route.Connector, token, cancellationToken);
+            check = await access.CheckReverseAsync(route.Connector, found, token, cancellationToken);
         }
 
         if (!check.IsAllowed)
