@@ -20,4 +20,10 @@ internal enum AccessCheckOutcome
 internal sealed record AccessCheck(AccessCheckOutcome Outcome, ConnectorKey? Authorized, Connector? Connector, string? Subject, string? Message)
 {
     public bool IsAllowed => Outcome == AccessCheckOutcome.Allowed;
+
+    /// <summary>
+    /// The class of <see cref="Connector"/> (null without one), the object its class defaults were completed from:
+    /// read by the rest of the request (registry mode, auth type) instead of being looked up again.
+    /// </summary>
+    public ConnectorClass? Class { get; init; }
 }

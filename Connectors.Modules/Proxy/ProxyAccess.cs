@@ -10,15 +10,20 @@ namespace Connectors.Modules.Proxy;
 internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer reviewer, IOptions<ProxyOptions> options)
 {
     /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
-    public async ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken)
+    public ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken) =>
+        CheckReverseAsync(key, Find(key), token, cancellationToken);
+
+    /// <summary>Reverse mode, with <paramref name="found"/> from <see cref="Find"/> for this request already.</summary>
+    public async ValueTask<AccessCheck> CheckReverseAsync(
+        ConnectorKey key, (Connector? Connector, ConnectorClass? Class) found, string token, CancellationToken cancellationToken)
     {
-        var connector = Find(key);
+        var (connector, connectorClass) = found;
         if (connector is null)
         {
             return await MissingAsync(key, token, cancellationToken);
         }
 
-        return await AuthorizeAsync(key, connector, connector, token, cancellationToken);
+        return await AuthorizeAsync(key, connector, connector, connectorClass, token, cancellationToken);
     }
 
     /// <summary>
@@ -31,7 +36,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         Connector? first = null;
         foreach (var key in credential.Connectors)
         {
-            var connector = Find(key);
+            var (connector, connectorClass) = Find(key);
             if (connector is null)
             {
                 return await MissingAsync(key, credential.Token, cancellationToken);
@@ -40,11 +45,11 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
             first ??= connector;
             if (matches(ConnectorAddresses.Of(connector)))
             {
-                return await AuthorizeAsync(key, connector, connector, credential.Token, cancellationToken);
+                return await AuthorizeAsync(key, connector, connector, connectorClass, credential.Token, cancellationToken);
             }
         }
 
-        return await AuthorizeAsync(credential.Connectors[0], first!, null, credential.Token, cancellationToken);
+        return await AuthorizeAsync(credential.Connectors[0], first!, null, null, credential.Token, cancellationToken);
     }
 
     /// <summary>
@@ -61,7 +66,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
 
         foreach (var key in credential.Connectors)
         {
-            if (Find(key) is { } connector && ConnectorAddresses.Of(connector).MatchesOrigin(target))
+            if (Find(key).Connector is { } connector && ConnectorAddresses.Of(connector).MatchesOrigin(target))
             {
                 return true;
             }
@@ -84,14 +89,24 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
     /// <summary>
     /// The Connector as its class completes it (<see cref="EffectiveSpec"/>): an address extension the Connector
     /// omits but the class defaults (github's <c>api</c>) is an allowed address, and the credential goes there too.
+    /// The class comes along, so the rest of the request reads the same class object without looking it up again.
     /// </summary>
-    private Connector? Find(ConnectorKey key) =>
-        directory.GetConnector(key.Namespace, key.Name) is { } connector ? EffectiveSpec.Of(connector, ClassOf(connector)) : null;
+    public (Connector? Connector, ConnectorClass? Class) Find(ConnectorKey key)
+    {
+        if (directory.GetConnector(key.Namespace, key.Name) is not { } connector)
+        {
+            return (null, null);
+        }
+
+        var connectorClass = ClassOf(connector);
+        return (EffectiveSpec.Of(connector, connectorClass), connectorClass);
+    }
 
     private bool ProxyPermissionsEnabled =>
         FeatureFlags.IsEnabled(directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName), FeatureFlags.ProxyPermissions);
 
-    private async ValueTask<AccessCheck> AuthorizeAsync(ConnectorKey key, Connector checkedConnector, Connector? inject, string token, CancellationToken cancellationToken)
+    private async ValueTask<AccessCheck> AuthorizeAsync(
+        ConnectorKey key, Connector checkedConnector, Connector? inject, ConnectorClass? injectClass, string token, CancellationToken cancellationToken)
     {
         var decision = await reviewer.AuthorizeAsync(token, key.Namespace, key.Name, checkedConnector.Status, ProxyPermissionsEnabled, cancellationToken);
         var outcome = decision.Outcome switch
@@ -101,7 +116,8 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
             AccessOutcome.Forbidden => AccessCheckOutcome.Forbidden,
             _ => AccessCheckOutcome.Unavailable,
         };
-        return new AccessCheck(outcome, key, outcome == AccessCheckOutcome.Allowed ? inject : null, decision.Subject, decision.Reason);
+        var allowed = outcome == AccessCheckOutcome.Allowed;
+        return new AccessCheck(outcome, key, allowed ? inject : null, decision.Subject, decision.Reason) { Class = allowed ? injectClass : null };
     }
 
     private async ValueTask<AccessCheck> MissingAsync(ConnectorKey key, string token, CancellationToken cancellationToken)

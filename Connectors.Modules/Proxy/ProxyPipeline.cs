@@ -10,7 +10,6 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed partial class ProxyPipeline(
     ProxyAccess access,
-    IConnectorDirectory directory,
     UpstreamSender sender,
     RegistryRoutes registry,
     ProxyMetrics metrics,
@@ -77,8 +76,9 @@ internal sealed partial class ProxyPipeline(
 
     private async Task<Exchange> ReverseAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
     {
-        var connector = directory.GetConnector(route.Connector.Namespace, route.Connector.Name);
-        var extractor = connector is null ? null : access.ClassOf(connector)?.Spec.Proxy?.AuthExtractor?.Headers;
+        // Looked up once: the extractor and the access check read the same Connector and class objects.
+        var found = access.Find(route.Connector);
+        var extractor = found.Class?.Spec.Proxy?.AuthExtractor?.Headers;
         var token = ClientCredentials.ReadReverseToken(context.Request.Headers, extractor);
         if (token is null)
         {
@@ -89,7 +89,7 @@ internal sealed partial class ProxyPipeline(
         AccessCheck check;
         using (ProxyTracing.Source.StartActivity("review"))
         {
-            check = await access.CheckReverseAsync(route.Connector, token, cancellationToken);
+            check = await access.CheckReverseAsync(route.Connector, found, token, cancellationToken);
         }
 
         if (!check.IsAllowed)
@@ -114,7 +114,7 @@ internal sealed partial class ProxyPipeline(
 
         using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
         // A registry's upload Locations are mapped to the client's form of /v2/ (host form: /v2/, path form: under the Connector).
-        var registryV2 = Model.ProxyMode.IsRegistry(access.ClassOf(check.Connector!)) ? route.CookieBase + "/v2/" : null;
+        var registryV2 = Model.ProxyMode.IsRegistry(check.Class) ? route.CookieBase + "/v2/" : null;
         return await sender.SendAsync(
             context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), registryV2, cancellationToken);
     }

@@ -72,7 +72,7 @@ internal sealed class RegistryRoutes(ProxyAccess access, UpstreamSender sender)
             return await ProxyPipeline.RefuseAsync(context, key, check, StatusCodes.Status401Unauthorized, cancellationToken);
         }
 
-        if (!ProxyMode.IsRegistry(access.ClassOf(check.Connector!)))
+        if (!ProxyMode.IsRegistry(check.Class))
         {
             return await ProxyPipeline.RefuseAsync(context, key, check.Subject, StatusCodes.Status404NotFound,
                 $"connector \"{key}\" is not a container registry: its class has no {WellKnown.ProxyModeAnnotation}: {WellKnown.RegistryProxyMode} annotation", null, cancellationToken);

@@ -21,7 +21,6 @@ namespace Connectors.Modules.Proxy;
 internal sealed partial class UpstreamSender(
     IHttpForwarder forwarder,
     IConnectorDirectory directory,
-    ProxyAccess access,
     CredentialInjection injection,
     UpstreamClients clients,
     ProxyCaPool caPool,
@@ -63,7 +62,7 @@ internal sealed partial class UpstreamSender(
                 return await CredentialFailedAsync(context, key, check, $"Secret \"{key.Namespace}/{secretName}\" not found", cancellationToken);
             }
 
-            connectorClass = access.ClassOf(connector);
+            connectorClass = check.Class;
             authType = FindAuthType(connectorClass?.Spec.Auth?.Types, connector.Spec.Auth?.Name);
             caBundle = ReadCaBundle(connector, key);
         }

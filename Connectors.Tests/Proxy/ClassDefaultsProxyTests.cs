@@ -47,4 +47,33 @@ public sealed class ClassDefaultsProxyTests
             Assert.That(proxy.Logs, Does.Not.Contain("real-api-token").And.Not.Contain(Token));
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Reverse_ConnectorWithClass_ClassLookedUpOncePerRequest(CancellationToken cancellationToken)
+    {
+        await using var web = await LoopbackOrigin.StartAsync(ctx => ctx.Response.WriteAsync("web", ctx.RequestAborted), cancellationToken);
+        await using var proxy = await ProxyHarness.StartAsync(cancellationToken);
+        proxy.Directory.Put(new ConnectorClass { Metadata = new ObjectMeta { Name = "hub" }, Spec = new ConnectorClassSpec() });
+        proxy.AddConnector("team", "gh", web.BaseAddress.ToString(), Secrets.Bearer("gh-token", "real-api-token"), className: "hub");
+        proxy.Reviews.AddToken(Token, User);
+        proxy.Reviews.Grant(User, "team", "gh");
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(proxy.Address, "/namespaces/team/connectors/gh/user"));
+        request.Headers.Authorization = new("Bearer", Token);
+        var before = proxy.Directory.ClassLookups;
+
+        using var response = await client.SendAsync(request, cancellationToken);
+
+        // Once, before the token is read (its extractor); the access check, registry mode and the auth type read the
+        // same class object (AccessCheck.Class), not the cache again.
+        var lookups = proxy.Directory.ClassLookups - before;
+        var seen = web.Seen.ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(seen, Has.Length.EqualTo(1));
+            Assert.That(seen[0].Headers.GetValueOrDefault("Authorization"), Is.EqualTo("Bearer real-api-token"));
+            Assert.That(lookups, Is.EqualTo(1));
+        }
+    }
 }

@@ -14,7 +14,16 @@ internal sealed class InMemoryConnectorDirectory : IConnectorDirectory
 
     public Connector? GetConnector(string ns, string name) => _connectors.GetValueOrDefault(ns + "/" + name);
 
-    public ConnectorClass? GetClass(string name) => _classes.GetValueOrDefault(name);
+    private int _classLookups;
+
+    /// <summary>How many times <see cref="GetClass"/> was called: what one request costs the watch cache.</summary>
+    public int ClassLookups => Volatile.Read(ref _classLookups);
+
+    public ConnectorClass? GetClass(string name)
+    {
+        Interlocked.Increment(ref _classLookups);
+        return _classes.GetValueOrDefault(name);
+    }
 
     public Secret? GetSecret(string ns, string name) => _secrets.GetValueOrDefault(ns + "/" + name);
 
