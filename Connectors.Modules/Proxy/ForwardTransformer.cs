@@ -2,6 +2,7 @@ using Connectors.Modules.Credentials;
 using Connectors.Modules.Model;
 using Connectors.Modules.Registry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,7 +21,7 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed class ForwardTransformer(
     ConnectorKey key, Uri upstream, IReadOnlyList<string>? strip, ReverseRewrite? rewrite, CredentialInjection? injection, Secret? secret, AuthType? authType,
-    RegistryForward? registry = null)
+    RegistryForward? registry = null, IHttpResponseBodyFeature? directBody = null)
     : HttpTransformer
 {
     /// <summary>Set when the credential could not be put on the request: the client was answered 502, nothing was sent.</summary>
@@ -31,6 +32,12 @@ internal sealed class ForwardTransformer(
     /// nothing of the answer was copied; the reason names no path or query.
     /// </summary>
     public string? LocationRefused { get; private set; }
+
+    /// <summary>
+    /// Set when the response body was copied by <see cref="DirectBodyCopy"/> (YARP was told to skip its copy): the bytes
+    /// handed to the client and how the copy ended.
+    /// </summary>
+    public DirectCopyResult? Copied { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -115,12 +122,12 @@ internal sealed class ForwardTransformer(
 
         if (registry is not null)
         {
-            return RegistryResponse(httpContext, proxyResponse.StatusCode, unauthorized);
+            return RegistryResponse(httpContext, proxyResponse.StatusCode, unauthorized) && await BodyAsync(httpContext, proxyResponse, cancellationToken);
         }
 
         if (rewrite is null)
         {
-            return true;
+            return await BodyAsync(httpContext, proxyResponse, cancellationToken);
         }
 
         var location = headers.Location;
@@ -141,7 +148,19 @@ internal sealed class ForwardTransformer(
             headers.SetCookie = rewritten;
         }
 
-        return true;
+        return await BodyAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    /// <summary>True: YARP copies the body. False: it was copied here (<see cref="Copied"/>), or failed and the client was aborted.</summary>
+    private async ValueTask<bool> BodyAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        if (directBody is null || !DirectBodyCopy.Applies(httpContext, proxyResponse))
+        {
+            return true;
+        }
+
+        Copied = await DirectBodyCopy.CopyAsync(httpContext, directBody, proxyResponse, cancellationToken);
+        return false;
     }
 
     private bool RegistryResponse(HttpContext httpContext, System.Net.HttpStatusCode status, bool unauthorized)

@@ -94,6 +94,8 @@ internal sealed partial class UpstreamSender(
             context.Request.Body = requestBody;
         }
 
+        // Kestrel's own body, before the counting stream is set over it: a large body is copied straight into its pipe.
+        var directBody = context.Features.Get<IHttpResponseBodyFeature>();
         var responseBody = new CountingStream(context.Response.Body);
         context.Response.Body = responseBody;
         CountingUpgradeFeature? upgrade = null;
@@ -106,7 +108,7 @@ internal sealed partial class UpstreamSender(
         var extra = cancellationToken == context.RequestAborted ? CancellationToken.None : cancellationToken;
         var config = upgrade is null ? Negotiated : Http11;
         var registry = plan?.Forward;
-        var transformer = new ForwardTransformer(key, upstream, strip, rewrite, check.Connector is null || registry is not null ? null : injection, secret, authType, registry);
+        var transformer = new ForwardTransformer(key, upstream, strip, rewrite, check.Connector is null || registry is not null ? null : injection, secret, authType, registry, directBody);
         var error = await forwarder.SendAsync(context, destinationPrefix, invoker, config, transformer, extra);
         if (registry?.Challenges is { } challenges)
         {
@@ -118,7 +120,7 @@ internal sealed partial class UpstreamSender(
                 return await CredentialFailedAsync(context, key, check, failed, cancellationToken);
             }
 
-            transformer = new ForwardTransformer(key, upstream, strip, rewrite, null, secret, authType, registry.Retry(again?.Header ?? registry.Authorization));
+            transformer = new ForwardTransformer(key, upstream, strip, rewrite, null, secret, authType, registry.Retry(again?.Header ?? registry.Authorization), directBody);
             error = await forwarder.SendAsync(context, destinationPrefix, invoker, config, transformer, extra);
         }
 
@@ -139,9 +141,18 @@ internal sealed partial class UpstreamSender(
             return new Exchange(key, check.Subject, new ForwardResult(StatusCodes.Status502BadGateway, requestBody?.BytesRead ?? 0, 0), null);
         }
 
-        var status = error == ForwarderError.None ? context.Response.StatusCode : await ReportAsync(context, error, upstream, cancellationToken);
+        var copied = transformer.Copied;
+        if (copied is { } direct)
+        {
+            Log.CopiedDirectly(logger, key.ToString(), direct.Bytes, direct.Error, direct.Exception?.GetType().Name);
+        }
+
+        var status = error != ForwarderError.None ? await ReportAsync(context, error, upstream, cancellationToken)
+            : copied?.Error is ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled ? 499
+            : copied is { Error: ForwarderError.ResponseBodyDestination } broken ? BodyBroke(context, broken, upstream)
+            : context.Response.StatusCode;
         var bytesIn = (requestBody?.BytesRead ?? 0) + (upgrade?.Stream?.BytesRead ?? 0);
-        var bytesOut = responseBody.BytesWritten + (upgrade?.Stream?.BytesWritten ?? 0);
+        var bytesOut = responseBody.BytesWritten + (upgrade?.Stream?.BytesWritten ?? 0) + (copied?.Bytes ?? 0);
         return new Exchange(key, check.Subject, new ForwardResult(status, bytesIn, bytesOut), null);
     }
 
@@ -175,6 +186,16 @@ internal sealed partial class UpstreamSender(
         return await ProxyResponses.WriteAsync(context, status, message, cancellationToken);
     }
 
+    /// <summary>
+    /// The tool broke off a directly copied body: the client's connection was aborted (its answer had started), and the
+    /// log says it was the tool, not the client, even though the abort has cancelled the request by now.
+    /// </summary>
+    private int BodyBroke(HttpContext context, DirectCopyResult copy, Uri upstream)
+    {
+        Log.UpstreamFailed(logger, context.Request.Method, upstream.Authority, copy.Error, copy.Exception?.Message ?? copy.Error.ToString());
+        return context.Response.StatusCode;
+    }
+
     private static AuthType? FindAuthType(List<AuthType>? types, string? name)
     {
         if (types is not null)
@@ -204,6 +225,9 @@ internal sealed partial class UpstreamSender(
 
         [LoggerMessage(6006, LogLevel.Warning, "Request for {Connector} to the registry's token service refused")]
         public static partial void TokenServiceRefused(ILogger logger, string connector);
+
+        [LoggerMessage(6007, LogLevel.Debug, "Response body for {Connector} copied straight into the client's pipe: {Bytes} bytes, {Error} {Failure}")]
+        public static partial void CopiedDirectly(ILogger logger, string connector, long bytes, ForwarderError error, string? failure);
 
         [LoggerMessage(6004, LogLevel.Warning, "Upstream exchange for {Method} {Upstream} failed ({Error}): {Reason}")]
         public static partial void UpstreamFailed(ILogger logger, string method, string upstream, ForwarderError error, string reason);
