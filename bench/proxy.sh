@@ -6,8 +6,9 @@
 #                checks no token, writes no log): the least a YARP-based proxy costs here (skipped if the peer is absent)
 #   connectors   wrk -> `connectors run --role proxy --embedded` (reverse, host form, token review cached)
 #   floor        wrk -> the same process's /healthz: Kestrel answering alone, the least any Kestrel-based proxy costs
-# then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS, and CONNECT with
-# interception vs squid's plain CONNECT tunnel and squid ssl-bump (bench/proxyload, Go net/http, against the TLS origin).
+# then a large download (default 1 GiB) direct vs through the proxy, sampling the proxy's RSS and CPU, and CONNECT with
+# interception vs squid's plain CONNECT tunnel and squid ssl-bump (bench/proxyload, Go net/http, against the TLS origin),
+# with the CPU each proxy's process spent per request (squid runs as one process, -N).
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
 # Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
 #              BIN=out/linux-x64/connectors (binary to measure), PROFILE=FILE (perf record the proxy during its wrk run;
@@ -165,8 +166,8 @@ rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$proxy_pid/status"; }
 if [[ $sections == *download* ]]; then
 echo
 echo "## ${download_mib} MiB download (curl -o /dev/null): direct, through nginx, through this proxy; proxy RSS sampled every 100 ms"
-echo "| path | bytes | seconds | MiB/s | proxy RSS before / max (MiB) |"
-echo "|---|---|---|---|---|"
+echo "| path | bytes | seconds | MiB/s | proxy RSS before / max (MiB) | proxy CPU ms |"
+echo "|---|---|---|---|---|---|"
 for path in direct nginx proxy direct nginx proxy; do
   before=$(rss_kib) max=$before
   case $path in
@@ -174,12 +175,14 @@ for path in direct nginx proxy direct nginx proxy; do
     nginx) url="http://127.0.0.1:$front_port/big"; hdr=() ;;
     proxy) url="http://127.0.0.1:$proxy_port/big"; hdr=(-H "Host: c-origin.bench.svc" -H "Authorization: Bearer $token") ;;
   esac
+  ticks=$(cpu_ticks "$proxy_pid")
   curl -s -o /dev/null -w '%{time_total} %{speed_download} %{size_download}\n' "${hdr[@]}" "$url" > "$tmp/curl.txt" &
   curl_pid=$!
   while kill -0 $curl_pid 2>/dev/null; do r=$(rss_kib); [ "$r" -gt "$max" ] && max=$r; sleep 0.1; done
   wait $curl_pid
   read -r seconds speed size < "$tmp/curl.txt"
-  printf '| %s | %s | %s | %.0f | %d / %d |\n' "$path" "$size" "$seconds" "$(echo "$speed / 1048576" | bc -l)" $((before / 1024)) $((max / 1024))
+  printf '| %s | %s | %s | %.0f | %d / %d | %d |\n' "$path" "$size" "$seconds" "$(echo "$speed / 1048576" | bc -l)" $((before / 1024)) $((max / 1024)) \
+    $(( ($(cpu_ticks "$proxy_pid") - ticks) * 1000 / $(getconf CLK_TCK) ))
 done
 
 fi
@@ -202,21 +205,25 @@ GO111MODULE=off GOCACHE="${GOCACHE:-$tmp/gocache}" go build -o "$tmp/proxyload" 
 squid -f "$tmp/squid.conf" -N > "$tmp/logs/squid.out" 2>&1 &
 for _ in $(seq 100); do [ -s "$tmp/squid.pid" ] && break; sleep 0.05; done
 sleep 0.3
-echo "| proxy | req/s | p50 | p99 | errors |"
-echo "|---|---|---|---|---|"
-run_load() { # label proxy-url ca [profile] [target-url]
+echo "| proxy | req/s | p50 | p99 | errors | CPU µs/request (the proxy's process) |"
+echo "|---|---|---|---|---|---|"
+run_load() { # label proxy-url ca [profile] [target-url] [pid of the proxy measured]
   local url=${5:-https://127.0.0.1:$tls_port/}
   "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "${WARMUP:-10s}" > /dev/null   # warm-up
-  local perf_pid=""
+  local perf_pid="" ticks rps
   [ -z "${4:-}" ] || perf_pid=$(start_profile)
+  ticks=$(cpu_ticks ${6:-})
   "$tmp/proxyload" -url "$url" -proxy "$2" -ca "$3" -c 16 -d "$duration" > "$tmp/load.txt"
+  ticks=$(( $(cpu_ticks ${6:-}) - ticks ))
   [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")" \
-    "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")"
+  rps=$(awk '$1=="requests/s" {print $2}' "$tmp/load.txt")
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$rps" \
+    "$(awk '$1=="p50" {print $2}' "$tmp/load.txt")" "$(awk '$1=="p99" {print $2}' "$tmp/load.txt")" "$(awk '$1=="errors" {print $2}' "$tmp/load.txt")" \
+    "$([ -n "${6:-}" ] && echo "$ticks * 1000000 / $(getconf CLK_TCK) / ($rps * ${duration%s})" | bc || echo -)"
 }
 run_load "direct (no proxy)" "" "$tmp/origin-ca.crt"
-run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt"
-run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt" profile
+run_load "squid 5.7 CONNECT (blind tunnel)" "http://127.0.0.1:$squid_port" "$tmp/origin-ca.crt" "" "" "$(cat "$tmp/squid.pid")"
+run_load "connectors CONNECT + TLS interception + injection" "http://bench%2Ftls:$token@127.0.0.1:$proxy_port" "$tmp/proxy-ca.crt" profile "" "$proxy_pid"
 # The interception peer: squid ssl-bump (../shared/peers/squid-bump; needs Debian's squid-openssl). squid mints its
 # leaf from the origin certificate's names, so the target is named (origin.test, in squid's hosts file).
 bump=${SQUID_BUMP:-../shared/peers/squid-bump}
@@ -224,7 +231,7 @@ if [ -x "$bump/start.sh" ] && [ -x /usr/lib/squid/security_file_certgen ]; then
   bump_port=$(port)
   echo "127.0.0.1 origin.test" > "$tmp/hosts"
   HOSTS_FILE="$tmp/hosts" "$bump/start.sh" "$tmp/bump" "$bump_port" "$tmp/proxy-ca.crt" "$tmp/proxy-ca.key" "$tmp/origin-ca.crt"
-  run_load "squid 5.7 ssl-bump (peek, stare, bump; re-encrypts upstream)" "http://127.0.0.1:$bump_port" "$tmp/proxy-ca.crt" "" "https://origin.test:$tls_port/"
+  run_load "squid 5.7 ssl-bump (peek, stare, bump; re-encrypts upstream)" "http://127.0.0.1:$bump_port" "$tmp/proxy-ca.crt" "" "https://origin.test:$tls_port/" "$(cat "$tmp/bump/squid.pid")"
 else
   echo "| squid ssl-bump: skipped (needs $bump/start.sh and the squid-openssl package) | | | | |"
 fi
