@@ -169,7 +169,7 @@ internal sealed partial class UpstreamSender(
     /// </summary>
     private async Task<int> ReportAsync(HttpContext context, ForwarderError error, Uri upstream, CancellationToken cancellationToken)
     {
-        if (context.RequestAborted.IsCancellationRequested)
+        if (ClientWentAway(context, error))
         {
             return 499;
         }
@@ -185,6 +185,15 @@ internal sealed partial class UpstreamSender(
         var message = status == StatusCodes.Status504GatewayTimeout ? $"upstream {upstream.Authority} did not answer in time" : $"upstream {upstream.Authority}: {reason}";
         return await ProxyResponses.WriteAsync(context, status, message, cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a failed forward is the client's doing (logged 499). A tool that breaks off makes YARP abort the client's
+    /// connection too, which cancels <c>RequestAborted</c>: an error on the tool's side stays the tool's.
+    /// </summary>
+    internal static bool ClientWentAway(HttpContext context, ForwarderError error) =>
+        context.RequestAborted.IsCancellationRequested
+        && error is not (ForwarderError.RequestBodyDestination or ForwarderError.ResponseBodyDestination
+            or ForwarderError.UpgradeRequestDestination or ForwarderError.UpgradeResponseDestination);
 
     /// <summary>
     /// The tool broke off a directly copied body: the client's connection was aborted (its answer had started), and the

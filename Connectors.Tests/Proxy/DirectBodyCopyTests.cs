@@ -3,6 +3,7 @@ using Connectors.Modules.Observability;
 using Connectors.Modules.Proxy;
 using Connectors.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Connectors.Tests.Proxy;
 
@@ -31,6 +32,17 @@ public sealed class DirectBodyCopyTests
     {
         Headers = { Authorization = new("Bearer", Token) },
     };
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
 
     /// <summary>Writes <paramref name="length"/> bytes of a position-dependent pattern, so a lost or repeated chunk shows.</summary>
     private static async Task WritePatternAsync(HttpResponse response, long length, CancellationToken cancellationToken)
@@ -134,6 +146,54 @@ public sealed class DirectBodyCopyTests
             Assert.That(logs, Does.Contain(CopiedDirectly));
             Assert.That(logs, Does.Contain("\"EventId\":{\"Id\":6004").And.Contain("ResponseBodyDestination"));
             Assert.That(logs, Does.Not.Contain($"\"BytesOut\":{promised}"));
+        }
+    }
+
+    [TestCase(ForwarderError.ResponseBodyDestination, false)]
+    [TestCase(ForwarderError.RequestBodyDestination, false)]
+    [TestCase(ForwarderError.UpgradeResponseDestination, false)]
+    [TestCase(ForwarderError.ResponseBodyClient, true)]
+    [TestCase(ForwarderError.RequestCanceled, true)]
+    public void ClientWentAway_AbortedRequest_OnlyClientSideErrorsAre499(ForwarderError error, bool expected)
+    {
+        // YARP aborts the client's connection when the tool breaks off, so RequestAborted is cancelled either way.
+        var context = new DefaultHttpContext { RequestAborted = new CancellationToken(canceled: true) };
+        Assert.That(UpstreamSender.ClientWentAway(context, error), Is.EqualTo(expected));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task Send_UpstreamBreaksMidSmallBody_LoggedAsTheToolsFailureNot499(CancellationToken cancellationToken)
+    {
+        // Below the threshold the body is YARP's to copy; when the tool breaks off, YARP aborts the client as well, and
+        // the log must still blame the tool (event 6004, the started status), not a client that left (499).
+        const long promised = DirectBodyCopy.Threshold / 2;
+        await using var origin = await LoopbackOrigin.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentLength = promised;
+            await WritePatternAsync(ctx.Response, promised / 4, ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            await Task.Delay(200, ctx.RequestAborted);
+            ctx.Abort();
+        }, cancellationToken);
+        await using var proxy = await StartProxyAsync(origin.BaseAddress.ToString(), cancellationToken);
+        using var client = new HttpClient();
+
+        // Which comes first, YARP's error or the abort's cancellation of RequestAborted, is a race: several rounds.
+        const int rounds = 8;
+        for (var i = 0; i < rounds; i++)
+        {
+            using var response = await client.SendAsync(Request(proxy, HttpMethod.Get, "/small"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            Assert.That(async () => await ReadPatternAsync(response, cancellationToken), Throws.InstanceOf<IOException>());
+        }
+
+        Assert.That(() => CountOf(proxy.Logs, "\"EventId\":{\"Id\":6001"), Is.EqualTo(rounds).After(10_000, 50));
+        var logs = proxy.Logs;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(logs, Does.Not.Contain(CopiedDirectly));
+            Assert.That(CountOf(logs, "\"EventId\":{\"Id\":6004"), Is.EqualTo(rounds));
+            Assert.That(CountOf(logs, "\"Status\":200"), Is.EqualTo(rounds));
+            Assert.That(logs, Does.Not.Contain("\"Status\":499"));
         }
     }
 
