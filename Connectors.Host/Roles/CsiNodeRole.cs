@@ -18,6 +18,7 @@ internal sealed class CsiNodeRole : IRole
         new("--csi-max-volume-bytes", "Csi:MaxVolumeBytes", "Largest total size of one volume's files, in bytes", "8388608"),
         new("--kubelet-pods-dir", "Csi:KubeletPodsDir", "kubelet's pods directory: every volume target must be a real directory below it, with no symbolic link (--embedded: any directory)", "/var/lib/kubelet/pods"),
         new("--csi-multi-connector", "Csi:MultiConnector", "Whether one volume may mount several connectors (enable-multi-connector)", "true"),
+        new("--csi-release-idle-memory", "Csi:ReleaseIdleMemory", "Once ready, hand back the memory start-up used and idle does not need (the binary's resident pages, free GC and malloc space)", "true"),
     ];
 
     public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddCsi();
