@@ -9,12 +9,21 @@ namespace Connectors.Modules.Csi;
 /// Once the driver is ready (every readiness check passes: caches synced, socket listening) and has settled, hands
 /// back the memory start-up used and idle does not need: the garbage collector's free space, glibc's free heap tops
 /// and the resident pages of the executable and the libraries that fault-around and readahead brought in
-/// (<see cref="FilePageReleaser"/>). Runs once; <c>--csi-release-idle-memory=false</c> turns it off. What the kernel
-/// or the C library refuses is logged at debug and otherwise ignored.
+/// (<see cref="FilePageReleaser"/>). Again each time volume calls went quiet for <see cref="Quiet"/> after a burst,
+/// and every <see cref="Period"/> while idle (watch reconnects, TLS handshakes and probes touch pages back in).
+/// <c>--csi-release-idle-memory=false</c> turns it off. What the kernel or the C library refuses is logged at debug
+/// and otherwise ignored.
 /// </summary>
 internal sealed partial class IdleMemoryReleaser(
-    IEnumerable<IReadinessCheck> checks, IOptions<CsiOptions> options, TimeProvider timeProvider, ILogger<IdleMemoryReleaser> logger) : BackgroundService
+    IEnumerable<IReadinessCheck> checks, CsiMetrics metrics, IOptions<CsiOptions> options, TimeProvider timeProvider, ILogger<IdleMemoryReleaser> logger)
+    : BackgroundService
 {
+    /// <summary>How long no NodePublishVolume or NodeUnpublishVolume must have come before a release after calls.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest time between two releases while the driver stays quiet.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
+
     /// <summary>How often readiness is looked at before the release.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
@@ -23,12 +32,16 @@ internal sealed partial class IdleMemoryReleaser(
 
     private readonly IReadinessCheck[] _checks = [.. checks];
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _releases;
 
-    /// <summary>Completes once the release ran, or at once when it is off or not on Linux.</summary>
+    /// <summary>Completes once the first release ran, or at once when it is off or not on Linux.</summary>
     public Task Done => _done.Task;
 
-    /// <summary>What the file-page release did; null until it ran.</summary>
+    /// <summary>What the last file-page release did; null until one ran.</summary>
     public FilePageRelease? LastRelease { get; private set; }
+
+    /// <summary>Releases so far.</summary>
+    public int Releases => Volatile.Read(ref _releases);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,12 +58,44 @@ internal sealed partial class IdleMemoryReleaser(
             }
 
             await Task.Delay(Settle, timeProvider, stoppingToken);
-            LastRelease = Release();
+            ReleaseAndCount();
         }
         finally
         {
             _done.TrySetResult();
         }
+
+        await ReleaseWhenQuietAsync(stoppingToken);
+    }
+
+    /// <summary>
+    /// Looks every <see cref="Quiet"/>: when no volume call came since the last look, releases if calls came since
+    /// the last release, or if <see cref="Period"/> passed since it.
+    /// </summary>
+    private async Task ReleaseWhenQuietAsync(CancellationToken stoppingToken)
+    {
+        var releasedAt = timeProvider.GetTimestamp();
+        var callsAtRelease = metrics.VolumeCalls;
+        var callsAtLook = callsAtRelease;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(Quiet, timeProvider, stoppingToken);
+            var calls = metrics.VolumeCalls;
+            var quiet = calls == callsAtLook;
+            callsAtLook = calls;
+            if (quiet && (calls != callsAtRelease || timeProvider.GetElapsedTime(releasedAt) >= Period))
+            {
+                ReleaseAndCount();
+                releasedAt = timeProvider.GetTimestamp();
+                callsAtRelease = calls;
+            }
+        }
+    }
+
+    private void ReleaseAndCount()
+    {
+        LastRelease = Release();
+        Interlocked.Increment(ref _releases);
     }
 
     /// <summary>Releases now and logs what it did.</summary>
@@ -59,6 +104,7 @@ internal sealed partial class IdleMemoryReleaser(
     {
         try
         {
+            var started = timeProvider.GetTimestamp();
             var before = FilePageReleaser.ResidentBytes();
             // Aggressive: a blocking, compacting full collection that also decommits the free space it leaves.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -73,7 +119,8 @@ internal sealed partial class IdleMemoryReleaser(
                 Log.AdviceRefused(logger, files.Failures, files.LastErrno, NativeMethods.ErrorMessage(files.LastErrno));
             }
 
-            Log.Released(logger, ToMiB(before), ToMiB(FilePageReleaser.ResidentBytes()), files.Mappings, ToMiB(files.ResidentBytes));
+            Log.Released(logger, ToMiB(before), ToMiB(FilePageReleaser.ResidentBytes()), files.Mappings, ToMiB(files.ResidentBytes),
+                Math.Round(timeProvider.GetElapsedTime(started).TotalMilliseconds, 1));
             return files;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or DllNotFoundException or EntryPointNotFoundException)
@@ -87,8 +134,8 @@ internal sealed partial class IdleMemoryReleaser(
 
     private static partial class Log
     {
-        [LoggerMessage(7020, LogLevel.Information, "Released idle memory: resident {BeforeMiB} MiB -> {AfterMiB} MiB ({Mappings} file mappings unmapped, {FileMiB} MiB of them resident)")]
-        public static partial void Released(ILogger logger, double beforeMiB, double afterMiB, int mappings, double fileMiB);
+        [LoggerMessage(7020, LogLevel.Debug, "Released idle memory in {Milliseconds} ms: resident {BeforeMiB} MiB -> {AfterMiB} MiB ({Mappings} file mappings unmapped, {FileMiB} MiB of them resident)")]
+        public static partial void Released(ILogger logger, double beforeMiB, double afterMiB, int mappings, double fileMiB, double milliseconds);
 
         [LoggerMessage(7021, LogLevel.Debug, "madvise refused {Failures} mappings (last: errno {Errno}, {Error}); they stay resident")]
         public static partial void AdviceRefused(ILogger logger, int failures, int errno, string error);
