@@ -18,8 +18,11 @@ internal sealed partial class IdleMemoryReleaser(
     IEnumerable<IReadinessCheck> checks, CsiMetrics metrics, IOptions<CsiOptions> options, TimeProvider timeProvider, ILogger<IdleMemoryReleaser> logger)
     : BackgroundService
 {
-    /// <summary>How long no NodePublishVolume or NodeUnpublishVolume must have come before a release after calls.</summary>
+    /// <summary>How long no NodePublishVolume or NodeUnpublishVolume must have come before a release after calls (seen within <see cref="Look"/>).</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the count of volume calls is looked at once the first release ran.</summary>
+    public static readonly TimeSpan Look = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest time between two releases while the driver stays quiet.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
@@ -69,21 +72,26 @@ internal sealed partial class IdleMemoryReleaser(
     }
 
     /// <summary>
-    /// Looks every <see cref="Quiet"/>: when no volume call came since the last look, releases if calls came since
-    /// the last release, or if <see cref="Period"/> passed since it.
+    /// Looks every <see cref="Look"/>: releases once no volume call came for <see cref="Quiet"/>, if calls came since
+    /// the last release or <see cref="Period"/> passed since it.
     /// </summary>
     private async Task ReleaseWhenQuietAsync(CancellationToken stoppingToken)
     {
         var releasedAt = timeProvider.GetTimestamp();
         var callsAtRelease = metrics.VolumeCalls;
-        var callsAtLook = callsAtRelease;
+        var calls = callsAtRelease;
+        var lastCallSeen = releasedAt;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(Quiet, timeProvider, stoppingToken);
-            var calls = metrics.VolumeCalls;
-            var quiet = calls == callsAtLook;
-            callsAtLook = calls;
-            if (quiet && (calls != callsAtRelease || timeProvider.GetElapsedTime(releasedAt) >= Period))
+            await Task.Delay(Look, timeProvider, stoppingToken);
+            if (metrics.VolumeCalls is var now && now != calls)
+            {
+                calls = now;
+                lastCallSeen = timeProvider.GetTimestamp();
+            }
+
+            if (timeProvider.GetElapsedTime(lastCallSeen) >= Quiet
+                && (calls != callsAtRelease || timeProvider.GetElapsedTime(releasedAt) >= Period))
             {
                 ReleaseAndCount();
                 releasedAt = timeProvider.GetTimestamp();
