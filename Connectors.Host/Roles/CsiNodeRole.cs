@@ -22,4 +22,19 @@ internal sealed class CsiNodeRole : IRole
     ];
 
     public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddCsi();
+
+    /// <summary>
+    /// The idle-memory release is for a process running the csi-node role alone (the node DaemonSet): beside the
+    /// proxy or the controller (<c>--role all</c>) its full collections and unmapped code would cost them, so there it
+    /// is off unless <c>--csi-release-idle-memory</c> was given.
+    /// </summary>
+    public static void DefaultIdleMemoryRelease(IReadOnlyList<IRole> roles, IDictionary<string, string?> settings, bool given)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!given && roles.Count > 1 && roles.Any(r => r is CsiNodeRole))
+        {
+            settings["Csi:ReleaseIdleMemory"] = "false";
+        }
+    }
 }
