@@ -25,7 +25,7 @@ internal sealed partial class IdleMemoryReleaser(
     public static readonly TimeSpan Look = TimeSpan.FromSeconds(10);
 
     /// <summary>Longest time between two releases while the driver stays quiet.</summary>
-    public static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan Period = TimeSpan.FromMinutes(5);
 
     /// <summary>How often readiness is looked at before the release.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
