@@ -73,9 +73,11 @@ public sealed class CsiOptions
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Once ready and settled, hand back the memory start-up used and idle does not need (the executable's and the
-    /// libraries' resident pages, the garbage collector's free space, glibc's free heap tops): the idle driver's
-    /// resident set falls from ~55 to ~30 MiB (docs/benchmarks.md). Linux only. Defaults to true.
+    /// Once ready, again a minute after the last volume call, and every 5 minutes while quiet, hand back
+    /// the memory idle does not need: the executable's and the libraries' resident pages (unmapped, the page cache
+    /// keeps them), the garbage collector's free space and glibc's free heap tops. The idle driver's resident set
+    /// falls from ~57 to ~29-35 MiB (docs/benchmarks.md). Linux only; off by default when other roles share the
+    /// process. Defaults to true.
     /// </summary>
     public bool ReleaseIdleMemory { get; set; } = true;
 
