@@ -57,6 +57,8 @@ internal static class RunCommand
 
             // Two flags may feed one key (a role alias of a common flag): a given value wins over defaults.
             var settings = flags.GroupBy(f => f.Flag.ConfigKey, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Select(f => parse.GetValue(f.Option)).LastOrDefault(v => v is not null) ?? g.First().Flag.DefaultValue, StringComparer.OrdinalIgnoreCase);
+            CsiNodeRole.DefaultIdleMemoryRelease(roles, settings,
+                flags.Any(f => f.Flag.ConfigKey == "Csi:ReleaseIdleMemory" && parse.GetValue(f.Option) is not null));
             // SIGTERM and SIGINT stop the run from the first moment: before the generic host exists (embedded API,
             // --apply) nothing else would see them, and the runtime does not end the process by itself then.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -17,6 +17,7 @@ internal sealed class CsiMetrics : IDisposable
     private readonly Counter<long> _publishes;
     private readonly Histogram<double> _publishSeconds;
     private readonly Counter<long> _unpublishes;
+    private long _volumeCalls;
 
     public CsiMetrics()
     {
@@ -25,14 +26,22 @@ internal sealed class CsiMetrics : IDisposable
         _unpublishes = _meter.CreateCounter<long>("connectors.csi.unpublish.requests", null, "NodeUnpublishVolume calls by outcome.");
     }
 
+    /// <summary>NodePublishVolume and NodeUnpublishVolume calls answered so far: how <see cref="IdleMemoryReleaser"/> tells a quiet driver.</summary>
+    public long VolumeCalls => Interlocked.Read(ref _volumeCalls);
+
     public void Published(StatusCode outcome, bool republish, TimeSpan elapsed)
     {
+        Interlocked.Increment(ref _volumeCalls);
         var tags = new TagList { { "outcome", outcome.ToString() }, { "republish", republish ? "true" : "false" } };
         _publishes.Add(1, tags);
         _publishSeconds.Record(elapsed.TotalSeconds, tags);
     }
 
-    public void Unpublished(StatusCode outcome) => _unpublishes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+    public void Unpublished(StatusCode outcome)
+    {
+        Interlocked.Increment(ref _volumeCalls);
+        _unpublishes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+    }
 
     public void Dispose() => _meter.Dispose();
 }

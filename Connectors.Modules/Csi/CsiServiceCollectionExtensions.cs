@@ -48,6 +48,8 @@ public static class CsiServiceCollectionExtensions
         services.TryAddSingleton<CsiServer>();
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<CsiServer>());
         services.AddHostedService(sp => sp.GetRequiredService<CsiServer>());
+        services.TryAddSingleton<IdleMemoryReleaser>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryReleaser>());
         return services;
     }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """NodePublishVolume latency through the driver's socket, as kubelet would see it (Debian python3-grpcio client).
 
-  bench.py --proto csi.proto --socket PATH --work DIR --kubeconfig FILE [--n 500]
+  bench.py --proto csi.proto --socket PATH --work DIR --kubeconfig FILE [--n 500] [--first 10]
 
-Reports p50/p99/max of: publish with kubelet's token (warm caches, no API call), re-publish of the same volume,
+First times the --first publishes the idle driver answers before anything else (the first pays for whatever idle
+released or never loaded), then reports p50/p99/max of: publish with kubelet's token (warm caches, no API call), re-publish of the same volume,
 publish with a TokenRequest, and the TokenRequest round trip to the API alone.
 """
 import argparse
@@ -76,10 +77,17 @@ def main():
     for name in ("proto", "socket", "work", "kubeconfig"):
         parser.add_argument("--" + name, required=True)
     parser.add_argument("--n", type=int, default=500)
+    parser.add_argument("--first", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as out:
         client = CsiClient(compile_proto(args.proto, out), "unix://" + args.socket)
         os.makedirs(args.work, exist_ok=True)
+        if args.first:
+            cold = [timed(client, request(os.path.join(args.work, "first-%d" % i), 20_000 + i, True)) for i in range(args.first)]
+            print("first publishes after idle (ms):       " + " ".join("%.2f" % (t * 1000) for t in cold))
+        if args.n == 0:
+            client.close()
+            return
         for i in range(50):  # warm-up: JIT, template parse cache, connections
             timed(client, request(os.path.join(args.work, "warm-%d" % i), i, True))
         first, again, with_request = [], [], []
