@@ -79,8 +79,8 @@ internal sealed partial class ProxyPipeline(
         // Looked up once: the extractor and the access check read the same Connector and class objects.
         var found = access.Find(route.Connector);
         var extractor = found.Class?.Spec.Proxy?.AuthExtractor?.Headers;
-        var token = ClientCredentials.ReadReverseToken(context.Request.Headers, extractor);
-        if (token is null)
+        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, extractor);
+        if (token.IsEmpty)
         {
             return await RefuseAsync(context, route.Connector, null, StatusCodes.Status401Unauthorized,
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
