@@ -29,16 +29,16 @@ internal static class AccessLogLine
         + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\");
 
     [ThreadStatic]
-    private static char[]? t_buffer;
+    private static char[]? _threadBuffer;
 
     /// <summary>Formats <paramref name="entry"/> logged at <paramref name="timestamp"/> and hands the line to <paramref name="write"/>.</summary>
     public static void Write<TState>(in AccessEntry entry, DateTimeOffset timestamp, TState state, SpanAction<char, TState> write)
     {
-        var buffer = t_buffer ??= new char[1024];
+        var buffer = _threadBuffer ??= new char[1024];
         int length;
         while (!TryFormat(entry, timestamp, buffer, out length))
         {
-            buffer = t_buffer = new char[buffer.Length * 2];
+            buffer = _threadBuffer = new char[buffer.Length * 2];
         }
 
         write(buffer.AsSpan(0, length), state);
