@@ -90,9 +90,13 @@ internal sealed class AccessReviewer : IDisposable
     /// so the token becomes a string of its own only when it is reviewed.
     /// </summary>
     public ValueTask<AccessDecision> AuthorizeAsync(
-        ReadOnlyMemory<char> token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken)
+        ReadOnlyMemory<char> token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken) =>
+        AuthorizeAsync(token, Hash(token.Span), ns, name, status, proxyPermissions, cancellationToken);
+
+    /// <summary>As above with the token's <see cref="Hash(ReadOnlySpan{char})"/> already known (<see cref="TokenHashMemo"/>).</summary>
+    public ValueTask<AccessDecision> AuthorizeAsync(
+        ReadOnlyMemory<char> token, string hash, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken)
     {
-        var hash = Hash(token.Span);
         return _decisions.GetOrReviewAsync(
             (hash, ns, name, proxyPermissions),
             (Reviewer: this, Token: token, Hash: hash, Ns: ns, Name: name, Status: status, Proxy: proxyPermissions),

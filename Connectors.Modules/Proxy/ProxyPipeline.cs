@@ -88,22 +88,23 @@ internal sealed partial class ProxyPipeline(
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
         }
 
+        var hash = TokenHashMemo.HashOf(context.Features.Get<IConnectionItemsFeature>()?.Items, token);
         if (ProxyTracing.Source.HasListeners())
         {
-            return ReviewThenForwardAsync(context, route, found, extractor, token, null, cancellationToken);
+            return ReviewThenForwardAsync(context, route, found, extractor, token, hash, null, cancellationToken);
         }
 
         // A cached decision completes at once: then nothing here waits, and the forward's task is the request's.
-        var pending = access.CheckReverseAsync(route.Connector, found, token, cancellationToken);
+        var pending = access.CheckReverseAsync(route.Connector, found, token, hash, cancellationToken);
         return pending.IsCompletedSuccessfully
             ? ForwardReverse(context, route, extractor, pending.Result, cancellationToken)
-            : ReviewThenForwardAsync(context, route, found, extractor, token, pending, cancellationToken);
+            : ReviewThenForwardAsync(context, route, found, extractor, token, hash, pending, cancellationToken);
     }
 
     /// <summary>The reverse route when the review is under way (<paramref name="started"/>) or traced (a <c>review</c> span).</summary>
     private async Task<Exchange> ReviewThenForwardAsync(
         HttpContext context, ProxyRoute route, (Model.Connector? Connector, Model.ConnectorClass? Class) found, IReadOnlyList<string>? extractor,
-        ReadOnlyMemory<char> token, ValueTask<AccessCheck>? started, CancellationToken cancellationToken)
+        ReadOnlyMemory<char> token, string hash, ValueTask<AccessCheck>? started, CancellationToken cancellationToken)
     {
         AccessCheck check;
         if (started is { } pending)
@@ -114,7 +115,7 @@ internal sealed partial class ProxyPipeline(
         {
             using (ProxyTracing.Source.StartActivity("review"))
             {
-                check = await access.CheckReverseAsync(route.Connector, found, token, cancellationToken);
+                check = await access.CheckReverseAsync(route.Connector, found, token, hash, cancellationToken);
             }
         }
 
