@@ -116,7 +116,7 @@ internal static class RunCommand
         var startup = new StartupLogGate();
         // A failed start is reported below as one line; the host's own records of it (a stack trace, "hosting failed
         // to start", a background service cancelled by the failed start) are dropped until the start has succeeded.
-        using var logger = LoggingSetup.Create(logging, include: startup.Includes);
+        using var logger = LoggingSetup.Create(logging, out var logLines, include: startup.Includes);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -125,6 +125,12 @@ internal static class RunCommand
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(logger, dispose: false);
+        if (logLines is not null)
+        {
+            // JSON lines formatted by their callers (the proxy's access log) go to the same output, in order.
+            builder.Services.AddSingleton(logLines);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
         builder.Services.AddObservability();

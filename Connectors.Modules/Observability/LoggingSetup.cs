@@ -38,7 +38,14 @@ public static class LoggingSetup
     };
 
     /// <summary>The logger for <paramref name="options"/>, writing to stderr (or <paramref name="sink"/>); <paramref name="include"/> may drop events.</summary>
-    public static Serilog.Core.Logger Create(LoggingOptions options, TextWriter? sink = null, Func<LogEvent, bool>? include = null)
+    public static Serilog.Core.Logger Create(LoggingOptions options, TextWriter? sink = null, Func<LogEvent, bool>? include = null) =>
+        Create(options, out _, sink, include);
+
+    /// <summary>
+    /// The logger, and with JSON output the sink it writes to, for callers that format their own JSON lines
+    /// (<see cref="ILogLineSink"/>; they bypass <paramref name="include"/> and the enrichers); null with text output.
+    /// </summary>
+    internal static Serilog.Core.Logger Create(LoggingOptions options, out ILogLineSink? lines, TextWriter? sink = null, Func<LogEvent, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var level = ParseLevel(options.Level);
@@ -57,12 +64,12 @@ public static class LoggingSetup
             configuration = configuration.Filter.ByIncludingOnly(include);
         }
 
-        var formatter = IsJson(options.Format)
+        var json = IsJson(options.Format);
+        var formatter = json
             ? (Serilog.Formatting.ITextFormatter)new CompactJsonFormatter()
             : new MessageTemplateTextFormatter(TextTemplate);
-        configuration = sink is null
-            ? configuration.WriteTo.Sink(new StderrSink(formatter))
-            : configuration.WriteTo.Sink(new TextWriterSink(formatter, sink));
-        return configuration.CreateLogger();
+        Serilog.Core.ILogEventSink output = sink is null ? new StderrSink(formatter) : new TextWriterSink(formatter, sink);
+        lines = json ? (ILogLineSink)output : null;
+        return configuration.WriteTo.Sink(output).CreateLogger();
     }
 }

@@ -6,21 +6,36 @@ using Serilog.Formatting;
 namespace Connectors.Modules.Observability;
 
 /// <summary>
-/// Writes formatted events to standard error through one buffer. Warnings and errors are flushed at once (with
-/// everything before them); other lines within <see cref="FlushDelay"/>, so a busy proxy's access log costs a
-/// write call per batch instead of per line. Disposing flushes what is left.
+/// Writes formatted events (and lines formatted by their callers, <see cref="ILogLineSink"/>) to standard error
+/// through a memory buffer. Warnings and errors are written at once (with everything before them); other lines
+/// within <see cref="FlushDelay"/>, or as soon as <see cref="FlushAt"/> bytes wait, by a thread-pool thread: a busy
+/// proxy's access log costs one write call per batch, and the thread that logged never waits for the output unless
+/// <see cref="BlockAt"/> bytes are already waiting (the output is stuck: nothing is dropped, the logger waits).
+/// Disposing writes what is left.
 /// </summary>
-internal sealed class StderrSink : ILogEventSink, IDisposable
+internal sealed class StderrSink : ILogEventSink, ILogLineSink, IDisposable
 {
     /// <summary>How long an information line may wait in the buffer.</summary>
     public static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Bytes waiting that make a thread-pool thread write them without waiting for the delay.</summary>
+    internal const int FlushAt = 64 * 1024;
+
+    /// <summary>Bytes waiting that make the logging thread itself wait for the output.</summary>
+    internal const int BlockAt = 4 * 1024 * 1024;
+
     private readonly Lock _gate = new();
+    private readonly Lock _outputGate = new();
     private readonly ITextFormatter _formatter;
-    private readonly TextWriter _writer;
+    private readonly Stream _output;
+    private readonly PendingOutput _pending = new();
+    private readonly StreamWriter _writer;
     private readonly ITimer _timer;
-    private bool _pending;
+    private byte[] _spare = new byte[64 * 1024];
+    private bool _timerArmed;
+    private bool _flushQueued;
     private bool _disposed;
+    private bool _closed;
 
     /// <param name="formatter">Formats each event.</param>
     /// <param name="output">Where lines go; standard error when null.</param>
@@ -28,14 +43,16 @@ internal sealed class StderrSink : ILogEventSink, IDisposable
     public StderrSink(ITextFormatter formatter, Stream? output = null, TimeProvider? timeProvider = null)
     {
         _formatter = formatter;
-        _writer = new StreamWriter(output ?? Console.OpenStandardError(), new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
+        _output = output ?? Console.OpenStandardError();
+        _writer = new StreamWriter(_pending, new UTF8Encoding(false), 16 * 1024) { AutoFlush = false };
         _timer = (timeProvider ?? TimeProvider.System).CreateTimer(
-            static state => ((StderrSink)state!).FlushPending(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            static state => ((StderrSink)state!).WriteOut(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public void Emit(LogEvent logEvent)
     {
         ArgumentNullException.ThrowIfNull(logEvent);
+        bool now;
         lock (_gate)
         {
             if (_disposed)
@@ -44,15 +61,32 @@ internal sealed class StderrSink : ILogEventSink, IDisposable
             }
 
             _formatter.Format(logEvent, _writer);
-            if (logEvent.Level >= LogEventLevel.Warning)
+            now = Buffered(logEvent.Level >= LogEventLevel.Warning);
+        }
+
+        if (now)
+        {
+            WriteOut();
+        }
+    }
+
+    public void WriteLine(ReadOnlySpan<char> line)
+    {
+        bool now;
+        lock (_gate)
+        {
+            if (_disposed)
             {
-                Flush();
+                return;
             }
-            else if (!_pending)
-            {
-                _pending = true;
-                _timer.Change(FlushDelay, Timeout.InfiniteTimeSpan);
-            }
+
+            _writer.WriteLine(line);
+            now = Buffered(false);
+        }
+
+        if (now)
+        {
+            WriteOut();
         }
     }
 
@@ -66,34 +100,81 @@ internal sealed class StderrSink : ILogEventSink, IDisposable
             }
 
             _disposed = true;
-            Flush();
         }
 
+        WriteOut();
         _timer.Dispose();
-        _writer.Dispose();
+        lock (_outputGate)
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                _writer.Dispose();
+            }
+
+            _output.Dispose();
+        }
     }
 
-    private void FlushPending()
+    /// <summary>Called under the gate after a line was added: true when the caller must write the buffer out itself.</summary>
+    private bool Buffered(bool urgent)
     {
-        lock (_gate)
+        if (urgent || _pending.Length >= BlockAt)
         {
-            if (_pending && !_disposed)
+            return true;
+        }
+
+        if (_pending.Length >= FlushAt)
+        {
+            if (!_flushQueued)
             {
-                Flush();
+                _flushQueued = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static sink => sink.WriteOut(), this, preferLocal: false);
             }
         }
+        else if (!_timerArmed)
+        {
+            _timerArmed = true;
+            _timer.Change(FlushDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        return false;
     }
 
-    private void Flush()
+    /// <summary>Writes everything buffered, outside the gate (loggers keep adding meanwhile), in the order it was added.</summary>
+    private void WriteOut()
     {
-        _pending = false;
-        try
+        lock (_outputGate)
         {
-            _writer.Flush();
-        }
-        catch (IOException)
-        {
-            // stderr is gone (closed pipe): logging must never take the process down.
+            byte[] bytes;
+            int length;
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _writer.Flush();
+                bytes = _pending.Swap(_spare, out length);
+                _timerArmed = false;
+                _flushQueued = false;
+            }
+
+            try
+            {
+                if (length > 0)
+                {
+                    _output.Write(bytes, 0, length);
+                    _output.Flush();
+                }
+            }
+            catch (IOException)
+            {
+                // stderr is gone (closed pipe): logging must never take the process down.
+            }
+
+            _spare = bytes;
         }
     }
 }

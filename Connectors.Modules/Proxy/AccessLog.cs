@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Connectors.Modules.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,10 +8,12 @@ namespace Connectors.Modules.Proxy;
 
 /// <summary>
 /// The access log: one line per request (and per refused or blind CONNECT) with connector, subject, method, host,
-/// path without query, status, body bytes and duration — never a token, password or Authorization value. Lines are
-/// handed to one background writer through a bounded queue, so formatting and console I/O stay off the request
-/// path; when the queue is full the request thread writes its line itself (nothing is dropped). Stopping drains
-/// the queue after the listener has stopped.
+/// path without query, status, body bytes and duration — never a token, password or Authorization value. With JSON
+/// logs (<see cref="ILogLineSink"/> registered) the request formats its line itself (<see cref="AccessLogLine"/>,
+/// about a microsecond, the logger's exact output) into the log's buffer, whose output is written by another thread:
+/// no log event, no queue, no thread woken per request. Otherwise lines are handed to one background writer through
+/// a bounded queue; when the queue is full the request thread writes its line itself (nothing is dropped). Stopping
+/// drains the queue after the listener has stopped.
 /// </summary>
 internal sealed partial class AccessLog : BackgroundService
 {
@@ -19,16 +22,31 @@ internal sealed partial class AccessLog : BackgroundService
 
     private readonly ILogger _logger;
     private readonly bool _enabled;
+    private readonly ILogLineSink? _lines;
+    private readonly TimeProvider _timeProvider;
 
-    public AccessLog(IOptions<ProxyOptions> options, ILoggerFactory loggerFactory)
+    public AccessLog(IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, ILogLineSink? lines = null)
     {
         _logger = loggerFactory.CreateLogger<AccessLog>();
         _enabled = options.Value.AccessLog && _logger.IsEnabled(LogLevel.Information);
+        _lines = lines;
+        _timeProvider = timeProvider;
     }
 
     public void Record(in AccessEntry entry)
     {
-        if (_enabled && !_queue.Writer.TryWrite(entry))
+        if (!_enabled)
+        {
+            return;
+        }
+
+        if (_lines is not null)
+        {
+            AccessLogLine.Write(entry, _timeProvider.GetUtcNow(), _lines, static (line, sink) => sink.WriteLine(line));
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(entry))
         {
             Write(_logger, entry);
         }
@@ -52,6 +70,7 @@ internal sealed partial class AccessLog : BackgroundService
     private static void Write(ILogger logger, in AccessEntry e) =>
         Line(logger, e.Connector, e.Subject, e.Method, e.Host, e.Path, e.Status, e.BytesIn, e.BytesOut, e.DurationMs);
 
+    // The template and id are AccessLogLine's (a test holds them equal).
     [LoggerMessage(6001, LogLevel.Information,
         "{Connector} {Subject} {Method} {Host} {Path} {Status} in={BytesIn} out={BytesOut} {DurationMs:0.###}ms")]
     private static partial void Line(ILogger logger, string connector, string subject, string method, string host, string path, int status, long bytesIn, long bytesOut, double durationMs);

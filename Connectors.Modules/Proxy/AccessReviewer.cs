@@ -56,7 +56,10 @@ internal sealed class AccessReviewer : IDisposable
     }
 
     /// <summary>The SHA-256 of a token, hex; the only form in which tokens are kept.</summary>
-    public static string Hash(string token)
+    public static string Hash(string token) => Hash(token.AsSpan());
+
+    /// <summary>The SHA-256 of a token read in place (a slice of the request's header), hex.</summary>
+    public static string Hash(ReadOnlySpan<char> token)
     {
         Span<byte> digest = stackalloc byte[32];
         var length = Encoding.UTF8.GetByteCount(token);
@@ -79,13 +82,25 @@ internal sealed class AccessReviewer : IDisposable
     }
 
     /// <summary>Authenticates <paramref name="token"/> and authorizes its subject for the Connector.</summary>
-    public ValueTask<AccessDecision> AuthorizeAsync(string token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken)
+    public ValueTask<AccessDecision> AuthorizeAsync(string token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken) =>
+        AuthorizeAsync(token.AsMemory(), ns, name, status, proxyPermissions, cancellationToken);
+
+    /// <summary>
+    /// As above with the token read in place (a slice of the request's header): a cached decision needs only its hash,
+    /// so the token becomes a string of its own only when it is reviewed.
+    /// </summary>
+    public ValueTask<AccessDecision> AuthorizeAsync(
+        ReadOnlyMemory<char> token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken) =>
+        AuthorizeAsync(token, Hash(token.Span), ns, name, status, proxyPermissions, cancellationToken);
+
+    /// <summary>As above with the token's <see cref="Hash(ReadOnlySpan{char})"/> already known (<see cref="TokenHashMemo"/>).</summary>
+    public ValueTask<AccessDecision> AuthorizeAsync(
+        ReadOnlyMemory<char> token, string hash, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken)
     {
-        var hash = Hash(token);
         return _decisions.GetOrReviewAsync(
             (hash, ns, name, proxyPermissions),
             (Reviewer: this, Token: token, Hash: hash, Ns: ns, Name: name, Status: status, Proxy: proxyPermissions),
-            static s => s.Reviewer.ReviewAsync(s.Token, s.Hash, s.Ns, s.Name, s.Status, s.Proxy),
+            static s => s.Reviewer.ReviewAsync(s.Token.ToString(), s.Hash, s.Ns, s.Name, s.Status, s.Proxy),
             _decisionTtl,
             cancellationToken);
     }

@@ -12,7 +12,14 @@ namespace Connectors.Modules.Proxy;
 internal static class ClientCredentials
 {
     /// <summary>The token of a reverse-mode request, or null when it carries none.</summary>
-    public static string? ReadReverseToken(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders)
+    public static string? ReadReverseToken(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders) =>
+        ReadReverseTokenInPlace(headers, extractorHeaders) is { IsEmpty: false } token ? token.ToString() : null;
+
+    /// <summary>
+    /// The token of a reverse-mode request, empty when it carries none: a bearer token or a header's is a slice of the
+    /// header's own string (a ServiceAccount token is ~1 KB: no copy of it per request).
+    /// </summary>
+    public static ReadOnlyMemory<char> ReadReverseTokenInPlace(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders)
     {
         var authorization = headers.Authorization;
         if (!StringValues.IsNullOrEmpty(authorization))
@@ -20,12 +27,12 @@ internal static class ClientCredentials
             var value = authorization.ToString();
             if (TryScheme(value, "Bearer", out var bearer))
             {
-                return bearer.Length > 0 ? bearer.ToString() : null;
+                return bearer;
             }
 
-            if (TryScheme(value, "Basic", out var basic) && BasicCredentials.TryDecode(basic, out _, out var password))
+            if (TryScheme(value, "Basic", out var basic) && BasicCredentials.TryDecode(basic.Span, out _, out var password))
             {
-                return password.Length > 0 ? password : null;
+                return password.AsMemory();
             }
         }
 
@@ -36,12 +43,12 @@ internal static class ClientCredentials
                 var extracted = headers[name];
                 if (!StringValues.IsNullOrEmpty(extracted))
                 {
-                    return extracted.ToString().Trim();
+                    return extracted.ToString().AsMemory().Trim();
                 }
             }
         }
 
-        return null;
+        return ReadOnlyMemory<char>.Empty;
     }
 
     /// <summary>Parses a <c>Proxy-Authorization</c> value; null with an error message when it is absent or malformed.</summary>
@@ -52,7 +59,7 @@ internal static class ClientCredentials
             return (null, null);
         }
 
-        if (!TryScheme(value, "Basic", out var basic) || !BasicCredentials.TryDecode(basic, out var user, out var token) || token.Length == 0)
+        if (!TryScheme(value, "Basic", out var basic) || !BasicCredentials.TryDecode(basic.Span, out var user, out var token) || token.Length == 0)
         {
             return (null, "Proxy-Authorization must be Basic base64(\"<namespace>/<connector>[,...]:<token>\")");
         }
@@ -76,12 +83,13 @@ internal static class ClientCredentials
             : (new ProxyCredential(connectors, token), null);
     }
 
-    private static bool TryScheme(string value, string scheme, out ReadOnlySpan<char> parameter)
+    private static bool TryScheme(string value, string scheme, out ReadOnlyMemory<char> parameter)
     {
-        var span = value.AsSpan().Trim();
+        var memory = value.AsMemory().Trim();
+        var span = memory.Span;
         if (span.Length > scheme.Length && span.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && span[scheme.Length] == ' ')
         {
-            parameter = span[(scheme.Length + 1)..].Trim();
+            parameter = memory[(scheme.Length + 1)..].Trim();
             return true;
         }
 

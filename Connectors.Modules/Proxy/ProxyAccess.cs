@@ -11,19 +11,22 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
 {
     /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
     public ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken) =>
-        CheckReverseAsync(key, Find(key), token, cancellationToken);
+        CheckReverseAsync(key, Find(key), token.AsMemory(), AccessReviewer.Hash(token), cancellationToken);
 
-    /// <summary>Reverse mode, with <paramref name="found"/> from <see cref="Find"/> for this request already.</summary>
+    /// <summary>
+    /// Reverse mode, with <paramref name="found"/> from <see cref="Find"/> for this request already and the token read
+    /// in place (<see cref="ClientCredentials.ReadReverseTokenInPlace"/>) with its <paramref name="hash"/>.
+    /// </summary>
     public async ValueTask<AccessCheck> CheckReverseAsync(
-        ConnectorKey key, (Connector? Connector, ConnectorClass? Class) found, string token, CancellationToken cancellationToken)
+        ConnectorKey key, (Connector? Connector, ConnectorClass? Class) found, ReadOnlyMemory<char> token, string hash, CancellationToken cancellationToken)
     {
         var (connector, connectorClass) = found;
         if (connector is null)
         {
-            return await MissingAsync(key, token, cancellationToken);
+            return await MissingAsync(key, token.ToString(), cancellationToken);
         }
 
-        return await AuthorizeAsync(key, connector, connector, connectorClass, token, cancellationToken);
+        return await AuthorizeAsync(key, connector, connector, connectorClass, token, hash, cancellationToken);
     }
 
     /// <summary>
@@ -45,11 +48,11 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
             first ??= connector;
             if (matches(ConnectorAddresses.Of(connector)))
             {
-                return await AuthorizeAsync(key, connector, connector, connectorClass, credential.Token, cancellationToken);
+                return await AuthorizeAsync(key, connector, connector, connectorClass, credential.Token.AsMemory(), AccessReviewer.Hash(credential.Token), cancellationToken);
             }
         }
 
-        return await AuthorizeAsync(credential.Connectors[0], first!, null, null, credential.Token, cancellationToken);
+        return await AuthorizeAsync(credential.Connectors[0], first!, null, null, credential.Token.AsMemory(), AccessReviewer.Hash(credential.Token), cancellationToken);
     }
 
     /// <summary>
@@ -106,9 +109,10 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
         FeatureFlags.IsEnabled(directory.GetConfigMap(options.Value.ComponentsNamespace, WellKnown.ConfigMapName), FeatureFlags.ProxyPermissions);
 
     private async ValueTask<AccessCheck> AuthorizeAsync(
-        ConnectorKey key, Connector checkedConnector, Connector? inject, ConnectorClass? injectClass, string token, CancellationToken cancellationToken)
+        ConnectorKey key, Connector checkedConnector, Connector? inject, ConnectorClass? injectClass, ReadOnlyMemory<char> token, string hash,
+        CancellationToken cancellationToken)
     {
-        var decision = await reviewer.AuthorizeAsync(token, key.Namespace, key.Name, checkedConnector.Status, ProxyPermissionsEnabled, cancellationToken);
+        var decision = await reviewer.AuthorizeAsync(token, hash, key.Namespace, key.Name, checkedConnector.Status, ProxyPermissionsEnabled, cancellationToken);
         var outcome = decision.Outcome switch
         {
             AccessOutcome.Allowed => AccessCheckOutcome.Allowed,

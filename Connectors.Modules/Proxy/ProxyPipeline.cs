@@ -48,75 +48,117 @@ internal sealed partial class ProxyPipeline(
             context.Request.Path.Value ?? "/", exchange.Result.Status, exchange.Result.BytesIn, exchange.Result.BytesOut, elapsed.TotalMilliseconds));
     }
 
-    private async Task<Exchange> ServeAsync(HttpContext context, CancellationToken cancellationToken)
+    // Not async, nor is the reverse route's usual path: each layer that awaits the forward would be one more state
+    // machine allocated and resumed per request. Exceptions thrown here reach HandleAsync's handlers all the same.
+    private Task<Exchange> ServeAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (HttpMethods.IsConnect(context.Request.Method))
         {
-            return await RefuseAsync(context, null, null, StatusCodes.Status400BadRequest, "CONNECT must be the first request on a connection", null, cancellationToken);
+            return RefuseAsync(context, null, null, StatusCodes.Status400BadRequest, "CONNECT must be the first request on a connection", null, cancellationToken);
         }
 
         if (EchoesRequest(context.Request.Method))
         {
             // TRACE (RFC 9110 9.3.8) and TRACK send the request back as the body: with a credential injected, the
             // workload would read it. Refused in every mode, before any credential is looked at.
-            return await RefuseAsync(context, null, null, StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} is not allowed through the proxy", null, cancellationToken);
+            return RefuseAsync(context, null, null, StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} is not allowed through the proxy", null, cancellationToken);
         }
 
         var tunnel = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(TunnelTarget.ItemKey, out var item) == true ? item as TunnelTarget : null;
         var route = RequestRouter.Route(RequestRouter.RawTarget(context), context.Request.Headers.Host.ToString(), context.Request.Scheme, tunnel);
         return route.Kind switch
         {
-            RouteKind.Reverse => await ReverseAsync(context, route, cancellationToken),
-            RouteKind.Forward => await ForwardAsync(context, route, cancellationToken),
-            RouteKind.Registry => await registry.ConnectorAsync(context, route, cancellationToken),
-            RouteKind.RegistryBase => await registry.BaseAsync(context, cancellationToken),
-            _ => await RefuseAsync(context, null, null, route.Status, route.Error!, null, cancellationToken),
+            RouteKind.Reverse => ReverseAsync(context, route, cancellationToken),
+            RouteKind.Forward => ForwardAsync(context, route, cancellationToken),
+            RouteKind.Registry => registry.ConnectorAsync(context, route, cancellationToken),
+            RouteKind.RegistryBase => registry.BaseAsync(context, cancellationToken),
+            _ => RefuseAsync(context, null, null, route.Status, route.Error!, null, cancellationToken),
         };
     }
 
-    private async Task<Exchange> ReverseAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
+    private Task<Exchange> ReverseAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
     {
         // Looked up once: the extractor and the access check read the same Connector and class objects.
         var found = access.Find(route.Connector);
         var extractor = found.Class?.Spec.Proxy?.AuthExtractor?.Headers;
-        var token = ClientCredentials.ReadReverseToken(context.Request.Headers, extractor);
-        if (token is null)
+        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, extractor);
+        if (token.IsEmpty)
         {
-            return await RefuseAsync(context, route.Connector, null, StatusCodes.Status401Unauthorized,
+            return RefuseAsync(context, route.Connector, null, StatusCodes.Status401Unauthorized,
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
         }
 
-        AccessCheck check;
-        using (ProxyTracing.Source.StartActivity("review"))
+        var hash = TokenHashMemo.HashOf(context.Features.Get<IConnectionItemsFeature>()?.Items, token);
+        if (ProxyTracing.Source.HasListeners())
         {
-            check = await access.CheckReverseAsync(route.Connector, found, token, cancellationToken);
+            return ReviewThenForwardAsync(context, route, found, extractor, token, hash, null, cancellationToken);
         }
 
+        // A cached decision completes at once: then nothing here waits, and the forward's task is the request's.
+        var pending = access.CheckReverseAsync(route.Connector, found, token, hash, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? ForwardReverse(context, route, extractor, pending.Result, cancellationToken)
+            : ReviewThenForwardAsync(context, route, found, extractor, token, hash, pending, cancellationToken);
+    }
+
+    /// <summary>The reverse route when the review is under way (<paramref name="started"/>) or traced (a <c>review</c> span).</summary>
+    private async Task<Exchange> ReviewThenForwardAsync(
+        HttpContext context, ProxyRoute route, (Model.Connector? Connector, Model.ConnectorClass? Class) found, IReadOnlyList<string>? extractor,
+        ReadOnlyMemory<char> token, string hash, ValueTask<AccessCheck>? started, CancellationToken cancellationToken)
+    {
+        AccessCheck check;
+        if (started is { } pending)
+        {
+            check = await pending;
+        }
+        else
+        {
+            using (ProxyTracing.Source.StartActivity("review"))
+            {
+                check = await access.CheckReverseAsync(route.Connector, found, token, hash, cancellationToken);
+            }
+        }
+
+        return await ForwardReverse(context, route, extractor, check, cancellationToken);
+    }
+
+    private Task<Exchange> ForwardReverse(HttpContext context, ProxyRoute route, IReadOnlyList<string>? extractor, AccessCheck check, CancellationToken cancellationToken)
+    {
         if (!check.IsAllowed)
         {
-            return await RefuseAsync(context, route.Connector, check, StatusCodes.Status401Unauthorized, cancellationToken);
+            return RefuseAsync(context, route.Connector, check, StatusCodes.Status401Unauthorized, cancellationToken);
         }
 
         var addresses = ConnectorAddresses.Of(check.Connector!);
         var address = addresses.Primary;
         if (address is null || UpstreamUri.Create(addresses.PrimaryBase!, ReverseRest(addresses.PrimaryPrefix, route.PathAndQuery)) is not { } upstream)
         {
-            return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
+            return RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status502BadGateway,
                 $"connector \"{route.Connector}\" has no valid http(s) address", null, cancellationToken);
         }
 
         if (route.EncodedSlash && addresses.PrimaryPrefix.Length > 0)
         {
             // Under a path prefix a tool that decodes %2F could resolve the path outside the prefix.
-            return await RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status400BadRequest,
+            return RefuseAsync(context, route.Connector, check.Subject, StatusCodes.Status400BadRequest,
                 $"an encoded slash (%2F) in the path is not allowed for connector \"{route.Connector}\", whose address has a path prefix", null, cancellationToken);
         }
 
-        using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
         // A registry's upload Locations are mapped to the client's form of /v2/ (host form: /v2/, path form: under the Connector).
         var registryV2 = Model.ProxyMode.IsRegistry(check.Class) ? route.CookieBase + "/v2/" : null;
-        return await sender.SendAsync(
-            context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, new ReverseRewrite(address, route.ProxyBase!, route.CookieBase), registryV2, cancellationToken);
+        var rewrite = new ReverseRewrite(address, route.ProxyBase!, route.CookieBase);
+        return ProxyTracing.Source.HasListeners()
+            ? SendTracedAsync(context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, rewrite, registryV2, cancellationToken)
+            : sender.SendAsync(context, route.Connector, check, upstream, addresses.PrimaryBase!, extractor, rewrite, registryV2, cancellationToken);
+    }
+
+    /// <summary>The forward inside a <c>forward</c> span (started here, so the caller's current activity stays its own).</summary>
+    private async Task<Exchange> SendTracedAsync(
+        HttpContext context, ConnectorKey key, AccessCheck check, Uri upstream, string destinationPrefix, IReadOnlyList<string>? strip, ReverseRewrite? rewrite,
+        string? registryV2, CancellationToken cancellationToken)
+    {
+        using var forward = ProxyTracing.Source.StartActivity("forward", System.Diagnostics.ActivityKind.Client);
+        return await sender.SendAsync(context, key, check, upstream, destinationPrefix, strip, rewrite, registryV2, cancellationToken);
     }
 
     private async Task<Exchange> ForwardAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)

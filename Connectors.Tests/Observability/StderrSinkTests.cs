@@ -60,6 +60,56 @@ public sealed class StderrSinkTests
         Assert.That(Encoding.UTF8.GetString(output.ToArray()), Is.EqualTo("INF last words\n".ReplaceLineEndings()));
     }
 
+    [Test]
+    public void WriteLine_LinesAndEvents_AreWrittenInTheOrderLogged()
+    {
+        var output = new MemoryStream();
+        using var sink = new StderrSink(Formatter, output);
+
+        sink.WriteLine("{\"line\":1}");
+        sink.Emit(Event(LogEventLevel.Information, "event"));
+        sink.WriteLine("{\"line\":2}");
+        sink.Emit(Event(LogEventLevel.Warning, "flushed"));
+
+        Assert.That(Encoding.UTF8.GetString(output.ToArray()), Is.EqualTo("{\"line\":1}\nINF event\n{\"line\":2}\nWRN flushed\n".ReplaceLineEndings()));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task WriteLine_MoreThanFlushAtWaiting_IsWrittenByAnotherThreadBeforeTheDelay(CancellationToken cancellationToken)
+    {
+        // The clock never moves: only the size of the batch can get it written.
+        var clock = new FakeTimeProvider();
+        var output = new NotifyingStream();
+        using var sink = new StderrSink(Formatter, output, clock);
+        var line = new string('x', 1023);
+        var loggingThread = Environment.CurrentManagedThreadId;
+
+        for (var written = 0; written < StderrSink.FlushAt + (32 * 1024); written += line.Length + 1)
+        {
+            sink.WriteLine(line);
+        }
+
+        var writer = await output.FirstWrite.Task.WaitAsync(cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(writer, Is.Not.EqualTo(loggingThread), "the logging thread does not write");
+            Assert.That(output.Length, Is.GreaterThanOrEqualTo(StderrSink.FlushAt));
+        }
+    }
+
     private static LogEvent Event(LogEventLevel level, string text) =>
         new(DateTimeOffset.UtcNow, level, null, new MessageTemplateParser().Parse(text), []);
+
+    /// <summary>A memory stream that reports the thread of its first write.</summary>
+    private sealed class NotifyingStream : MemoryStream
+    {
+        public TaskCompletionSource<int> FirstWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            base.Write(buffer, offset, count);
+            FirstWrite.TrySetResult(Environment.CurrentManagedThreadId);
+        }
+    }
 }

@@ -34,6 +34,29 @@ public sealed class ClientCredentialsTests
         }
     }
 
+    [TestCase("Bearer  eyJ.payload.sig ", "Authorization")]
+    [TestCase(" glpat-sa ", "Private-Token")]
+    public void ReadReverseTokenInPlace_BearerOrHeaderToken_IsASliceOfTheHeaderString(string value, string header)
+    {
+        var headers = new HeaderDictionary { [header] = value };
+
+        var token = ClientCredentials.ReadReverseTokenInPlace(headers, ["Private-Token"]);
+
+        // The ~1 KB ServiceAccount token is not copied per request: the slice points into the header's own string.
+        var inPlace = System.Runtime.InteropServices.MemoryMarshal.TryGetString(token, out var text, out _, out _);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(token.ToString(), Is.EqualTo(value.Trim().Replace("Bearer  ", string.Empty, StringComparison.Ordinal)));
+            Assert.That(inPlace && ReferenceEquals(text, headers[header].ToString()), Is.True);
+        }
+    }
+
+    [Test]
+    public void ReadReverseTokenInPlace_NoToken_IsEmpty()
+    {
+        Assert.That(ClientCredentials.ReadReverseTokenInPlace(new HeaderDictionary { ["Authorization"] = "Bearer   " }, null).IsEmpty, Is.True);
+    }
+
     [Test]
     public void ReadProxyCredential_ListOfConnectors_Parsed()
     {

@@ -73,8 +73,9 @@ internal sealed class ProxyHarness : IAsyncDisposable
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         var sink = TextWriter.Synchronized(logs);
-        var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "debug" }, sink);
+        var logger = LoggingSetup.Create(new LoggingOptions { Format = "json", Level = "debug" }, out var lines, sink);
         services.AddLogging(b => b.AddProvider(new SerilogLoggerProvider(logger, dispose: true)).SetMinimumLevel(LogLevel.Trace));
+        services.AddSingleton(lines!);
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IConnectorDirectory, InMemoryConnectorDirectory>();
         services.AddSingleton<IAccessReviewClient, FakeAccessReviews>();

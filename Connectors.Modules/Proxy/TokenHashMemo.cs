@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace Connectors.Modules.Proxy;
+
+/// <summary>
+/// The last token hash of one client connection. Kestrel hands a keep-alive connection the same string instance for a
+/// header whose bytes did not change since the previous request, so a client that sends the same token again is
+/// recognised by reference and its SHA-256 is not computed again. Kept in the connection's items, it lives no longer
+/// than the connection (and Kestrel's own reference to the header string).
+/// </summary>
+internal sealed class TokenHashMemo
+{
+    private static readonly object ItemKey = new();
+
+    private readonly string _source;
+    private readonly int _start;
+    private readonly int _length;
+
+    private TokenHashMemo(string source, int start, int length, string hash)
+    {
+        _source = source;
+        _start = start;
+        _length = length;
+        Hash = hash;
+    }
+
+    /// <summary>The token's hash (<see cref="AccessReviewer.Hash(ReadOnlySpan{char})"/>).</summary>
+    public string Hash { get; }
+
+    /// <summary>
+    /// The hash of <paramref name="token"/>: the memo's when <paramref name="token"/> is the same slice of the same string
+    /// as the previous request's on this connection, else computed (and remembered when the token is a slice of a string).
+    /// </summary>
+    public static string HashOf(IDictionary<object, object?>? connectionItems, ReadOnlyMemory<char> token)
+    {
+        var inString = MemoryMarshal.TryGetString(token, out var source, out var start, out var length);
+        if (connectionItems is null || !inString)
+        {
+            return AccessReviewer.Hash(token.Span);
+        }
+
+        if (connectionItems.TryGetValue(ItemKey, out var item) && item is TokenHashMemo memo
+            && ReferenceEquals(memo._source, source) && memo._start == start && memo._length == length)
+        {
+            return memo.Hash;
+        }
+
+        var hash = AccessReviewer.Hash(token.Span);
+        connectionItems[ItemKey] = new TokenHashMemo(source!, start, length, hash);
+        return hash;
+    }
+}
