@@ -10,6 +10,8 @@ public sealed class FilePageReleaserTests
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapPrivate = 2;
+    private const int MapFixed = 0x10;
+    private const int MapAnonymous = 0x20;
     private const int Length = 64 * 4096;
 
     private string _file = null!;
@@ -94,6 +96,27 @@ public sealed class FilePageReleaserTests
                 Assert.That(release, Is.EqualTo(new FilePageRelease(0, 0, 1, 22)), "EINVAL");
                 Assert.That(Find(address).RssBytes, Is.EqualTo(Length));
             }
+        }
+        finally
+        {
+            _ = munmap(address, Length);
+        }
+    }
+
+    [Test]
+    public void Release_MappingReplacedSinceTheSnapshot_LeavesTheNewMemoryAlone()
+    {
+        // Between the smaps read and the advice another thread unmaps the file (dlclose, an assembly unloaded) and
+        // the range is reused by anonymous memory (a malloc arena, a thread stack): MADV_DONTNEED zeroes live memory.
+        var address = Map(_file, ProtRead);
+        try
+        {
+            _ = Touch(address);
+            var stale = Find(address);
+            Assert.That(mmap(address, Length, ProtRead | ProtWrite, MapPrivate | MapFixed | MapAnonymous, -1, 0), Is.EqualTo(address));
+            Marshal.WriteByte(address, 0x42);
+            _ = FilePageReleaser.Release([stale], FilePageReleaser.Unmap);
+            Assert.That(Marshal.ReadByte(address), Is.EqualTo(0x42), "the anonymous memory now at the stale range");
         }
         finally
         {

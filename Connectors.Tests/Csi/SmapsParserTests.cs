@@ -53,6 +53,23 @@ public sealed class SmapsParserTests
         }
     }
 
+    [Test]
+    public void IsCleanReadOnlyFile_WrittenPageSwappedOut_IsNotClean()
+    {
+        // A relocated page (RELRO: written while writable, then made read-only) of an idle process, swapped out: smaps
+        // counts it under Swap, not Anonymous (only resident anonymous pages are). MADV_DONTNEED drops the swap entry
+        // of a private mapping, and the next access reads the file's unrelocated bytes.
+        const string text = """
+            559150941000-559150978000 r--p 00000000 fe:00 1234                       /opt/app/connectors
+            Size:                220 kB
+            Rss:                 216 kB
+            Anonymous:             0 kB
+            Swap:                  4 kB
+            VmFlags: rd mr mw me sd
+            """;
+        Assert.That(SmapsParser.Parse(new StringReader(text))[0].IsCleanReadOnlyFile, Is.False);
+    }
+
     [TestCase("not a smaps line")]
     [TestCase("559150941000-559150978000 r--p 00000000 fe:00 1 /x\nRss: many kB")]
     public void Parse_MalformedText_ThrowsFormatException(string text) =>
