@@ -48,6 +48,16 @@ internal static class FilePageReleaser
         return new FilePageRelease(advised, resident, failures, lastErrno);
     }
 
+    /// <summary>
+    /// The mappings of the running executable and of the shared libraries the loader mapped (<see cref="SmapsEntry.IsLoadedCode"/>):
+    /// the only ones released, as they cannot be unmapped and their range reused between the smaps read and the advice.
+    /// </summary>
+    public static IEnumerable<SmapsEntry> LoadedCode(IEnumerable<SmapsEntry> mappings)
+    {
+        var executable = Environment.ProcessPath is { } path ? Path.GetFullPath(new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path) : string.Empty;
+        return mappings.Where(m => m.IsLoadedCode(executable));
+    }
+
     /// <summary>Returns the free memory at the top of glibc's heaps to the system; false where there is no such call (musl).</summary>
     public static bool TrimMalloc()
     {

@@ -121,7 +121,7 @@ internal sealed partial class IdleMemoryReleaser(
                 Log.NoMallocTrim(logger);
             }
 
-            var files = FilePageReleaser.Release(SmapsParser.ReadSelf(), FilePageReleaser.Unmap);
+            var files = FilePageReleaser.Release(FilePageReleaser.LoadedCode(SmapsParser.ReadSelf()), FilePageReleaser.Unmap);
             if (files.Failures > 0)
             {
                 Log.AdviceRefused(logger, files.Failures, files.LastErrno, NativeMethods.ErrorMessage(files.LastErrno));

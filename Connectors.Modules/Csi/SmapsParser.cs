@@ -4,7 +4,7 @@ namespace Connectors.Modules.Csi;
 
 /// <summary>
 /// Reads <c>/proc/PID/smaps</c> (proc(5)): a header line per mapping (<c>start-end perms offset dev inode path</c>)
-/// followed by <c>Key: value kB</c> lines. Only the range, permissions, path, <c>Rss</c> and <c>Anonymous</c> are kept.
+/// followed by <c>Key: value kB</c> lines. Only the range, permissions, path, <c>Rss</c>, <c>Anonymous</c> and <c>Swap</c> are kept.
 /// </summary>
 internal static class SmapsParser
 {
@@ -53,6 +53,10 @@ internal static class SmapsParser
             else if (key is "Anonymous")
             {
                 current = entry with { AnonymousBytes = Kilobytes(line, colon) };
+            }
+            else if (key is "Swap")
+            {
+                current = entry with { SwapBytes = Kilobytes(line, colon) };
             }
         }
 

@@ -82,11 +82,14 @@ internal static class DirectBodyCopy
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception e) when (!IsFatal(e))
         {
-            // The client went away (its abort cancels the token), or its connection broke under a write.
+            // The client went away (its abort cancels the token), its connection broke under a write, or anything else
+            // once the answer has started: YARP could only try to clear a started response, so the copy ends here.
             context.Abort();
             return new DirectCopyResult(copied, cancellationToken.IsCancellationRequested ? ForwarderError.ResponseBodyCanceled : ForwarderError.ResponseBodyClient, e);
         }
     }
+
+    private static bool IsFatal(Exception e) => e is OutOfMemoryException or StackOverflowException or AccessViolationException;
 }

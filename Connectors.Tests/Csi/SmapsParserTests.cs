@@ -70,6 +70,18 @@ public sealed class SmapsParserTests
         Assert.That(SmapsParser.Parse(new StringReader(text))[0].IsCleanReadOnlyFile, Is.False);
     }
 
+    [TestCase("/opt/app/connectors", true)]
+    [TestCase("/usr/lib/x86_64-linux-gnu/libcrypto.so.3", true)]
+    [TestCase("/usr/lib/x86_64-linux-gnu/libSystem.Native.so", true)]
+    [TestCase("/opt/app/System.Private.CoreLib.dll", false)]
+    [TestCase("/var/lib/data/cache.bin", false)]
+    [TestCase("/opt/app/connectors.dbg", false)]
+    public void IsLoadedCode_Paths_OnlyTheExecutableAndSharedLibraries(string path, bool expected)
+    {
+        var entry = new SmapsEntry(0x1000, 0x2000, "r--p", path, 4096, 0);
+        Assert.That(entry.IsLoadedCode("/opt/app/connectors"), Is.EqualTo(expected));
+    }
+
     [TestCase("not a smaps line")]
     [TestCase("559150941000-559150978000 r--p 00000000 fe:00 1 /x\nRss: many kB")]
     public void Parse_MalformedText_ThrowsFormatException(string text) =>
