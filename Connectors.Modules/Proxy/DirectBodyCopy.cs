@@ -55,6 +55,9 @@ internal static class DirectBodyCopy
             await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
             while (true)
             {
+                // Once the client is gone Kestrel's flushes return at once without writing, and reads of a tool that
+                // keeps sending complete from its buffers without looking at the token: only this check ends the copy.
+                cancellationToken.ThrowIfCancellationRequested();
                 var memory = writer.GetMemory(ChunkSize);
                 int read;
                 try
