@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Connectors.Host.Cli;
 using Connectors.Modules.Observability;
 using Connectors.Tests.Support;
@@ -87,7 +88,8 @@ public sealed class CsiCommandTests
         string[] run = ["run", "--role", "csi-node", "--embedded", "--embedded-kubeconfig", directory.Combine("kubeconfig"),
             "--csi-endpoint", "unix://" + socket, "--csi-tmpfs", "false", "--health-listen", "127.0.0.1:0"];
         await using var driver = ConnectorsProcess.Start(podsDir is null ? run : [.. run, "--kubelet-pods-dir", podsDir]);
-        while (!File.Exists(socket) && !driver.HasExited)
+        // The socket file appears at bind, a moment before listen: wait until it accepts.
+        while (!driver.HasExited && !await AcceptsAsync(socket, cancellationToken))
         {
             await Task.Delay(20, cancellationToken);
         }
@@ -118,5 +120,24 @@ public sealed class CsiCommandTests
         var error = new StringWriter();
         var code = await ConnectorsCommandLine.InvokeAsync(args, output, error, cancellationToken);
         return (code, output.ToString(), error.ToString());
+    }
+
+    private static async Task<bool> AcceptsAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }
