@@ -28,6 +28,33 @@ need() {
 # need_bin: builds Connectors.Host when $bin is not there yet.
 need_bin() { [ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null; }
 
+# workload_access NS SA: prints the manifests a workload needs to use Connectors (the viewer ClusterRole, namespace NS,
+# ServiceAccount SA bound to the role in NS), each ending with "---", for a suite's manifest file.
+workload_access() {
+  cat <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: connectors-connector-viewer-role}
+rules:
+- {apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get, list, watch]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: $1}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: $2, namespace: $1}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: $2-uses-connectors, namespace: $1}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: connectors-connector-viewer-role}
+subjects: [{kind: ServiceAccount, name: $2, namespace: $1}]
+---
+YAML
+}
+
 # start_connectors LOG ARGS...: runs `$bin run ARGS...` in the background (its pid in $run_pid, also added to $pids)
 # and waits up to 30 s until /readyz on --health-listen answers 200, the --embedded-kubeconfig file is written (it is
 # written after the webhooks' caBundle, which can be after /readyz answers) and the --csi-endpoint socket exists,

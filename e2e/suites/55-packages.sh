@@ -62,27 +62,7 @@ PKGINDEX_PASSWORD=$npm_pass /usr/bin/python3 e2e/peers/pkgindex/pkgindex.py --ki
 npm_pid=$!
 
 mkdir "$tmp/manifests"
-cat > "$tmp/manifests/packages.yaml" <<YAML
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: connectors-connector-viewer-role}
-rules:
-- {apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get, list, watch]}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: team}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: builder, namespace: team}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: builder-uses-connectors, namespace: team}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: connectors-connector-viewer-role}
-subjects: [{kind: ServiceAccount, name: builder, namespace: team}]
----
+{ workload_access team builder; cat <<YAML; } > "$tmp/manifests/packages.yaml"
 apiVersion: v1
 kind: Secret
 metadata: {name: pypi-creds, namespace: team}

@@ -46,27 +46,7 @@ PY
 tool_pid=$!
 
 mkdir "$tmp/manifests"
-cat > "$tmp/manifests/registries.yaml" <<YAML
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: connectors-connector-viewer-role}
-rules:
-- {apiGroups: [connectors.alauda.io], resources: [connectors], verbs: [get, list, watch]}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: team}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: builder, namespace: team}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: builder-uses-connectors, namespace: team}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: connectors-connector-viewer-role}
-subjects: [{kind: ServiceAccount, name: builder, namespace: team}]
----
+{ workload_access team builder; cat <<YAML; } > "$tmp/manifests/registries.yaml"
 apiVersion: connectors.alauda.io/v1alpha1
 kind: Connector
 metadata: {name: oci, namespace: team}
