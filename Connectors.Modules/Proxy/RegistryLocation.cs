@@ -28,7 +28,7 @@ internal sealed record RegistryLocation(Uri Registry, string? ClientV2, string? 
         var form = Classify(location, out var pathAndQuery, out var target);
         var path = PathOf(pathAndQuery);
         var api = path is "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal);
-        var suspicious = HasDotSegment(path) || path.Contains('\\', StringComparison.Ordinal);
+        var suspicious = PathRule.HasDotSegment(path) || path.Contains('\\', StringComparison.Ordinal);
         switch (form)
         {
             case Form.PathAbsolute or Form.SameOrigin:
@@ -114,26 +114,6 @@ internal sealed record RegistryLocation(Uri Registry, string? ClientV2, string? 
     {
         var end = pathAndQuery.IndexOfAny(['?', '#']);
         return end < 0 ? pathAndQuery : pathAndQuery[..end];
-    }
-
-    /// <summary>Whether a segment of <paramref name="path"/> is <c>.</c> or <c>..</c>, also as <c>%2e</c>, with <c>/</c> or <c>\</c> between segments.</summary>
-    internal static bool HasDotSegment(string path)
-    {
-        foreach (var segment in path.Split('/', '\\'))
-        {
-            if (segment.Length is 0 or > 6)
-            {
-                continue;
-            }
-
-            var decoded = segment.Replace("%2e", ".", StringComparison.OrdinalIgnoreCase);
-            if (decoded is "." or "..")
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private enum Form

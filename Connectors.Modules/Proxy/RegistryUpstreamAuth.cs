@@ -69,21 +69,32 @@ internal sealed partial class RegistryUpstreamAuth(RegistryTokenClient tokens, R
     }
 
     /// <summary>
-    /// Whether <paramref name="upstream"/> is the registry's token service on the registry's own origin: the realm of
-    /// the challenge learnt for that origin, or Harbor's well-known <c>/service/token</c>. Through a registry Connector
-    /// such a request would carry the Connector's account and hand the workload a registry token it could use without
-    /// the proxy. Paths compare after percent-decoding, dot segments, repeated slashes and letter case.
+    /// Whether a request in registry mode that is not a distribution API request (<see cref="RegistryPath.TryParse"/>)
+    /// could be the registry's token service, which with the Connector's account would hand the workload a registry
+    /// token to use without the proxy: anything else below <c>/v2/</c> (Quay's <c>/v2/auth</c>), Harbor's well-known
+    /// <c>/service/token</c>, and the realm of the registry's challenge on its own origin. The challenge is learnt
+    /// first when it is not known (after a restart, an eviction or a <c>Forget</c>), so no window opens; when it cannot
+    /// be learnt the answer is yes. Paths compare after percent-decoding, dot segments, repeated slashes and letter case.
     /// </summary>
-    public bool IsTokenService(Uri upstream)
+    public async ValueTask<bool> IsTokenServiceAsync(HttpMessageInvoker invoker, Uri upstream, CancellationToken cancellationToken)
     {
         var path = NormalizedPath(UpstreamUri.PathOf(upstream.PathAndQuery).ToString());
-        if (path == HarborTokenPath)
+        if (path == HarborTokenPath || path == "/v2" || path.StartsWith("/v2/", StringComparison.Ordinal))
         {
             return true;
         }
 
-        return _challenges.TryGetValue(upstream.GetLeftPart(UriPartial.Authority), out var challenge)
-               && challenge?.Realm is { } realm && Uri.TryCreate(realm, UriKind.Absolute, out var service)
+        var origin = upstream.GetLeftPart(UriPartial.Authority);
+        if (!_challenges.TryGetValue(origin, out var challenge))
+        {
+            (challenge, var error) = await DiscoverAsync(invoker, origin, cancellationToken);
+            if (error is not null)
+            {
+                return true;
+            }
+        }
+
+        return challenge?.Realm is { } realm && Uri.TryCreate(realm, UriKind.Absolute, out var service)
                && ConnectorAddresses.SameOrigin(upstream, service.Scheme, service.Host, service.Port)
                && path == NormalizedPath(UpstreamUri.PathOf(service.PathAndQuery).ToString());
     }

@@ -70,7 +70,9 @@ internal sealed partial class UpstreamSender(
         var invoker = clients.For(caBundle, check.Connector is null ? null : caPool.Current);
         RegistryPlan? plan = null;
         var registryMode = check.Connector is not null && ProxyMode.IsRegistry(connectorClass);
-        if (registryMode && registryAuth.IsTokenService(upstream))
+        var path = default(RegistryPath);
+        var registryApi = registryMode && RegistryPath.TryParse(upstream.PathAndQuery, out path);
+        if (registryMode && !registryApi && await registryAuth.IsTokenServiceAsync(invoker, upstream, cancellationToken))
         {
             // The Connector's account would buy the workload a registry token to use without the proxy.
             Log.TokenServiceRefused(logger, key.ToString());
@@ -79,7 +81,7 @@ internal sealed partial class UpstreamSender(
             return Exchange.Refused(key, check.Subject, StatusCodes.Status403Forbidden, null);
         }
 
-        if (registryMode && RegistryPath.TryParse(upstream.PathAndQuery, out var path))
+        if (registryApi)
         {
             (plan, var unusable) = await registryAuth.PlanAsync(context, invoker, upstream, path, secret, registryClientV2, cancellationToken);
             if (unusable is not null)
