@@ -223,6 +223,8 @@ public sealed partial class DoctorCommandTests
         await CreateProxyServiceAsync("doctor-in-cluster-proxy", null, cancellationToken);
         await CopyGitClassAsync("git-doctor-in-cluster", c => c.Spec.Proxy!.Ref!.Name = "doctor-in-cluster-proxy", cancellationToken);
         await ArrangeAsync("doctor-hostform", cancellationToken, className: "git-doctor-in-cluster");
+        // The Connector is Ready; the class's own status is written by another reconciler and may come a moment later.
+        await ClassReadyAsync("git-doctor-in-cluster", cancellationToken);
 
         var (code, stdout, _) = await DoctorAsync("doctor-hostform", cancellationToken);
         var (viaCode, viaStdout, _) = await DoctorAsync("doctor-hostform", cancellationToken, "--proxy-url", _run.ProxyUrl.ToString());
@@ -301,6 +303,15 @@ public sealed partial class DoctorCommandTests
         git.Status = null;
         change(git);
         await _run.CreateAsync(git, cancellationToken);
+    }
+
+    private async Task ClassReadyAsync(string name, CancellationToken cancellationToken)
+    {
+        while ((await _run.Client.GetAsync<ConnectorClass>(null, name, cancellationToken)).GetValueOrThrow().Status?.Conditions?
+               .Any(c => c.Type == "Ready" && c.Status == "True") != true)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private Task<(int ExitCode, string Stdout, string Stderr)> DoctorAsync(string ns, CancellationToken cancellationToken, params string[] extra) =>

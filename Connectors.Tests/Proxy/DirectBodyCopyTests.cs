@@ -223,7 +223,8 @@ public sealed class DirectBodyCopyTests
             await body.ReadExactlyAsync(new byte[DirectBodyCopy.Threshold], cancellationToken);
         }
 
-        await upstreamAborted.Task.WaitAsync(cancellationToken);
+        var stopped = await Task.WhenAny(upstreamAborted.Task, Task.Delay(TimeSpan.FromSeconds(20), cancellationToken)) == upstreamAborted.Task;
+        Assert.That(stopped, Is.True, () => "the proxy kept reading the tool's body after the client left:\n" + proxy.Logs);
         Assert.That(() => proxy.Logs, Does.Contain(CopiedDirectly).And.Contain("\"Status\":499").After(10_000, 50));
     }
 
