@@ -169,6 +169,8 @@ internal sealed class WebhookCaller : IDisposable
         {
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             UseProxy = false,
+            // A webhook's redirect would send the AdmissionReview (objects, Secrets included) to another address.
+            AllowAutoRedirect = false,
             // The URL names the Service (what TLS verifies); the connection goes where the Service resolves.
             ConnectCallback = async (context, cancellationToken) =>
             {
