@@ -6,16 +6,18 @@ namespace Connectors.Modules.Templates;
 /// <summary>Go's time.Duration String(), ParseDuration, and sprig's durationRound.</summary>
 internal static class GoDuration
 {
-    public static string Format(TimeSpan d)
+    public static string Format(TimeSpan d) => Format(d.Ticks * 100);
+
+    /// <summary>Go's <c>time.Duration.String</c> of <paramref name="nanos"/> nanoseconds, to the nanosecond.</summary>
+    public static string Format(long nanos)
     {
-        var nanos = d.Ticks * 100;
         if (nanos == 0)
         {
             return "0s";
         }
 
         var neg = nanos < 0;
-        var u = (ulong)Math.Abs(nanos);
+        var u = neg ? (ulong)(-(nanos + 1)) + 1 : (ulong)nanos;
         var sb = new StringBuilder();
         if (u < 1_000_000_000UL)
         {

@@ -25,5 +25,5 @@ internal sealed record GoNamedInt(long Value, string GoTypeName, string Text) : 
     }
 
     public static GoNamedInt Duration(long nanoseconds) =>
-        new(nanoseconds, "time.Duration", GoDuration.Format(TimeSpan.FromTicks(nanoseconds / 100)));
+        new(nanoseconds, "time.Duration", GoDuration.Format(nanoseconds));
 }

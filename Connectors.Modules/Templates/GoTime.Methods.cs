@@ -49,7 +49,7 @@ internal sealed partial class GoTime
             "Before" => Value < Other(args).Value,
             "After" => Value > Other(args).Value,
             "Equal" => Value == Other(args).Value,
-            "Sub" => GoNamedInt.Duration((Value - Other(args).Value).Ticks * NanosPerTick),
+            "Sub" => GoNamedInt.Duration(Saturated((Int128)(Value - Other(args).Value).Ticks * NanosPerTick)),
             "Add" => Shift(TimeSpan.FromTicks(GoMethodArgs.Int(args, 0, "time.Duration") / NanosPerTick)),
             "AddDate" => AddDate(GoMethodArgs.Int(args, 0, "int"), GoMethodArgs.Int(args, 1, "int"), GoMethodArgs.Int(args, 2, "int")),
             "Truncate" => Rounded(GoMethodArgs.Int(args, 0, "time.Duration"), round: false),
@@ -58,6 +58,9 @@ internal sealed partial class GoTime
             _ => GoString(),
         };
     }
+
+    /// <summary>time.Time.Sub saturates at the largest or smallest Duration (about 292 years) instead of wrapping.</summary>
+    private static long Saturated(Int128 nanos) => nanos > long.MaxValue ? long.MaxValue : nanos < long.MinValue ? long.MinValue : (long)nanos;
 
     private static GoTime Other(object?[] args) => GoMethodArgs.Arg<GoTime>(args, 0, "time.Time");
 

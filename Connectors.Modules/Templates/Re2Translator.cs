@@ -29,8 +29,6 @@ internal sealed partial class Re2Translator
 
     public string Pattern => _out.ToString();
 
-    public int Captures => _captures;
-
     /// <summary>Translates <paramref name="pattern"/>; throws <see cref="FormatException"/> with Go's message when Go refuses it.</summary>
     public static Re2Translator Translate(string pattern)
     {

@@ -87,6 +87,8 @@ public sealed class GoFidelityTests
     [TestCase("{{ eq (toDate \"2006-01-02\" \"2024-03-05\").Month 3 }}", "true")]
     [TestCase("{{ ((toDate \"2006-01-02\" \"2024-01-31\").AddDate 0 1 0).Format \"2006-01-02\" }}", "2024-03-02")]
     [TestCase("{{ (toDate \"2006-01-02\" \"2024-03-05\").Sub (toDate \"2006-01-02\" \"2024-03-04\") }}", "24h0m0s")]
+    [TestCase("{{ (toDate \"2006-01-02\" \"2400-01-01\").Sub (toDate \"2006-01-02\" \"0001-01-01\") }}", "2562047h47m16.854775807s")]
+    [TestCase("{{ (toDate \"2006-01-02\" \"0001-01-01\").Sub (toDate \"2006-01-02\" \"2400-01-01\") }}", "-2562047h47m16.854775808s")]
     [TestCase("{{ (toDate \"2006-01-02\" \"2024-03-05\").Zone }}", "error")]
     public void Render_MethodOnSprigResult_MatchesGo(string template, string expected)
     {
