@@ -72,9 +72,8 @@ internal static class FilePageReleaser
         }
     }
 
-    /// <summary>The process's resident set size in bytes, from <c>/proc/self/statm</c>.</summary>
-    public static long ResidentBytes() =>
-        long.Parse(File.ReadAllText("/proc/self/statm").Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+    /// <summary>The process's resident set size in bytes.</summary>
+    public static long ResidentBytes() => Observability.ProcessMetrics.ReadResidentBytes();
 
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int madvise(nint address, nuint length, int advice);

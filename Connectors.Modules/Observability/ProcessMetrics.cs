@@ -22,7 +22,8 @@ public sealed class ProcessMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private static long ReadResidentBytes()
+    /// <summary>The process's resident set size in bytes: <c>/proc/self/statm</c> on Linux, the working set elsewhere.</summary>
+    internal static long ReadResidentBytes()
     {
         // /proc/self/statm: size resident shared ... in pages (Linux); WorkingSet64 elsewhere.
         try

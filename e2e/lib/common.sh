@@ -28,6 +28,9 @@ need() {
 # need_bin: builds Connectors.Host when $bin is not there yet.
 need_bin() { [ -x "$bin" ] || dotnet build Connectors.Host/Connectors.Host.csproj -c Release -nologo -v q >/dev/null; }
 
+# indent: prefixes every line of stdin with four spaces (a file's content inside a YAML block).
+indent() { sed 's/^/    /'; }
+
 # workload_access NS SA: prints the manifests a workload needs to use Connectors (the viewer ClusterRole, namespace NS,
 # ServiceAccount SA bound to the role in NS), each ending with "---", for a suite's manifest file.
 workload_access() {

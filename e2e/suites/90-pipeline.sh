@@ -22,7 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 . e2e/lib/common.sh
-indent() { sed 's/^/    /'; }
 missing=()
 need 90-pipeline git curl nginx fcgiwrap htpasswd docker-registry skopeo umoci /usr/bin/python3 "$kubectl"
 need_bin
