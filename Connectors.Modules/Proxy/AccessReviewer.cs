@@ -83,17 +83,13 @@ internal sealed class AccessReviewer : IDisposable
 
     /// <summary>Authenticates <paramref name="token"/> and authorizes its subject for the Connector.</summary>
     public ValueTask<AccessDecision> AuthorizeAsync(string token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken) =>
-        AuthorizeAsync(token.AsMemory(), ns, name, status, proxyPermissions, cancellationToken);
+        AuthorizeAsync(token.AsMemory(), Hash(token), ns, name, status, proxyPermissions, cancellationToken);
 
     /// <summary>
-    /// As above with the token read in place (a slice of the request's header): a cached decision needs only its hash,
-    /// so the token becomes a string of its own only when it is reviewed.
+    /// As above with the token read in place (a slice of the request's header) and its <see cref="Hash(ReadOnlySpan{char})"/>
+    /// already known (<see cref="TokenHashMemo"/>): a cached decision needs only the hash, so the token becomes a string
+    /// of its own only when it is reviewed.
     /// </summary>
-    public ValueTask<AccessDecision> AuthorizeAsync(
-        ReadOnlyMemory<char> token, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken) =>
-        AuthorizeAsync(token, Hash(token.Span), ns, name, status, proxyPermissions, cancellationToken);
-
-    /// <summary>As above with the token's <see cref="Hash(ReadOnlySpan{char})"/> already known (<see cref="TokenHashMemo"/>).</summary>
     public ValueTask<AccessDecision> AuthorizeAsync(
         ReadOnlyMemory<char> token, string hash, string ns, string name, ConnectorStatus? status, bool proxyPermissions, CancellationToken cancellationToken)
     {
