@@ -9,7 +9,8 @@ namespace Connectors.Modules.Controller;
 /// Reconciles one ConnectorClass: resolves <c>spec.api</c> (and tries one request, status code ignored) into
 /// <c>APIReady</c>, <c>spec.proxy</c> into <c>ProxyReady</c>, aggregates <c>Ready</c>, and reports what it
 /// cannot honour (Rego) instead of ignoring it; parses the probes' CEL conditions once per generation
-/// into <c>ProbesReady</c> (only on classes that declare some).
+/// into <c>ProbesReady</c> (only on classes that declare some), and reports a class that breaks the structural rules
+/// (<see cref="ConnectorClassValidator"/>) as <c>SpecValid</c> False/<c>InvalidSpec</c>, so it is not Ready.
 /// </summary>
 internal sealed partial class ConnectorClassReconciler(
     ControllerCaches caches,
@@ -39,6 +40,11 @@ internal sealed partial class ConnectorClassReconciler(
             [ConditionTypes.ApiReady] = apiState,
             [ConditionTypes.ProxyReady] = proxyState,
         };
+        if (ConnectorClassValidator.ValidateNames(connectorClass) is { Count: > 0 } problems)
+        {
+            states[ConditionTypes.SpecValid] = ConditionState.False(ConditionReasons.InvalidSpec, string.Join("; ", problems));
+        }
+
         if (cel.For(connectorClass).State is { } probesState)
         {
             states[ConditionTypes.ProbesReady] = probesState;

@@ -15,6 +15,26 @@ internal static class ConnectorClassValidator
     /// <summary>Every problem of <paramref name="connectorClass"/>, each naming the field and the rule.</summary>
     public static List<string> Validate(ConnectorClass connectorClass)
     {
+        var problems = ValidateNames(connectorClass);
+        foreach (var (field, expression) in ClassCelConditions.Declared(connectorClass))
+        {
+            // Only the static limits: the parser itself must never see an expression beyond them (it overflows the
+            // stack); a syntax error is the class's ProbesReady False/InvalidCEL, as before.
+            if (CelLimits.Check(expression) is { } beyond)
+            {
+                problems.Add($"{field}.http.response.cel: {beyond}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The problems of <paramref name="connectorClass"/> besides its CEL conditions (which the class's <c>ProbesReady</c>
+    /// reports): the class reconciler's <c>SpecValid</c>.
+    /// </summary>
+    public static List<string> ValidateNames(ConnectorClass connectorClass)
+    {
         ArgumentNullException.ThrowIfNull(connectorClass);
         var spec = connectorClass.Spec;
         var problems = new List<string>();
@@ -41,16 +61,6 @@ internal static class ConnectorClassValidator
 
         var configurations = spec.Configurations ?? [];
         Names("spec.configurations", configurations.Select(c => (string?)c.Name), problems);
-        foreach (var (field, expression) in ClassCelConditions.Declared(connectorClass))
-        {
-            // Only the static limits: the parser itself must never see an expression beyond them (it overflows the
-            // stack); a syntax error is the class's ProbesReady False/InvalidCEL, as before.
-            if (CelLimits.Check(expression) is { } beyond)
-            {
-                problems.Add($"{field}.http.response.cel: {beyond}");
-            }
-        }
-
         return problems;
     }
 

@@ -14,7 +14,7 @@ internal static class ConnectorConditions
         ConditionTypes.ProxyServiceReady,
     ], optional: [ConditionTypes.CACertReady]);
 
-    public static readonly LivingConditionSet ConnectorClass = new([ConditionTypes.ApiReady, ConditionTypes.ProxyReady], conditional: [ConditionTypes.ProbesReady]);
+    public static readonly LivingConditionSet ConnectorClass = new([ConditionTypes.ApiReady, ConditionTypes.ProxyReady], conditional: [ConditionTypes.ProbesReady, ConditionTypes.SpecValid]);
 
     /// <summary>Unknown, waiting for <paramref name="blocker"/>: a later check that cannot run yet.</summary>
     public static ConditionState Waiting(string blocker) => ConditionState.Unknown(null, $"waiting for {blocker}");

@@ -18,4 +18,11 @@ public static class ConditionTypes
     /// naming the probe and the parser's message (not in the original, which reports nothing; docs/decisions.md "CEL").
     /// </summary>
     public const string ProbesReady = "ProbesReady";
+
+    /// <summary>
+    /// ConnectorClass, only while it breaks a structural rule (<c>ConnectorClassValidator</c>: duplicate or empty names, an
+    /// auth probe of an undeclared type; CEL conditions are <see cref="ProbesReady"/>'s): False/<c>InvalidSpec</c> with every problem, so
+    /// the class is not Ready (not in the original; the admission webhook refuses such a class when it is installed).
+    /// </summary>
+    public const string SpecValid = "SpecValid";
 }

@@ -150,7 +150,31 @@ public sealed class ConnectorClassReconcilerTests
                 + "spec.authProbes[basicAuth].http.response.cel: the expression nests brackets, unary operators and conditionals more than 32 levels deep at character 33"));
             Assert.That(ConnectorAdmission.ReviewConnectorClass(new JsonObject { ["operation"] = "CREATE", ["object"] = ModelJson.ToNode(connectorClass) }).Message,
                 Is.EqualTo(probes.Message), "the webhook refuses the class with the same words");
+            Assert.That(Find(failed.Status.Conditions, ConditionTypes.SpecValid), Is.Null, "CEL problems are ProbesReady's alone");
         }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task ReconcileAsync_ProbeOfUndeclaredAuthTypeThenFixed_SpecValidFalseThenGone(CancellationToken cancellationToken)
+    {
+        // Without the admission webhook (failurePolicy Ignore, or not installed) such a class is stored: it must not look Ready.
+        var name = _bed.ClassName();
+        var connectorClass = Fixtures.GitClass(name);
+        connectorClass.Spec.AuthProbes![0].AuthName = "tokenAuth";
+        await _bed.Controller.CreateAsync(connectorClass, cancellationToken);
+        var invalid = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.False, cancellationToken);
+        var spec = Find(invalid.Status!.Conditions, ConditionTypes.SpecValid)!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((spec.Status, spec.Reason), Is.EqualTo((ConditionStatus.False, ConditionReasons.InvalidSpec)));
+            Assert.That(spec.Message, Is.EqualTo("spec.authProbes[0].authName: \"tokenAuth\" is not declared in spec.auth.types"));
+            Assert.That(Find(invalid.Status.Conditions, ConditionTypes.Ready)!.Reason, Is.EqualTo(ConditionReasons.InvalidSpec));
+            Assert.That(Find(invalid.Status.Conditions, ConditionTypes.ProxyReady)!.Status, Is.EqualTo(ConditionStatus.True));
+        }
+
+        await _bed.Controller.UpdateAsync<ConnectorClass>(null, name, c => c.Spec.AuthProbes![0].AuthName = "basicAuth", cancellationToken);
+        var fixedClass = await WaitForAsync(name, ConditionTypes.Ready, ConditionStatus.True, cancellationToken);
+        Assert.That(Find(fixedClass.Status!.Conditions, ConditionTypes.SpecValid), Is.Null);
     }
 
     [Test, CancelAfter(20_000)]
