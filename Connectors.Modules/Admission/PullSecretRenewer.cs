@@ -6,9 +6,12 @@ namespace Connectors.Modules.Admission;
 
 /// <summary>
 /// Writes the pull Secrets of the Pods the webhook rewrote, once they exist, and renews their tokens before they expire:
-/// at once when the webhook admitted such a Pod, else at the admission check interval.
+/// at once when the webhook admitted such a Pod (on the replica that admitted it), else at the admission check interval,
+/// then only on the leader when leader election is on: replicas do not each issue TokenRequests for the same Secrets.
 /// </summary>
-internal sealed class PullSecretRenewer(PullSecrets secrets, KubeClient client, AdmissionOptions options, Controller.ControllerCaches caches, TimeProvider time)
+internal sealed class PullSecretRenewer(
+    PullSecrets secrets, KubeClient client, AdmissionOptions options, Controller.ControllerCaches caches, TimeProvider time,
+    LeaderElector elector, Controller.ControllerOptions controller)
     : BackgroundService
 {
     private readonly SemaphoreSlim _nudge = new(0, 1);
@@ -49,7 +52,11 @@ internal sealed class PullSecretRenewer(PullSecrets secrets, KubeClient client, 
             await caches.WaitForSyncAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                await SyncAsync(stoppingToken);
+                if (!controller.LeaderElect || elector.IsLeader)
+                {
+                    await SyncAsync(stoppingToken);
+                }
+
                 if (await _nudge.WaitAsync(options.CheckInterval, stoppingToken))
                 {
                     // The admitted Pod is stored after the webhook answered; a few rounds catch it.

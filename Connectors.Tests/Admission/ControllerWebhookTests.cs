@@ -150,6 +150,33 @@ public sealed class ControllerWebhookTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task PullSecrets_ReplicaNotLeading_WritesOnlyForThePodItAdmittedUntilItLeads(CancellationToken cancellationToken)
+    {
+        // Every replica serves the webhook; only the leader renews on its rounds (else each would issue TokenRequests).
+        await using var setup = await Setup.StartAsync(cancellationToken, new Dictionary<string, string?>
+        {
+            ["Controller:LeaderElect"] = "true",
+            ["Kube:LeaderElection:RetryPeriod"] = "200ms",
+            ["Admission:CheckInterval"] = "200ms",
+        }, otherLeader: true);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("team", "reg", "https://registry.example.com"), cancellationToken);
+        await WaitAsync(() => setup.Services.GetRequiredService<ControllerCaches>().Connectors.Get("team", "reg") is not null, cancellationToken);
+
+        var (_, pod) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/reg"), cancellationToken);
+        var secretName = (string?)pod["spec"]?["imagePullSecrets"]?[0]?["name"] ?? "";
+        await WaitAsync(async () => (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value is not null, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // past the rounds the admission asked for (5 x 200 ms)
+        await setup.Harness.Client.DeleteAsync<Secret>("team", secretName, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);   // seven rounds of a leader
+        var whileFollowing = (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value;
+
+        await setup.Api.SendAsync(HttpMethod.Delete, "apis/coordination.k8s.io/v1/namespaces/connectors-system/leases/connectors-controller", null, cancellationToken);
+        await WaitAsync(async () => (await setup.Harness.Client.GetAsync<Secret>("team", secretName, cancellationToken)).Value is not null, cancellationToken);
+        Assert.That(whileFollowing, Is.Null, "written back by a replica that does not lead");
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task PodWebhook_ForgedReviewForAnotherServiceAccount_NoTokenIssued(CancellationToken cancellationToken)
     {
         // Anyone who reaches the webhook listener can post a review (the API server presents no client certificate):
@@ -300,6 +327,14 @@ public sealed class ControllerWebhookTests
         }
     }
 
+    private static async Task WaitAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     private sealed class Setup : IAsyncDisposable
     {
         private Setup(EmbeddedApi api, ControllerHarness harness)
@@ -314,14 +349,25 @@ public sealed class ControllerWebhookTests
 
         public IServiceProvider Services => Harness.Services;
 
-        public static async Task<Setup> StartAsync(CancellationToken cancellationToken)
+        public static async Task<Setup> StartAsync(CancellationToken cancellationToken, Dictionary<string, string?>? settings = null, bool otherLeader = false)
         {
             var api = await EmbeddedApi.StartAsync(cancellationToken);
             await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"connectors-system"}}""", cancellationToken);
+            if (otherLeader)
+            {
+                // Another replica holds the controller's Lease for the next hour.
+                var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                await api.CreateAsync("apis/coordination.k8s.io/v1/namespaces/connectors-system/leases",
+                    $$$"""{"metadata":{"name":"connectors-controller"},"spec":{"holderIdentity":"other-replica","leaseDurationSeconds":3600,"acquireTime":"{{{now}}}","renewTime":"{{{now}}}"}}""",
+                    cancellationToken);
+            }
+
             await api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"team"}}""", cancellationToken);
             await api.CreateAsync("api/v1/namespaces/connectors-system/services",
                 """{"metadata":{"name":"connectors-proxy-service"},"spec":{"clusterIP":"10.96.0.50","ports":[{"name":"http","port":80}]}}""", cancellationToken);
-            var harness = await ControllerHarness.StartAsync(api, cancellationToken, new Dictionary<string, string?> { ["Admission:Listen"] = "127.0.0.1:0" });
+            settings ??= [];
+            settings["Admission:Listen"] = "127.0.0.1:0";
+            var harness = await ControllerHarness.StartAsync(api, cancellationToken, settings);
             var setup = new Setup(api, harness);
             var port = harness.Services.GetRequiredService<WebhookServer>().Address!.Port;
             foreach (var obj in EmbeddedWebhooks.Objects(Components, port))
