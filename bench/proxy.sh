@@ -12,7 +12,8 @@
 # Usage: bench/proxy.sh [DURATION=10s] [CONNECTIONS=32] [DOWNLOAD_MIB=1024] [NGINX_WORKERS=1]
 # Environment: SECTIONS="wrk download connect" (subset to run), PROXY_FLAGS="--proxy-access-log false" (extra flags),
 #              BIN=out/linux-x64/connectors (binary to measure), PROFILE=FILE (perf record the proxy during its wrk run;
-#              with PERF_STAT=1, perf stat of task clock and context switches instead),
+#              with PERF_STAT=1, perf stat of task clock and context switches instead; with PROFILE_YARP=1 the bare
+#              YARP forwarder too, into FILE.yarp),
 #              WARMUP=10s (wrk warm-up per target before measuring; the .NET tiered JIT needs it),
 #              YARP_PEER=DIR (the yarp-forwarder peer's sources; default ../shared/peers/yarp-forwarder beside the repo,
 #              published once into ~/.cache/connectors-bench/yarp-forwarder).
@@ -101,38 +102,48 @@ if [ -f "$yarp_src/Program.cs" ] && [ -z "${PROXY_ONLY:-}" ]; then
     rm -rf "$yarp_dir" && mkdir -p "$yarp_dir" && cp "$yarp_src"/*.cs "$yarp_src"/*.csproj "$yarp_dir/"
     (cd "$yarp_dir" && dotnet publish -c Release -o out-jit -nologo -v q >/dev/null)
   fi
-  LISTEN="http://127.0.0.1:$yarp_port" ORIGIN="http://127.0.0.1:$origin_port/" BEARER=$secret_token dotnet "$yarp_dir/out-jit/yarp.dll" \
+  LISTEN="http://127.0.0.1:$yarp_port" ORIGIN="http://127.0.0.1:$origin_port/" BEARER=$secret_token DOTNET_PerfMapEnabled=${PROFILE_YARP:+1} dotnet "$yarp_dir/out-jit/yarp.dll" \
     > "$tmp/logs/yarp.log" 2>&1 &
   yarp_pid=$!
   for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$yarp_port/" || true)" = 200 ] && break; sleep 0.1; done
 fi
 
-cpu_ticks() { # pids... -> utime+stime in clock ticks
+cpu_ticks() { # pids... -> utime+stime in clock ticks (USER_ONLY=1: utime alone)
   local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  for pid in "$@"; do total=$((total + $(awk -v u="${USER_ONLY:-}" '{print u ? $14 : $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
   echo $total
 }
-start_profile() { # PROFILE=FILE: perf record the proxy while it is measured (DOTNET_PerfMapEnabled=1 for names)
+start_profile() { # [pid] PROFILE=FILE: perf record the proxy while it is measured (DOTNET_PerfMapEnabled=1 for names)
   [ -n "${PROFILE:-}" ] || return 0
+  local pid=${1:-$proxy_pid} out=$PROFILE
+  [ "$pid" = "$proxy_pid" ] || out=$PROFILE.yarp
   if [ -n "${PERF_STAT:-}" ]; then
     perf stat -e task-clock,context-switches,raw_syscalls:sys_enter,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex,syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_write \
-      -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+      -p "$pid" -o "$out" -- sleep "${duration%s}" >/dev/null 2>&1 &
   else
-    perf record -F 499 -g -p "$proxy_pid" -o "$PROFILE" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    perf record -F 499 -g -p "$pid" -o "$out" -- sleep "${duration%s}" >/dev/null 2>&1 &
   fi
   echo $!
 }
+allocated() { # bytes the proxy process has allocated so far (the runtime's counter on its /metrics)
+  curl -s "http://127.0.0.1:$health_port/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {printf "%.0f", $2}'
+}
+allocated_per_request=""
 run_wrk() { # label url pids header...
   local label=$1 url=$2 pids=$3; shift 3
   local args=()
   for h in "$@"; do args+=(-H "$h"); done
   wrk -t1 -c"$connections" -d"${WARMUP:-10s}" "${args[@]}" "$url" >/dev/null   # warm-up (lets tiered JIT settle)
-  local cpu_before cpu_after
-  cpu_before=$(cpu_ticks $pids)
+  local cpu_before cpu_after user_before user_after
+  cpu_before=$(cpu_ticks $pids) user_before=$(USER_ONLY=1 cpu_ticks $pids)
   local perf_pid=""
-  [ "$pids" != "$proxy_pid" ] || perf_pid=$(start_profile)
+  local allocated_before=""
+  case $label in   # the proxy's own row (not its /healthz floor), and the bare YARP forwarder's when asked
+    connectors*) perf_pid=$(start_profile); allocated_before=$(allocated) ;;
+    *YARP*) [ -z "${PROFILE_YARP:-}" ] || perf_pid=$(start_profile "$yarp_pid") ;;
+  esac
   wrk -t1 -c"$connections" -d"$duration" --latency "${args[@]}" "$url" > "$tmp/wrk.txt"
-  cpu_after=$(cpu_ticks $pids)
+  cpu_after=$(cpu_ticks $pids) user_after=$(USER_ONLY=1 cpu_ticks $pids)
   [ -z "$perf_pid" ] || wait "$perf_pid" 2>/dev/null || true
   local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
@@ -141,13 +152,19 @@ run_wrk() { # label url pids header...
   errors=$(awk '/Non-2xx/ {print $5}' "$tmp/wrk.txt")
   requests=$(awk '/requests in/ {print $1}' "$tmp/wrk.txt")
   cpu=$(echo "($cpu_after - $cpu_before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu"
+  user=$(echo "($user_after - $user_before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$rps" "$p50" "$p99" "${errors:-0}" "$cpu" "$user"
+  if [ -n "$allocated_before" ]; then   # the one figure a noisy machine does not move
+    allocated_per_request=$(echo "($(allocated) - $allocated_before) / $requests" | bc)
+  fi
 }
 sections=${SECTIONS:-wrk download connect}
 if [[ $sections == *wrk* ]]; then
 echo "## wrk -t1 -c$connections -d$duration --latency (loopback, origin = nginx return 200)"
-echo "| target | req/s | p50 | p99 | non-2xx | CPU µs/request (proxy only) |"
-echo "|---|---|---|---|---|---|"
+# CPU: the measured process's user + system time per request, then user time alone (the kernel's loopback TCP work, about
+# half of the total and the same for every proxy here, is where a busy machine's noise lands).
+echo "| target | req/s | p50 | p99 | non-2xx | CPU µs/request (proxy only) | of which user |"
+echo "|---|---|---|---|---|---|---|"
 origin_pids="$(cat "$tmp/origin.pid") $(pgrep -P "$(cat "$tmp/origin.pid")" | tr '\n' ' ')"
 front_pids="$(cat "$tmp/front.pid") $(pgrep -P "$(cat "$tmp/front.pid")" | tr '\n' ' ')"
 if [ -z "${PROXY_ONLY:-}" ]; then   # PROXY_ONLY=1: only the connectors row (quick A/B runs; not for docs tables)
@@ -159,6 +176,8 @@ run_wrk "connectors proxy (reverse, host form, cached review)" "http://127.0.0.1
 if [ -z "${PROXY_ONLY:-}" ]; then   # the platform's floor: the same process's Kestrel answering by itself, no proxying
   run_wrk "Kestrel alone: the proxy process's /healthz (no upstream)" "http://127.0.0.1:$health_port/healthz" "$proxy_pid"
 fi
+echo
+echo "connectors proxy: ${allocated_per_request:-?} bytes allocated per request (the runtime's counter around the measured run)"
 
 fi
 
