@@ -102,7 +102,7 @@ if [ -f "$yarp_src/Program.cs" ] && [ -z "${PROXY_ONLY:-}" ]; then
     rm -rf "$yarp_dir" && mkdir -p "$yarp_dir" && cp "$yarp_src"/*.cs "$yarp_src"/*.csproj "$yarp_dir/"
     (cd "$yarp_dir" && dotnet publish -c Release -o out-jit -nologo -v q >/dev/null)
   fi
-  LISTEN="http://127.0.0.1:$yarp_port" ORIGIN="http://127.0.0.1:$origin_port/" BEARER=$secret_token DOTNET_PerfMapEnabled=${PROFILE_YARP:+1} dotnet "$yarp_dir/out-jit/yarp.dll" \
+  LISTEN="http://127.0.0.1:$yarp_port" ORIGIN="http://127.0.0.1:$origin_port/" BEARER=$secret_token DOTNET_PerfMapEnabled=${PROFILE_YARP:+1} DOTNET_EnableWriteXorExecute=${PROFILE_YARP:+0} dotnet "$yarp_dir/out-jit/yarp.dll" \
     > "$tmp/logs/yarp.log" 2>&1 &
   yarp_pid=$!
   for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$yarp_port/" || true)" = 200 ] && break; sleep 0.1; done
