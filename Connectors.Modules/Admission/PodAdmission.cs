@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Connectors.Modules.Controller;
+using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Admission;
@@ -9,9 +10,11 @@ namespace Connectors.Modules.Admission;
 /// <c>connectors.cpaas.io/connector: &lt;ns&gt;/&lt;name&gt;</c>, label <c>connectors.cpaas.io/proxy-inject: "true"</c>):
 /// with the feature flag <c>enable-pod-image-pull-via-connector</c> on, images of the Connector's registry are
 /// rewritten to the proxy and a pull Secret with a token of the Pod's ServiceAccount is added; with it off such
-/// Pods are refused, as the original does.
+/// Pods are refused, as the original does. A Connector of another namespace is looked at only once a
+/// SubjectAccessReview says the Pod's ServiceAccount may <c>get</c> it: until then a missing Connector and one the
+/// ServiceAccount may not use get the same refusal, so a Pod author learns nothing RBAC does not give them.
 /// </summary>
-internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer renewer, AdmissionOptions options, ControllerOptions controller)
+internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer renewer, KubeClient client, AdmissionOptions options, ControllerOptions controller)
 {
     public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
     public const string InjectLabel = "connectors.cpaas.io/proxy-inject";
@@ -46,6 +49,12 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
             return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: Invalid value: \"{reference}\": want <namespace>/<name>");
         }
 
+        var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
+        if (ns != podNamespace && await CrossNamespaceRefusalAsync(podNamespace, serviceAccount, ns, name, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (caches.Connectors.Get(ns, name) is not { } connector)
         {
             return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: connector \"{ns}/{name}\" not found");
@@ -72,7 +81,6 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
 
         // The webhook names the Secret; the controller writes it once the Pod exists (PullSecretRenewer): a review
         // can be forged by anyone who reaches this listener, so it never makes the controller issue a token.
-        var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
         var secretName = PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost);
         patch.Add((JsonNode)AddAnnotation(pod, PullSecrets.PodRegistryAnnotation, proxyHost));
         var dryRun = request["dryRun"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;
@@ -87,6 +95,25 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
         }
 
         return new AdmissionDecision(true, Patch: patch, Warnings: [.. left]);
+    }
+
+    /// <summary>
+    /// The refusal of a reference to Connector <paramref name="ns"/>/<paramref name="name"/> of another namespace
+    /// that the Pod's ServiceAccount may not <c>get</c> (the proxy would refuse its pulls), or null when it may. Asked
+    /// before the Connector is looked up, so neither the message nor the time taken depends on whether it exists.
+    /// </summary>
+    private async Task<AdmissionDecision?> CrossNamespaceRefusalAsync(string podNamespace, string serviceAccount, string ns, string name, CancellationToken cancellationToken)
+    {
+        var review = SubjectAccessReview.GetConnector(SubjectAccessReview.ServiceAccount(podNamespace, serviceAccount), ns, name);
+        var answer = await client.ReviewAccessAsync(review, cancellationToken);
+        if (!answer.IsOk)
+        {
+            return AdmissionDecision.Deny($"could not check whether serviceaccount \"{podNamespace}/{serviceAccount}\" may get connector \"{ns}/{name}\": {answer.Outcome}: {answer.Message}");
+        }
+
+        return answer.Value?.Status is { Allowed: true }
+            ? null
+            : AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: connector \"{ns}/{name}\" not found, or serviceaccount \"{podNamespace}/{serviceAccount}\" may not get it (a Connector of another namespace is usable by the ServiceAccounts allowed to get it)");
     }
 
     /// <summary>The operation that sets a Pod annotation (the Pod has annotations: it names its Connector in one).</summary>
