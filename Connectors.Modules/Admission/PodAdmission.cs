@@ -14,11 +14,18 @@ namespace Connectors.Modules.Admission;
 /// SubjectAccessReview says the Pod's ServiceAccount may <c>get</c> it: until then a missing Connector and one the
 /// ServiceAccount may not use get the same refusal, so a Pod author learns nothing RBAC does not give them.
 /// </summary>
-internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer renewer, KubeClient client, AdmissionOptions options, ControllerOptions controller)
+internal sealed class PodAdmission(
+    ControllerCaches caches, PullSecretRenewer renewer, KubeClient client, AdmissionOptions options, ControllerOptions controller, TimeProvider time)
 {
     public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
     public const string InjectLabel = "connectors.cpaas.io/proxy-inject";
     public const string FeatureFlag = "enable-pod-image-pull-via-connector";
+
+    /// <summary>The longest a review waits for the access review budget before it is refused.</summary>
+    private static readonly TimeSpan LongestBudgetWait = TimeSpan.FromSeconds(1);
+
+    // The webhook's own budget for SubjectAccessReviews: reviews anyone may post must not spend the controller's.
+    private readonly KubeRateLimiter _accessReviews = new(options.AccessReviewQps, options.AccessReviewBurst, time);
 
     public async Task<AdmissionDecision> ReviewAsync(JsonObject request, CancellationToken cancellationToken)
     {
@@ -100,12 +107,19 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
     /// <summary>
     /// The refusal of a reference to Connector <paramref name="ns"/>/<paramref name="name"/> of another namespace
     /// that the Pod's ServiceAccount may not <c>get</c> (the proxy would refuse its pulls), or null when it may. Asked
-    /// before the Connector is looked up, so neither the message nor the time taken depends on whether it exists.
+    /// before the Connector is looked up, so neither the message nor the time taken depends on whether it exists. The
+    /// reviews draw on the webhook's own budget (<see cref="AdmissionOptions.AccessReviewQps"/>), not the controller
+    /// client's: a flood of posted reviews refuses cross-namespace Pods for a while but never slows reconciling.
     /// </summary>
     private async Task<AdmissionDecision?> CrossNamespaceRefusalAsync(string podNamespace, string serviceAccount, string ns, string name, CancellationToken cancellationToken)
     {
+        if (!await _accessReviews.TryWaitAsync(LongestBudgetWait, cancellationToken))
+        {
+            return AdmissionDecision.Deny($"too many Pods name Connectors of other namespaces right now (at most {options.AccessReviewQps} checks a second): retry");
+        }
+
         var review = SubjectAccessReview.GetConnector(SubjectAccessReview.ServiceAccount(podNamespace, serviceAccount), ns, name);
-        var answer = await client.ReviewAccessAsync(review, cancellationToken);
+        var answer = await client.ReviewAccessAsync(review, limited: false, cancellationToken);
         if (!answer.IsOk)
         {
             return AdmissionDecision.Deny($"could not check whether serviceaccount \"{podNamespace}/{serviceAccount}\" may get connector \"{ns}/{name}\": {answer.Outcome}: {answer.Message}");

@@ -173,6 +173,31 @@ public sealed class ControllerWebhookTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task PodWebhook_CrossNamespaceReviewsBeyondTheirBudget_RefusedToRetryAndSameNamespaceStillAnswered(CancellationToken cancellationToken)
+    {
+        // Anyone who reaches the listener can post reviews: those naming other namespaces' Connectors spend the
+        // webhook's own SubjectAccessReview budget (here 2, refilled every 1000 s), never the controller's.
+        await using var setup = await Setup.StartAsync(cancellationToken, new() { ["Admission:AccessReviewQps"] = "0.001", ["Admission:AccessReviewBurst"] = "2" });
+        await setup.EnableImagePullsAsync(cancellationToken);
+        var admission = setup.Services.GetRequiredService<PodAdmission>();
+        JsonObject Review(string connector) => new() { ["uid"] = "f", ["operation"] = "CREATE", ["namespace"] = "team", ["object"] = JsonNode.Parse(Pod(connector)) };
+
+        var answers = new List<string?>();
+        foreach (var connector in new[] { "vault/a", "vault/b", "vault/c", "team/gone" })
+        {
+            answers.Add((await admission.ReviewAsync(Review(connector), cancellationToken)).Message);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(answers[0], Does.StartWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/a\" not found, or serviceaccount \"team/default\" may not get it"));
+            Assert.That(answers[1], Does.StartWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/b\" not found, or serviceaccount"));
+            Assert.That(answers[2], Is.EqualTo("too many Pods name Connectors of other namespaces right now (at most 0.001 checks a second): retry"));
+            Assert.That(answers[3], Is.EqualTo("metadata.annotations[connectors.cpaas.io/connector]: connector \"team/gone\" not found"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task PullSecrets_TokenInItsLastThird_RenewedByTheController(CancellationToken cancellationToken)
     {
         await using var setup = await Setup.StartAsync(cancellationToken);
