@@ -42,4 +42,13 @@ public sealed class AdmissionOptions
     /// checked. Defaults to 10 seconds, so a freshly applied webhook configuration gets its caBundle soon.
     /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// SubjectAccessReviews per second the Pod webhook may ask for Connectors of other namespaces, apart from the
+    /// controller's own API budget (anyone who reaches the listener can post reviews). Defaults to 5.
+    /// </summary>
+    public double AccessReviewQps { get; set; } = 5;
+
+    /// <summary>Of those, how many may go at once; a review beyond the budget is refused, to retry. Defaults to 20.</summary>
+    public int AccessReviewBurst { get; set; } = 20;
 }

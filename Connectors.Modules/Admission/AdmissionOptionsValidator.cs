@@ -29,6 +29,11 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
             failures.Add("Admission:CertificateValidity must be at least 1h and Admission:CheckInterval positive");
         }
 
+        if (!(options.AccessReviewQps > 0) || options.AccessReviewBurst < 1)
+        {
+            failures.Add("Admission:AccessReviewQps must be positive and Admission:AccessReviewBurst at least 1");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

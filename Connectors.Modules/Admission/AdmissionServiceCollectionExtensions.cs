@@ -1,3 +1,4 @@
+using System.Globalization;
 using Connectors.Modules.Controller;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Observability;
@@ -49,6 +50,26 @@ public static class AdmissionServiceCollectionExtensions
         options.PullTokenLifetime = Duration(section, "PullTokenLifetime") ?? options.PullTokenLifetime;
         options.CertificateValidity = Duration(section, "CertificateValidity") ?? options.CertificateValidity;
         options.CheckInterval = Duration(section, "CheckInterval") ?? options.CheckInterval;
+        options.AccessReviewQps = Number(section, "AccessReviewQps", double.Parse) ?? options.AccessReviewQps;
+        options.AccessReviewBurst = Number(section, "AccessReviewBurst", int.Parse) ?? options.AccessReviewBurst;
+    }
+
+    private static T? Number<T>(IConfigurationSection section, string key, Func<string, IFormatProvider, T> parse)
+        where T : struct
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return parse(text, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new FormatException($"{AdmissionOptions.SectionName}:{key}: \"{text}\" is not a number", e);
+        }
     }
 
     private static TimeSpan? Duration(IConfigurationSection section, string key)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Connectors.Modules.Controller;
+using Connectors.Modules.Kube;
 using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Admission;
@@ -9,13 +10,22 @@ namespace Connectors.Modules.Admission;
 /// <c>connectors.cpaas.io/connector: &lt;ns&gt;/&lt;name&gt;</c>, label <c>connectors.cpaas.io/proxy-inject: "true"</c>):
 /// with the feature flag <c>enable-pod-image-pull-via-connector</c> on, images of the Connector's registry are
 /// rewritten to the proxy and a pull Secret with a token of the Pod's ServiceAccount is added; with it off such
-/// Pods are refused, as the original does.
+/// Pods are refused, as the original does. A Connector of another namespace is looked at only once a
+/// SubjectAccessReview says the Pod's ServiceAccount may <c>get</c> it: until then a missing Connector and one the
+/// ServiceAccount may not use get the same refusal, so a Pod author learns nothing RBAC does not give them.
 /// </summary>
-internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer renewer, AdmissionOptions options, ControllerOptions controller)
+internal sealed class PodAdmission(
+    ControllerCaches caches, PullSecretRenewer renewer, KubeClient client, AdmissionOptions options, ControllerOptions controller, TimeProvider time)
 {
     public const string ConnectorAnnotation = "connectors.cpaas.io/connector";
     public const string InjectLabel = "connectors.cpaas.io/proxy-inject";
     public const string FeatureFlag = "enable-pod-image-pull-via-connector";
+
+    /// <summary>The longest a review waits for the access review budget before it is refused.</summary>
+    private static readonly TimeSpan LongestBudgetWait = TimeSpan.FromSeconds(1);
+
+    // The webhook's own budget for SubjectAccessReviews: reviews anyone may post must not spend the controller's.
+    private readonly KubeRateLimiter _accessReviews = new(options.AccessReviewQps, options.AccessReviewBurst, time);
 
     public async Task<AdmissionDecision> ReviewAsync(JsonObject request, CancellationToken cancellationToken)
     {
@@ -46,6 +56,12 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
             return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: Invalid value: \"{reference}\": want <namespace>/<name>");
         }
 
+        var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
+        if (ns != podNamespace && await CrossNamespaceRefusalAsync(podNamespace, serviceAccount, ns, name, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (caches.Connectors.Get(ns, name) is not { } connector)
         {
             return AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: connector \"{ns}/{name}\" not found");
@@ -72,7 +88,6 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
 
         // The webhook names the Secret; the controller writes it once the Pod exists (PullSecretRenewer): a review
         // can be forged by anyone who reaches this listener, so it never makes the controller issue a token.
-        var serviceAccount = (string?)pod["spec"]?["serviceAccountName"] is { Length: > 0 } sa ? sa : "default";
         var secretName = PullSecrets.NameFor(podNamespace, serviceAccount, connector, proxyHost);
         patch.Add((JsonNode)AddAnnotation(pod, PullSecrets.PodRegistryAnnotation, proxyHost));
         var dryRun = request["dryRun"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;
@@ -87,6 +102,32 @@ internal sealed class PodAdmission(ControllerCaches caches, PullSecretRenewer re
         }
 
         return new AdmissionDecision(true, Patch: patch, Warnings: [.. left]);
+    }
+
+    /// <summary>
+    /// The refusal of a reference to Connector <paramref name="ns"/>/<paramref name="name"/> of another namespace
+    /// that the Pod's ServiceAccount may not <c>get</c> (the proxy would refuse its pulls), or null when it may. Asked
+    /// before the Connector is looked up, so neither the message nor the time taken depends on whether it exists. The
+    /// reviews draw on the webhook's own budget (<see cref="AdmissionOptions.AccessReviewQps"/>), not the controller
+    /// client's: a flood of posted reviews refuses cross-namespace Pods for a while but never slows reconciling.
+    /// </summary>
+    private async Task<AdmissionDecision?> CrossNamespaceRefusalAsync(string podNamespace, string serviceAccount, string ns, string name, CancellationToken cancellationToken)
+    {
+        if (!await _accessReviews.TryWaitAsync(LongestBudgetWait, cancellationToken))
+        {
+            return AdmissionDecision.Deny($"too many Pods name Connectors of other namespaces right now (at most {options.AccessReviewQps} checks a second): retry");
+        }
+
+        var review = SubjectAccessReview.GetConnector(SubjectAccessReview.ServiceAccount(podNamespace, serviceAccount), ns, name);
+        var answer = await client.ReviewAccessAsync(review, limited: false, cancellationToken);
+        if (!answer.IsOk)
+        {
+            return AdmissionDecision.Deny($"could not check whether serviceaccount \"{podNamespace}/{serviceAccount}\" may get connector \"{ns}/{name}\": {answer.Outcome}: {answer.Message}");
+        }
+
+        return answer.Value?.Status is { Allowed: true }
+            ? null
+            : AdmissionDecision.Deny($"metadata.annotations[{ConnectorAnnotation}]: connector \"{ns}/{name}\" not found, or serviceaccount \"{podNamespace}/{serviceAccount}\" may not get it (a Connector of another namespace is usable by the ServiceAccounts allowed to get it)");
     }
 
     /// <summary>The operation that sets a Pod annotation (the Pod has annotations: it names its Connector in one).</summary>

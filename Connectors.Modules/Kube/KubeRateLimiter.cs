@@ -40,6 +40,12 @@ internal sealed class KubeRateLimiter
             return;
         }
 
+        await WaitReservedAsync(wait, cancellationToken);
+    }
+
+    /// <summary>Waits out a reservation; a cancelled wait gives its token back.</summary>
+    private async Task WaitReservedAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
         try
         {
             await Task.Delay(wait, _timeProvider, cancellationToken);
@@ -53,6 +59,36 @@ internal sealed class KubeRateLimiter
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Takes one token when one is available within <paramref name="longest"/> (waiting for it), else takes none and
+    /// returns false at once: for callers that had better refuse than queue.
+    /// </summary>
+    public async ValueTask<bool> TryWaitAsync(TimeSpan longest, CancellationToken cancellationToken)
+    {
+        if (Unlimited)
+        {
+            return true;
+        }
+
+        var wait = Reserve();
+        if (wait > longest)
+        {
+            lock (_lock)
+            {
+                _tokens += 1;
+            }
+
+            return false;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await WaitReservedAsync(wait, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>Takes a token now and returns how long the caller must wait before using it.</summary>

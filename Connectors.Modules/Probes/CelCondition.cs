@@ -32,10 +32,17 @@ public sealed class CelCondition
     {
         Expression = expression;
         _program = program;
+        ReadsBody = CelBodyUse.ReadsBody(expression);
     }
 
     /// <summary>The expression as the class wrote it.</summary>
     public string Expression { get; }
+
+    /// <summary>
+    /// Whether the expression can see the body (<see cref="CelBodyUse"/>): when not, a probe evaluates it without reading
+    /// the body, over the variables of an empty one.
+    /// </summary>
+    public bool ReadsBody { get; }
 
     /// <summary>Parses <paramref name="expression"/>; on a syntax error returns null and the parser's message.</summary>
     public static (CelCondition? Condition, string? Error) Compile(string expression)

@@ -103,12 +103,13 @@ internal sealed partial class HttpProbe(
     /// <summary>
     /// The outcome under a CEL condition: the condition alone decides (the status code is one of its variables, as
     /// <c>statusCode == 200 &amp;&amp; ...</c> in the catalogue shows; a liveness condition may accept a 401). The body
-    /// is read up to <see cref="CelResponse.MaxBodyBytes"/>; the message quotes the expression, never the body.
+    /// is read up to <see cref="CelResponse.MaxBodyBytes"/>, and only when the condition can see it
+    /// (<see cref="CelCondition.ReadsBody"/>); the message quotes the expression, never the body.
     /// </summary>
     private static async Task<ProbeResult> EvaluateAsync(CelCondition condition, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var code = (int)response.StatusCode;
-        var body = await ReadBoundedAsync(response.Content, cancellationToken);
+        var body = condition.ReadsBody ? await ReadBoundedAsync(response.Content, cancellationToken) : [];
         var headers = response.Headers.Concat(response.Content.Headers);
         var (value, error) = condition.Evaluate(CelResponse.Variables(code, headers, body, out var tooManyValues));
         var note = tooManyValues ? $" ({CelResponse.TooManyValuesNote})" : string.Empty;

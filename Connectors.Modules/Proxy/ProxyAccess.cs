@@ -9,13 +9,11 @@ namespace Connectors.Modules.Proxy;
 /// </summary>
 internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer reviewer, IOptions<ProxyOptions> options)
 {
-    /// <summary>Reverse mode: the client addressed <paramref name="key"/>.</summary>
-    public ValueTask<AccessCheck> CheckReverseAsync(ConnectorKey key, string token, CancellationToken cancellationToken) =>
-        CheckReverseAsync(key, Find(key), token.AsMemory(), AccessReviewer.Hash(token), cancellationToken);
-
     /// <summary>
-    /// Reverse mode, with <paramref name="found"/> from <see cref="Find"/> for this request already and the token read
-    /// in place (<see cref="ClientCredentials.ReadReverseTokenInPlace"/>) with its <paramref name="hash"/>.
+    /// Reverse mode (and the registry's path form): the client addressed <paramref name="key"/>, <paramref name="found"/>
+    /// from <see cref="Find"/> for this request, the token read in place
+    /// (<see cref="ClientCredentials.ReadReverseTokenInPlace"/>) with its <paramref name="hash"/>
+    /// (<see cref="TokenHashMemo"/>).
     /// </summary>
     public async ValueTask<AccessCheck> CheckReverseAsync(
         ConnectorKey key, (Connector? Connector, ConnectorClass? Class) found, ReadOnlyMemory<char> token, string hash, CancellationToken cancellationToken)

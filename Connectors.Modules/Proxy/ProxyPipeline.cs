@@ -88,12 +88,7 @@ internal sealed partial class ProxyPipeline(
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
         }
 
-        // The memo lives in the connection's items, a plain dictionary: only for HTTP/1.x, whose requests on a connection
-        // come one at a time (HTTP/2 streams would share it concurrently).
-        var items = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
-            ? context.Features.Get<IConnectionItemsFeature>()?.Items
-            : null;
-        var hash = TokenHashMemo.HashOf(items, token);
+        var hash = TokenHashMemo.HashOfRequest(context, token);
         if (ProxyTracing.Source.HasListeners())
         {
             return ReviewThenForwardAsync(context, route, found, extractor, token, hash, null, cancellationToken);

@@ -16,7 +16,30 @@ internal static class ProxyResponses
     public const string Realm = "Basic realm=\"connectors\"";
 
     /// <summary>Writes the answer (or aborts the connection when the response has already started); returns the status.</summary>
-    public static async Task<int> WriteAsync(HttpContext context, int status, string message, CancellationToken cancellationToken)
+    public static Task<int> WriteAsync(HttpContext context, int status, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var registryCode = RequestRouter.IsRegistryApi(context.Request.Path.Value ?? string.Empty) ? DistributionError.CodeFor(status) : null;
+        return WriteCoreAsync(context, status, challenge: true, registryCode, message, cancellationToken);
+    }
+
+    /// <summary>
+    /// A registry-mode answer in the distribution error format whatever the client's path form, with the spec's
+    /// <paramref name="code"/> and no authentication challenge (or aborts the connection when the response has already
+    /// started); returns the status.
+    /// </summary>
+    public static Task<int> WriteRegistryErrorAsync(HttpContext context, int status, string code, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(code);
+        return WriteCoreAsync(context, status, challenge: false, code, message, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one writer: <paramref name="registryCode"/> set gives the distribution error JSON with the API version header,
+    /// null the text line; <paramref name="challenge"/> adds the Basic challenge of a 401 or 407.
+    /// </summary>
+    private static async Task<int> WriteCoreAsync(HttpContext context, int status, bool challenge, string? registryCode, string message, CancellationToken cancellationToken)
     {
         if (context.Response.HasStarted)
         {
@@ -26,19 +49,19 @@ internal static class ProxyResponses
 
         context.Response.Clear();
         context.Response.StatusCode = status;
-        if (status == StatusCodes.Status401Unauthorized)
+        if (challenge && status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = Realm;
         }
-        else if (status == StatusCodes.Status407ProxyAuthenticationRequired)
+        else if (challenge && status == StatusCodes.Status407ProxyAuthenticationRequired)
         {
             context.Response.Headers.ProxyAuthenticate = Realm;
         }
 
         byte[] body;
-        if (RequestRouter.IsRegistryApi(context.Request.Path.Value ?? string.Empty))
+        if (registryCode is not null)
         {
-            body = DistributionError.Body(DistributionError.CodeFor(status), "connectors proxy: " + message);
+            body = DistributionError.Body(registryCode, "connectors proxy: " + message);
             context.Response.ContentType = DistributionError.ContentType;
             context.Response.Headers[DistributionError.ApiVersionHeader] = DistributionError.ApiVersion;
         }
@@ -48,28 +71,6 @@ internal static class ProxyResponses
             context.Response.ContentType = "text/plain; charset=utf-8";
         }
 
-        context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, cancellationToken);
-        return status;
-    }
-
-    /// <summary>
-    /// A registry-mode answer in the distribution error format whatever the client's path form, with the spec's
-    /// <paramref name="code"/> (or aborts the connection when the response has already started); returns the status.
-    /// </summary>
-    public static async Task<int> WriteRegistryErrorAsync(HttpContext context, int status, string code, string message, CancellationToken cancellationToken)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return context.Response.StatusCode;
-        }
-
-        context.Response.Clear();
-        context.Response.StatusCode = status;
-        var body = DistributionError.Body(code, "connectors proxy: " + message);
-        context.Response.ContentType = DistributionError.ContentType;
-        context.Response.Headers[DistributionError.ApiVersionHeader] = DistributionError.ApiVersion;
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, cancellationToken);
         return status;

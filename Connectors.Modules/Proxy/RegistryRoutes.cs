@@ -55,16 +55,18 @@ internal sealed class RegistryRoutes(ProxyAccess access, UpstreamSender sender)
     public async Task<Exchange> ConnectorAsync(HttpContext context, ProxyRoute route, CancellationToken cancellationToken)
     {
         var key = route.Connector;
-        var token = ClientCredentials.ReadReverseToken(context.Request.Headers, null);
-        if (token is null)
+        // As the reverse route: the token is a slice of its header (no copy), its hash the connection's memo.
+        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, null);
+        if (token.IsEmpty)
         {
             return await ProxyPipeline.RefuseAsync(context, key, null, StatusCodes.Status401Unauthorized, LoginHint, "missing", cancellationToken);
         }
 
+        var hash = TokenHashMemo.HashOfRequest(context, token);
         AccessCheck check;
         using (ProxyTracing.Source.StartActivity("review"))
         {
-            check = await access.CheckReverseAsync(key, token, cancellationToken);
+            check = await access.CheckReverseAsync(key, access.Find(key), token, hash, cancellationToken);
         }
 
         if (!check.IsAllowed)

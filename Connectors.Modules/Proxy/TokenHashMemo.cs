@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Connectors.Modules.Proxy;
 
@@ -26,6 +28,20 @@ internal sealed class TokenHashMemo
 
     /// <summary>The token's hash (<see cref="AccessReviewer.Hash(ReadOnlySpan{char})"/>).</summary>
     public string Hash { get; }
+
+    /// <summary>
+    /// The hash of <paramref name="token"/> read in place from <paramref name="context"/>'s headers, memoised in the
+    /// connection's items for HTTP/1.x only: its requests on a connection come one at a time, where HTTP/2 streams
+    /// would share the (plain dictionary) items concurrently.
+    /// </summary>
+    public static string HashOfRequest(HttpContext context, ReadOnlyMemory<char> token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var items = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
+            ? context.Features.Get<IConnectionItemsFeature>()?.Items
+            : null;
+        return HashOf(items, token);
+    }
 
     /// <summary>
     /// The hash of <paramref name="token"/>: the memo's when <paramref name="token"/> is the same slice of the same string

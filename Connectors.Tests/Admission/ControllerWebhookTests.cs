@@ -122,6 +122,82 @@ public sealed class ControllerWebhookTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task CreatePod_ConnectorOfAnotherNamespaceTheServiceAccountMayNotGet_RefusedAsIfMissing(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await setup.Api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"vault"}}""", cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("vault", "reg", "https://other.example.com"), cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("team", "reg", "https://other.example.com"), cancellationToken);
+        var caches = setup.Services.GetRequiredService<ControllerCaches>();
+        await WaitAsync(() => caches.Connectors.Get("vault", "reg") is not null && caches.Connectors.Get("team", "reg") is not null, cancellationToken);
+
+        var (existingStatus, existing) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("vault/reg"), cancellationToken);
+        var (missingStatus, missing) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("vault/gone"), cancellationToken);
+        var (_, sameNamespaceMissing) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("team/gone"), cancellationToken);
+        var (_, sameNamespaceExisting) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("reg"), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(existingStatus, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(missingStatus, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((string?)existing["message"], Is.EqualTo(
+                "admission webhook \"pods.connectors.alauda.io\" denied the request: metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/reg\" not found, or serviceaccount \"team/default\" may not get it (a Connector of another namespace is usable by the ServiceAccounts allowed to get it)"));
+            Assert.That((string?)missing["message"], Is.EqualTo(((string?)existing["message"])?.Replace("vault/reg", "vault/gone", StringComparison.Ordinal)),
+                "an existing Connector the ServiceAccount may not get is refused exactly as a missing one");
+            Assert.That((string?)sameNamespaceMissing["message"], Does.EndWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"team/gone\" not found"));
+            Assert.That((string?)sameNamespaceExisting["message"], Does.Contain("no image of the Pod is from the registry of connector \"team/reg\" (other.example.com)"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task CreatePod_ConnectorOfAnotherNamespaceTheServiceAccountMayGet_RewrittenAndMissingOnesNamed(CancellationToken cancellationToken)
+    {
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        await setup.EnableImagePullsAsync(cancellationToken);
+        await setup.Api.CreateAsync("api/v1/namespaces", """{"metadata":{"name":"vault"}}""", cancellationToken);
+        await setup.Api.CreateAsync("apis/rbac.authorization.k8s.io/v1/clusterroles",
+            """{"metadata":{"name":"connector-user"},"rules":[{"apiGroups":["connectors.alauda.io"],"resources":["connectors"],"verbs":["get"]}]}""", cancellationToken);
+        await setup.Api.CreateAsync("apis/rbac.authorization.k8s.io/v1/namespaces/vault/rolebindings",
+            """{"metadata":{"name":"team-uses"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"connector-user"},"subjects":[{"kind":"ServiceAccount","name":"default","namespace":"team"}]}""", cancellationToken);
+        await setup.Harness.CreateAsync(Fixtures.GitConnector("vault", "reg", "https://registry.example.com"), cancellationToken);
+        await WaitAsync(() => setup.Services.GetRequiredService<ControllerCaches>().Connectors.Get("vault", "reg") is not null, cancellationToken);
+
+        var (_, missing) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("vault/gone"), cancellationToken);
+        var (status, pod) = await setup.Api.SendAsync(HttpMethod.Post, "api/v1/namespaces/team/pods", Pod("vault/reg"), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Created), pod.ToJsonString());
+            Assert.That((string?)pod["spec"]?["containers"]?[0]?["image"], Is.EqualTo("10.96.0.50:80/namespaces/vault/connectors/reg/team/app:v1"));
+            Assert.That((string?)missing["message"], Does.EndWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/gone\" not found"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task PodWebhook_CrossNamespaceReviewsBeyondTheirBudget_RefusedToRetryAndSameNamespaceStillAnswered(CancellationToken cancellationToken)
+    {
+        // Anyone who reaches the listener can post reviews: those naming other namespaces' Connectors spend the
+        // webhook's own SubjectAccessReview budget (here 2, refilled every 1000 s), never the controller's.
+        await using var setup = await Setup.StartAsync(cancellationToken, new() { ["Admission:AccessReviewQps"] = "0.001", ["Admission:AccessReviewBurst"] = "2" });
+        await setup.EnableImagePullsAsync(cancellationToken);
+        var admission = setup.Services.GetRequiredService<PodAdmission>();
+        JsonObject Review(string connector) => new() { ["uid"] = "f", ["operation"] = "CREATE", ["namespace"] = "team", ["object"] = JsonNode.Parse(Pod(connector)) };
+
+        var answers = new List<string?>();
+        foreach (var connector in new[] { "vault/a", "vault/b", "vault/c", "team/gone" })
+        {
+            answers.Add((await admission.ReviewAsync(Review(connector), cancellationToken)).Message);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(answers[0], Does.StartWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/a\" not found, or serviceaccount \"team/default\" may not get it"));
+            Assert.That(answers[1], Does.StartWith("metadata.annotations[connectors.cpaas.io/connector]: connector \"vault/b\" not found, or serviceaccount"));
+            Assert.That(answers[2], Is.EqualTo("too many Pods name Connectors of other namespaces right now (at most 0.001 checks a second): retry"));
+            Assert.That(answers[3], Is.EqualTo("metadata.annotations[connectors.cpaas.io/connector]: connector \"team/gone\" not found"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task PullSecrets_TokenInItsLastThird_RenewedByTheController(CancellationToken cancellationToken)
     {
         await using var setup = await Setup.StartAsync(cancellationToken);

@@ -46,6 +46,31 @@ public sealed class KubeRateLimiterTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task TryWaitAsync_NextTokenBeyondTheLongestWait_FalseAtOnceAndTakesNoToken(CancellationToken cancellationToken)
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = new KubeRateLimiter(qps: 1, burst: 1, clock);
+        var first = await limiter.TryWaitAsync(TimeSpan.Zero, cancellationToken);
+        var refused = await limiter.TryWaitAsync(TimeSpan.FromMilliseconds(500), cancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var afterRefill = await limiter.TryWaitAsync(TimeSpan.Zero, cancellationToken);
+        Assert.That((first, refused, afterRefill), Is.EqualTo((true, false, true)), "the refused call took no token: one second refills the next");
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task TryWaitAsync_NextTokenWithinTheLongestWait_WaitsForIt(CancellationToken cancellationToken)
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = new KubeRateLimiter(qps: 4, burst: 1, clock);
+        await limiter.TryWaitAsync(TimeSpan.Zero, cancellationToken);
+        var second = limiter.TryWaitAsync(TimeSpan.FromSeconds(1), cancellationToken).AsTask();
+        var earlyDone = second.IsCompleted;
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+        var taken = await second.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        Assert.That((earlyDone, taken), Is.EqualTo((false, true)));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task WaitAsync_BucketEmpty_CompletesOnlyWhenTheClockReachesTheNextToken(CancellationToken cancellationToken)
     {
         var clock = new FakeTimeProvider();

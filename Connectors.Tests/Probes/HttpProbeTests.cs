@@ -84,6 +84,27 @@ public sealed class HttpProbeTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task ProbeAsync_StatusOnlyConditionAndNeverEndingBody_SucceedsWithoutReadingIt(CancellationToken cancellationToken)
+    {
+        // The tool sends its headers and a first chunk, then never finishes the body: reading it would end in the timeout.
+        await using var tool = await ToolServer.StartAsync(async ctx =>
+        {
+            ctx.Response.StatusCode = 200;
+            await ctx.Response.Body.WriteAsync(new byte[4096], ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        }, null, cancellationToken);
+        var probe = NewProbe("00:00:01");
+        var statusOnly = await probe.ProbeAsync(Get(tool.BaseAddress, "/") with { Condition = CelCondition.Compile("statusCode == 200 && size(headers) >= 0").Condition }, cancellationToken);
+        var readsBody = await probe.ProbeAsync(Get(tool.BaseAddress, "/") with { Condition = CelCondition.Compile("statusCode == 200 && bodyString.size() >= 0").Condition }, cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((statusOnly.Outcome, statusOnly.StatusCode, statusOnly.Message), Is.EqualTo((ProbeOutcome.Succeeded, (int?)200, "status code 200")));
+            Assert.That(readsBody.Outcome, Is.EqualTo(ProbeOutcome.TimedOut), "a condition that reads the body waits for it");
+        }
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task ProbeAsync_NothingListening_ConnectionRefusedGoMessage(CancellationToken cancellationToken)
     {
         int port;

@@ -186,4 +186,13 @@ layers=$(/usr/bin/python3 -c 'import json,sys; d=sys.argv[1]; m=json.load(open(d
 ok "the rewritten image is pulled through the proxy (skopeo copy) with the generated pull Secret"
 grep -qF -- "$reg_pass" "$tmp/config.json" "$tmp/server.log" && fail "the registry password appears in the pull Secret or the log"
 ok "the registry password is in neither the pull Secret nor the log"
+# A Pod of another namespace naming team's Connector: its ServiceAccount may not get it, so the refusal is the one a
+# missing Connector gets (nothing about team/registry's existence or registry host reaches the Pod's author).
+k create namespace elsewhere >/dev/null
+sed 's/namespace: team$/namespace: elsewhere/; s/serviceAccountName: puller/serviceAccountName: default/' "$tmp/pod.yaml" >"$tmp/cross.yaml"
+sed 's#connectors.cpaas.io/connector: team/registry#connectors.cpaas.io/connector: team/nothing#' "$tmp/cross.yaml" >"$tmp/cross-missing.yaml"
+refused "another namespace's Connector its ServiceAccount may not get: refused" "$tmp/cross.yaml" \
+  'denied the request: metadata.annotations[connectors.cpaas.io/connector]: connector "team/registry" not found, or serviceaccount "elsewhere/default" may not get it'
+refused "... exactly as a Connector that does not exist" "$tmp/cross-missing.yaml" \
+  'denied the request: metadata.annotations[connectors.cpaas.io/connector]: connector "team/nothing" not found, or serviceaccount "elsewhere/default" may not get it'
 echo "65-admission: all checks passed"
