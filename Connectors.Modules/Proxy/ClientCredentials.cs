@@ -19,8 +19,16 @@ internal static class ClientCredentials
     /// The token of a reverse-mode request, empty when it carries none: a bearer token or a header's is a slice of the
     /// header's own string (a ServiceAccount token is ~1 KB: no copy of it per request).
     /// </summary>
-    public static ReadOnlyMemory<char> ReadReverseTokenInPlace(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders)
+    public static ReadOnlyMemory<char> ReadReverseTokenInPlace(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders) =>
+        ReadReverseTokenInPlace(headers, extractorHeaders, out _);
+
+    /// <summary>
+    /// As <see cref="ReadReverseTokenInPlace(IHeaderDictionary, IReadOnlyList{string}?)"/>; <paramref name="decodedFrom"/> is the
+    /// <c>Authorization</c> string a Basic password was decoded from (the token is then a new string, not a slice of it).
+    /// </summary>
+    public static ReadOnlyMemory<char> ReadReverseTokenInPlace(IHeaderDictionary headers, IReadOnlyList<string>? extractorHeaders, out string? decodedFrom)
     {
+        decodedFrom = null;
         var authorization = headers.Authorization;
         if (!StringValues.IsNullOrEmpty(authorization))
         {
@@ -32,6 +40,7 @@ internal static class ClientCredentials
 
             if (TryScheme(value, "Basic", out var basic) && BasicCredentials.TryDecode(basic.Span, out _, out var password))
             {
+                decodedFrom = value;
                 return password.AsMemory();
             }
         }

@@ -12,7 +12,7 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
     /// <summary>
     /// Reverse mode (and the registry's path form): the client addressed <paramref name="key"/>, <paramref name="found"/>
     /// from <see cref="Find"/> for this request, the token read in place
-    /// (<see cref="ClientCredentials.ReadReverseTokenInPlace"/>) with its <paramref name="hash"/>
+    /// (<see cref="ClientCredentials.ReadReverseTokenInPlace(Microsoft.AspNetCore.Http.IHeaderDictionary, IReadOnlyList{string}?)"/>) with its <paramref name="hash"/>
     /// (<see cref="TokenHashMemo"/>).
     /// </summary>
     public async ValueTask<AccessCheck> CheckReverseAsync(

@@ -81,14 +81,14 @@ internal sealed partial class ProxyPipeline(
         // Looked up once: the extractor and the access check read the same Connector and class objects.
         var found = access.Find(route.Connector);
         var extractor = found.Class?.Spec.Proxy?.AuthExtractor?.Headers;
-        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, extractor);
+        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, extractor, out var decodedFrom);
         if (token.IsEmpty)
         {
             return RefuseAsync(context, route.Connector, null, StatusCodes.Status401Unauthorized,
                 "authentication required: send the ServiceAccount token as Authorization: Bearer or as the Basic password", "missing", cancellationToken);
         }
 
-        var hash = TokenHashMemo.HashOfRequest(context, token);
+        var hash = TokenHashMemo.HashOfRequest(context, token, decodedFrom);
         if (ProxyTracing.Source.HasListeners())
         {
             return ReviewThenForwardAsync(context, route, found, extractor, token, hash, null, cancellationToken);

@@ -56,13 +56,13 @@ internal sealed class RegistryRoutes(ProxyAccess access, UpstreamSender sender)
     {
         var key = route.Connector;
         // As the reverse route: the token is a slice of its header (no copy), its hash the connection's memo.
-        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, null);
+        var token = ClientCredentials.ReadReverseTokenInPlace(context.Request.Headers, null, out var decodedFrom);
         if (token.IsEmpty)
         {
             return await ProxyPipeline.RefuseAsync(context, key, null, StatusCodes.Status401Unauthorized, LoginHint, "missing", cancellationToken);
         }
 
-        var hash = TokenHashMemo.HashOfRequest(context, token);
+        var hash = TokenHashMemo.HashOfRequest(context, token, decodedFrom);
         AccessCheck check;
         using (ProxyTracing.Source.StartActivity("review"))
         {

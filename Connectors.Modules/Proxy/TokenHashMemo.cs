@@ -8,7 +8,9 @@ namespace Connectors.Modules.Proxy;
 /// The last token hash of one client connection. Kestrel hands a keep-alive connection the same string instance for a
 /// header whose bytes did not change since the previous request, so a client that sends the same token again is
 /// recognised by reference and its SHA-256 is not computed again. Kept in the connection's items, it lives no longer
-/// than the connection (and Kestrel's own reference to the header string).
+/// than the connection (and Kestrel's own reference to the header string). A Basic password is a new string each time
+/// it is decoded: it is recognised by the <c>Authorization</c> string it was decoded from, which decodes to the same
+/// password every time.
 /// </summary>
 internal sealed class TokenHashMemo
 {
@@ -34,22 +36,25 @@ internal sealed class TokenHashMemo
     /// connection's items for HTTP/1.x only: its requests on a connection come one at a time, where HTTP/2 streams
     /// would share the (plain dictionary) items concurrently.
     /// </summary>
-    public static string HashOfRequest(HttpContext context, ReadOnlyMemory<char> token)
+    public static string HashOfRequest(HttpContext context, ReadOnlyMemory<char> token, string? decodedFrom = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var items = HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)
             ? context.Features.Get<IConnectionItemsFeature>()?.Items
             : null;
-        return HashOf(items, token);
+        return HashOf(items, token, decodedFrom);
     }
 
     /// <summary>
     /// The hash of <paramref name="token"/>: the memo's when <paramref name="token"/> is the same slice of the same string
-    /// as the previous request's on this connection, else computed (and remembered when the token is a slice of a string).
+    /// as the previous request's on this connection, or was decoded from the same string (<paramref name="decodedFrom"/>,
+    /// a Basic <c>Authorization</c> value), else computed (and remembered when the token is a slice of a string or decoded).
     /// </summary>
-    public static string HashOf(IDictionary<object, object?>? connectionItems, ReadOnlyMemory<char> token)
+    public static string HashOf(IDictionary<object, object?>? connectionItems, ReadOnlyMemory<char> token, string? decodedFrom = null)
     {
-        var inString = MemoryMarshal.TryGetString(token, out var source, out var start, out var length);
+        string? source = decodedFrom;
+        int start = -1, length = -1;   // a decoded token is known by its source string alone
+        var inString = decodedFrom is not null || MemoryMarshal.TryGetString(token, out source, out start, out length);
         if (connectionItems is null || !inString)
         {
             return AccessReviewer.Hash(token.Span);

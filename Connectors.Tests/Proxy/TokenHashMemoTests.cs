@@ -41,6 +41,31 @@ public sealed class TokenHashMemoTests
     }
 
     [Test]
+    public void HashOf_BasicPasswordDecodedAgainFromTheSameHeaderString_ReturnsTheRememberedHash()
+    {
+        var items = new Dictionary<object, object?>();
+        var token = new string('p', 700);
+        var header = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ci:" + token));
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary { ["Authorization"] = header };
+
+        var decoded = ClientCredentials.ReadReverseTokenInPlace(headers, null, out var decodedFrom);
+        var first = TokenHashMemo.HashOf(items, decoded, decodedFrom);
+        var again = TokenHashMemo.HashOf(items, ClientCredentials.ReadReverseTokenInPlace(headers, null, out var decodedAgainFrom), decodedAgainFrom);
+        var otherHeader = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ci:other"));
+        var other = TokenHashMemo.HashOf(items, "other".AsMemory(), otherHeader);
+        var sameTextOtherString = TokenHashMemo.HashOf(items, decoded, new string(header.AsSpan()));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(decodedFrom, Is.SameAs(header));
+            Assert.That(first, Is.EqualTo(AccessReviewer.Hash(token)));
+            Assert.That(again, Is.SameAs(first), "decoded from the same header string: not hashed again");
+            Assert.That(other, Is.EqualTo(AccessReviewer.Hash("other")));
+            Assert.That(sameTextOtherString, Is.EqualTo(first).And.Not.SameAs(first), "another string is hashed afresh");
+        }
+    }
+
+    [Test]
     public void HashOf_NoConnectionItems_HashesEveryTime()
     {
         var header = "Bearer abc";
