@@ -50,7 +50,7 @@ public sealed class RunStartupTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1), stderr);
-            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address http://127.0.0.1:{proxyPort}: address already in use." }));
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address http://127.0.0.1:{proxyPort}: address already in use. Stop what listens there (another connectors run?) or pass another --proxy-listen." }));
             Assert.That(stdout, Does.Not.Contain("kubeconfig:"), "no banner for an instance that did not start");
             Assert.That(await File.ReadAllBytesAsync(kubeconfig, cancellationToken), Is.EqualTo(written), "the running instance's kubeconfig is untouched");
             Assert.That(Directory.GetFiles(directory.Combine(".connectors")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "kubeconfig", $".kubeconfig-{first.Id}", "csi.sock" }));
@@ -73,7 +73,7 @@ public sealed class RunStartupTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1), stderr);
-            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address https://127.0.0.1:{port}: address already in use." }));
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address https://127.0.0.1:{port}: address already in use. Stop what listens there (another connectors run?) or pass another --embedded-listen." }));
             Assert.That(File.Exists(directory.Combine("kubeconfig")), Is.False);
         }
     }
