@@ -62,7 +62,13 @@ internal static class DoctorCommand
             using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
             var report = new DoctorReport(parse.InvocationConfiguration.Output);
             await new Diagnosis(client, http, TemplateEngine.Shared, report).RunAsync(request, cancellationToken);
-            return report.Failed ? 1 : 0;
+            if (report.Summary() is { } summary)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: doctor: " + summary);
+                return 1;
+            }
+
+            return 0;
         }
         catch (KubeConfigException e)
         {

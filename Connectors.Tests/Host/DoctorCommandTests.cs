@@ -43,6 +43,7 @@ public sealed partial class DoctorCommandTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.Zero, stdout + stderr);
+            Assert.That(stderr, Is.Empty);
             Assert.That(Lines(stdout).Select(l => l[..4]), Is.All.EqualTo("ok  "), stdout);
             Assert.That(stdout, Does.Contain("ok   connector doctor-well/git: exists and is Ready"));
             Assert.That(stdout, Does.Contain("ok   service connectors-system/connectors-proxy-service: exists"));
@@ -79,11 +80,12 @@ public sealed partial class DoctorCommandTests
         // The quickstart's own github Connector offline: nothing listens at its address.
         await ArrangeAsync("doctor-unready", cancellationToken, address: $"http://127.0.0.1:{FreePort.Next()}", ready: false);
 
-        var (code, stdout, _) = await DoctorAsync("doctor-unready", cancellationToken);
+        var (code, stdout, stderr) = await DoctorAsync("doctor-unready", cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1));
+            Assert.That(stderr, Is.EqualTo($"connectors: doctor: 2 of {Lines(stdout).Count} checks failed: connector, proxy; each FAIL line says what to fix\n"), "one line on stderr names the failed steps");
             Assert.That(stdout, Does.Match(@"FAIL connector doctor-unready/git: is not Ready: LivenessReady is False \(ConnectionFailed\): .+; see `kubectl describe connector git -n doctor-unready`"));
             Assert.That(stdout, Does.Contain("ok   rbac "));
             Assert.That(stdout, Does.Contain("FAIL proxy ").And.Contain("the proxy trusts the token but cannot reach the tool (502"));
