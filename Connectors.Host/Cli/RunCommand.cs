@@ -206,6 +206,11 @@ internal static class RunCommand
         {
             // The process is exiting with the start's own error already printed.
         }
+        catch (ArgumentNullException)
+        {
+            // The start failed while the host resolved its hosted services (no kubeconfig, an unreadable one): the host
+            // then has none and its StopAsync throws on the missing list. Nothing was started, so nothing to stop.
+        }
     }
 
     /// <summary>Every <c>--*-listen</c> value is an address before anything starts: the error names the flag.</summary>

@@ -78,6 +78,27 @@ public sealed class RunStartupTests
         }
     }
 
+    [TestCase("proxy")]
+    [TestCase("controller")]
+    [TestCase("csi-node")]
+    [CancelAfter(60_000)]
+    public async Task Run_KubeconfigMissing_ExitsOneWithOneLineAndNoStackTrace(string role, CancellationToken cancellationToken)
+    {
+        using var directory = new TempDirectory();
+        var kubeconfig = directory.Combine("nope");
+
+        var (code, stdout, stderr) = await ConnectorsProcess.RunAsync(
+            ["run", "--role", role, "--kubeconfig", kubeconfig, "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--webhook-listen", "127.0.0.1:0",
+                "--csi-endpoint", "unix://" + directory.Combine("csi.sock"), "--log-format", "text"], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1), stderr);
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: cannot read kubeconfig {kubeconfig}: no such file (check --kubeconfig or $KUBECONFIG)" }));
+            Assert.That(stderr + stdout, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"));
+        }
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task Run_ProxyOnPortZero_BannerAndServiceNameTheRealPort(CancellationToken cancellationToken)
     {
