@@ -214,10 +214,28 @@ internal sealed class EmbeddedMode : IAsyncDisposable
                 return;
             }
 
-            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with (as root: the files live on a tmpfs):");
+            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with ({WhoMayPublish(settings)}):");
             await output.WriteLineAsync($"connectors:   {self} csi publish --endpoint {endpoint} --target /tmp/connectors-demo {_publishExample}");
             await output.WriteLineAsync($"connectors: the volume stays mounted (also after Ctrl-C here) until: {self} csi unpublish --endpoint {endpoint} --target /tmp/connectors-demo");
         }
+    }
+
+    /// <summary>
+    /// Who can run the printed <c>csi publish</c>: the socket is its owner's only. Root is not needed: without it the
+    /// driver writes plain files instead of mounting a tmpfs (<c>--csi-tmpfs auto</c>).
+    /// </summary>
+    internal static string WhoMayPublish(Dictionary<string, string?> settings)
+    {
+        var tmpfs = settings.GetValueOrDefault("Csi:Tmpfs") switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess,
+        };
+        var owner = Environment.IsPrivilegedProcess ? "root" : Environment.UserName;
+        return tmpfs
+            ? $"as {owner}, the socket's owner; the files live on a tmpfs"
+            : $"as {owner}, the socket's owner; plain files, no tmpfs (--csi-tmpfs)";
     }
 
     /// <summary>

@@ -63,6 +63,8 @@ public sealed class EmbeddedBannerTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(publish, Does.Not.Contain("<").And.Not.Contain(">"), "no placeholder a shell would read as a redirection");
+            Assert.That(process.Stdout, Does.Contain("see the files a pod would get with (as ").And.Contain(", the socket's owner; plain files, no tmpfs (--csi-tmpfs)):"),
+                "no tmpfs here (--csi-tmpfs false): root is not what it takes");
             Assert.That(code, Is.Zero, stderr);
             Assert.That(stdout, Does.Contain(".gitconfig"));
             Assert.That(unpublish.ExitCode, Is.Zero, unpublish.Stderr);
