@@ -259,6 +259,20 @@ public sealed partial class DoctorCommandTests
         }
     }
 
+    [TestCase("--target", "not a url?token=s3cret", "connectors: --target: want an absolute http or https URL, e.g. https://git.example.com/group/repo.git")]
+    [TestCase("--proxy-url", "127.0.0.1:8080", "connectors: --proxy-url: want an absolute http or https URL, e.g. http://127.0.0.1:8080")]
+    [CancelAfter(30_000)]
+    public async Task Doctor_BadUrl_NamesTheFlagWithoutRepeatingTheValue(string flag, string value, string firstLine, CancellationToken cancellationToken)
+    {
+        var (code, _, stderr) = await ConnectorsProcess.RunAsync(["doctor", "--service-account", "builder", "--connector", "git", flag, value], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((code, stderr.Split('\n')[0]), Is.EqualTo((2, firstLine)));
+            Assert.That(stderr, Does.Not.Contain("s3cret"));
+        }
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task KubectlPlugin_KubectlConnectorsDoctor_RunsThroughTheLink(CancellationToken cancellationToken)
     {
