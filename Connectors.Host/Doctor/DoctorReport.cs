@@ -16,7 +16,7 @@ internal sealed class DoctorReport(TextWriter output)
         var failed = _results.Where(r => r.Outcome == StepOutcome.Fail).Select(r => r.Subject.Split(' ', 2)[0]).ToList();
         return failed.Count == 0
             ? null
-            : $"{failed.Count} of {_results.Count} checks failed: {string.Join(", ", failed)}; each FAIL line says what to fix";
+            : $"{failed.Count} of {_results.Count} checks failed: {string.Join(", ", failed.Distinct(StringComparer.Ordinal))}; each FAIL line says what to fix";
     }
 
     public async Task<StepResult> AddAsync(StepResult result)
