@@ -39,9 +39,14 @@ internal static class DoctorCommand
                 return ConnectorsCommandLine.UsageError(parse, "--connector: want NAME or NS/NAME");
             }
 
-            if (!TryHttpUrl(parse.GetValue(target), out var targetUrl) || !TryHttpUrl(parse.GetValue(proxyUrl), out var viaUrl))
+            if (!TryHttpUrl(parse.GetValue(target), out var targetUrl))
             {
-                return ConnectorsCommandLine.UsageError(parse, "--target and --proxy-url: want an absolute http or https URL");
+                return ConnectorsCommandLine.UsageError(parse, "--target: want an absolute http or https URL, e.g. https://git.example.com/group/repo.git");
+            }
+
+            if (!TryHttpUrl(parse.GetValue(proxyUrl), out var viaUrl))
+            {
+                return ConnectorsCommandLine.UsageError(parse, "--proxy-url: want an absolute http or https URL, e.g. http://127.0.0.1:8080");
             }
 
             var options = new KubeOptions { Kubeconfig = Global(parse, globals, "--kubeconfig"), Context = Global(parse, globals, "--context") };
@@ -62,7 +67,13 @@ internal static class DoctorCommand
             using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
             var report = new DoctorReport(parse.InvocationConfiguration.Output);
             await new Diagnosis(client, http, TemplateEngine.Shared, report).RunAsync(request, cancellationToken);
-            return report.Failed ? 1 : 0;
+            if (report.Summary() is { } summary)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: doctor: " + summary);
+                return 1;
+            }
+
+            return 0;
         }
         catch (KubeConfigException e)
         {

@@ -27,6 +27,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly EmbeddedApiServer _server;
     private int _applied;
+    private string? _publishExample;
 
     public EmbeddedMode(EmbeddedPlan plan, Serilog.ILogger logger)
     {
@@ -138,6 +139,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         }
 
         _applied = await applier.ApplyAsync(_plan.Applies, cancellationToken);
+        _publishExample = PublishExample(applier.Applied);
         if (WebhookPort(roles, settings) is { } port)
         {
             // After --apply, as on a cluster where those objects predate the webhook (the reconciler still checks
@@ -194,7 +196,7 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         _loggerFactory.Dispose();
     }
 
-    private static async Task WriteNextStepsAsync(TextWriter output, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings)
+    private async Task WriteNextStepsAsync(TextWriter output, IReadOnlyList<IRole> roles, Dictionary<string, string?> settings)
     {
         if (roles.Any(r => r is ProxyRole))
         {
@@ -205,11 +207,67 @@ internal sealed class EmbeddedMode : IAsyncDisposable
         if (roles.Any(r => r is CsiNodeRole) && settings.GetValueOrDefault("Csi:Endpoint") is { } endpoint)
         {
             var self = CommandName();
-            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with (as root: the files live on a tmpfs):");
-            await output.WriteLineAsync($"connectors:   {self} csi publish --endpoint {endpoint} --target /tmp/connectors-demo --connector <namespace>/<name> --configurations gitconfig --pod-namespace <namespace> --service-account <sa>");
+            if (_publishExample is null)
+            {
+                // No Connector to name: a command with placeholders would not run as printed.
+                await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; apply a Connector (--apply, or kubectl apply) to see the files a pod would get with `{self} csi publish`");
+                return;
+            }
+
+            await output.WriteLineAsync($"connectors: CSI driver at {endpoint}; see the files a pod would get with ({WhoMayPublish(settings)}):");
+            await output.WriteLineAsync($"connectors:   {self} csi publish --endpoint {endpoint} --target /tmp/connectors-demo {_publishExample}");
             await output.WriteLineAsync($"connectors: the volume stays mounted (also after Ctrl-C here) until: {self} csi unpublish --endpoint {endpoint} --target /tmp/connectors-demo");
         }
     }
+
+    /// <summary>
+    /// Who can run the printed <c>csi publish</c>: the socket is its owner's only. Root is not needed: without it the
+    /// driver writes plain files instead of mounting a tmpfs (<c>--csi-tmpfs auto</c>).
+    /// </summary>
+    internal static string WhoMayPublish(Dictionary<string, string?> settings)
+    {
+        var tmpfs = settings.GetValueOrDefault("Csi:Tmpfs") switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess,
+        };
+        var owner = Environment.IsPrivilegedProcess ? "root" : Environment.UserName;
+        return tmpfs
+            ? $"as {owner}, the socket's owner; the files live on a tmpfs"
+            : $"as {owner}, the socket's owner; plain files, no tmpfs (--csi-tmpfs)";
+    }
+
+    /// <summary>
+    /// The <c>csi publish</c> flags of a command that runs as printed: the first applied Connector, the first configuration
+    /// of its class (when that class was applied too) and the first ServiceAccount applied in its namespace (else
+    /// <c>default</c>). Null when no Connector was applied.
+    /// </summary>
+    internal static string? PublishExample(IReadOnlyList<JsonObject> applied)
+    {
+        var connector = applied.FirstOrDefault(o => IsConnectorsKind(o, "Connector"));
+        if (connector is null)
+        {
+            return null;
+        }
+
+        var ns = (string?)connector["metadata"]?["namespace"] ?? "default";
+        var className = (string?)connector["spec"]?["connectorClassName"];
+        var configuration = applied
+            .Where(o => IsConnectorsKind(o, "ConnectorClass") && (string?)o["metadata"]?["name"] == className)
+            .Select(o => (string?)(o["spec"]?["configurations"] as JsonArray)?.FirstOrDefault()?["name"])
+            .FirstOrDefault(n => !string.IsNullOrEmpty(n));
+        var serviceAccount = applied
+            .Where(o => (string?)o["apiVersion"] == "v1" && (string?)o["kind"] == "ServiceAccount" && ((string?)o["metadata"]?["namespace"] ?? "default") == ns)
+            .Select(o => (string?)o["metadata"]?["name"])
+            .FirstOrDefault() ?? "default";
+        return $"--connector {ns}/{(string?)connector["metadata"]?["name"]}"
+            + (configuration is null ? "" : $" --configurations {configuration}")
+            + $" --pod-namespace {ns} --service-account {serviceAccount}";
+    }
+
+    private static bool IsConnectorsKind(JsonObject obj, string kind) =>
+        (string?)obj["kind"] == kind && ((string?)obj["apiVersion"])?.StartsWith(ApiGroups.Connectors + "/", StringComparison.Ordinal) == true;
 
     /// <summary>How to call this executable again from a shell: its path (<c>connectors</c> is usually not on PATH).</summary>
     private static string CommandName()

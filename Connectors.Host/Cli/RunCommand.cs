@@ -183,7 +183,8 @@ internal static class RunCommand
         }
         catch (Exception e) when (IsExpected(e))
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + FlagNames(FirstLine(e.Message), embedded.Flags));
+            var line = FlagNames(FirstLine(e.Message), embedded.Flags);
+            await parse.InvocationConfiguration.Error.WriteLineAsync("connectors: " + line + PortInUseHint(line, embedded.Flags, settings, plan));
             await StopQuietlyAsync(host);
             return 1;
         }
@@ -204,6 +205,11 @@ internal static class RunCommand
         catch (Exception e) when (e is OperationCanceledException or AggregateException or IOException or ObjectDisposedException)
         {
             // The process is exiting with the start's own error already printed.
+        }
+        catch (ArgumentNullException)
+        {
+            // The start failed while the host resolved its hosted services (no kubeconfig, an unreadable one): the host
+            // then has none and its StopAsync throws on the missing list. Nothing was started, so nothing to stop.
         }
     }
 
@@ -226,6 +232,43 @@ internal static class RunCommand
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Kestrel's <c>Failed to bind to address URL: address already in use.</c> says what, not what to do: names the flag
+    /// that chose the port (another <c>connectors run</c>, often a second <c>make run</c>, is the usual holder).
+    /// </summary>
+    internal static string PortInUseHint(string message, IReadOnlyList<(Flag Flag, Option<string?> Option)> flags, Dictionary<string, string?> settings, EmbeddedPlan? plan)
+    {
+        const string Prefix = "Failed to bind to address ";
+        var end = message.IndexOf(": address already in use", StringComparison.Ordinal);
+        if (!message.StartsWith(Prefix, StringComparison.Ordinal) || end < 0
+            || !Uri.TryCreate(message[Prefix.Length..end], UriKind.Absolute, out var url))
+        {
+            return "";
+        }
+
+        var listeners = flags.Where(f => f.Flag.Name.EndsWith("-listen", StringComparison.Ordinal))
+            .Select(f => (f.Flag.Name, Value: settings.GetValueOrDefault(f.Flag.ConfigKey)));
+        if (plan is not null)
+        {
+            listeners = listeners.Append(("--embedded-listen", plan.Listen));
+        }
+
+        var flag = listeners.FirstOrDefault(l => l.Value is { Length: > 0 } value && PortOf(value) == url.Port).Name;
+        return $" Stop what listens there (another connectors run?) or pass another {flag ?? "port"}.";
+    }
+
+    private static int? PortOf(string listen)
+    {
+        try
+        {
+            return ListenAddress.Parse(listen).Port;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Messages of options validation name configuration keys; the user typed flags.</summary>

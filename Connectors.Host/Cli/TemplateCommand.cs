@@ -65,12 +65,21 @@ internal static class TemplateCommand
             try
             {
                 text = await ReadTemplateAsync(path, cancellationToken);
-                var dataPath = parse.GetValue(data);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"connectors: --template {path}: {FileProblem(e)}");
+                return 1;
+            }
+
+            var dataPath = parse.GetValue(data);
+            try
+            {
                 value = dataPath is null ? TemplateValue.Null : TemplateValue.ParseJson(await File.ReadAllTextAsync(dataPath, cancellationToken));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
             {
-                await error.WriteLineAsync("connectors: " + e.Message.ReplaceLineEndings(" "));
+                await error.WriteLineAsync($"connectors: --data {dataPath}: {FileProblem(e)}");
                 return 1;
             }
 
@@ -115,6 +124,15 @@ internal static class TemplateCommand
         });
         return command;
     }
+
+    /// <summary>What is wrong with a file named by a flag, in words that do not repeat its path.</summary>
+    private static string FileProblem(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file",
+        UnauthorizedAccessException => "permission denied",
+        JsonException => "not valid JSON: " + e.Message.ReplaceLineEndings(" "),
+        _ => e.Message.ReplaceLineEndings(" "),
+    };
 
     /// <summary>The template's text with a leading byte-order mark kept, as Go keeps it (it is text of the template,
     /// and Go prints it); File.ReadAllText and Console.In would drop it.</summary>

@@ -18,6 +18,10 @@ internal sealed class ManifestApplier(HttpClient client)
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
     private readonly Dictionary<string, JsonArray?> _discovery = new(StringComparer.Ordinal);
+    private readonly List<JsonObject> _applied = [];
+
+    /// <summary>The objects <see cref="ApplyAsync"/> applied, in order.</summary>
+    public IReadOnlyList<JsonObject> Applied => _applied;
 
     /// <summary>Applies every document under <paramref name="paths"/>; returns how many objects were applied.</summary>
     /// <exception cref="StartupException">A path is missing, a document is invalid, or the API refused it.</exception>
@@ -41,6 +45,7 @@ internal sealed class ManifestApplier(HttpClient client)
                 foreach (var obj in Expand(documents[i], file, i + 1))
                 {
                     await ApplyOneAsync(obj, $"{file}: document {i + 1}", cancellationToken);
+                    _applied.Add(obj);
                     count++;
                 }
             }

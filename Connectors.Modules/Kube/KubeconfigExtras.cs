@@ -24,7 +24,8 @@ internal sealed record KubeconfigExtras(Uri? ProxyUrl, string? TokenFile)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new KubeConfigException($"cannot read kubeconfig {path}: {e.Message}", e);
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file (check --kubeconfig or $KUBECONFIG)" : e.Message;
+            throw new KubeConfigException($"cannot read kubeconfig {path}: {reason}", e);
         }
 
         try
@@ -32,7 +33,12 @@ internal sealed record KubeconfigExtras(Uri? ProxyUrl, string? TokenFile)
             var documents = KubeYaml.LoadDocuments(text);
             return documents.Count == 1 && documents[0] is JsonObject root
                 ? root
-                : throw new FormatException($"want one YAML mapping, found {documents.Count} documents");
+                : throw new FormatException(documents.Count switch
+                {
+                    0 => "the file is empty",
+                    1 => "not a YAML mapping (a kubeconfig has apiVersion, clusters, users and contexts)",
+                    var n => $"{n} YAML documents, want one",
+                });
         }
         catch (FormatException e)
         {

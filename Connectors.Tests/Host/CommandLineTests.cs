@@ -85,6 +85,36 @@ public sealed class CommandLineTests
         }
     }
 
+    [TestCase("template", "connectors: --template {0}: no such file")]
+    [TestCase("data", "connectors: --data {0}: no such file")]
+    [TestCase("bad-json", "connectors: --data {0}: not valid JSON: ")]
+    [CancelAfter(30_000)]
+    public async Task TemplateRender_UnreadableFile_ExitsOneNamingTheFlagAndThePath(string which, string expected, CancellationToken cancellationToken)
+    {
+        using var directory = new TempDirectory();
+        var template = directory.Combine("t.tmpl");
+        await File.WriteAllTextAsync(template, "{{ .x }}", cancellationToken);
+        var missing = directory.Combine("missing");
+        var badJson = directory.Combine("bad.json");
+        await File.WriteAllTextAsync(badJson, "{not json", cancellationToken);
+        var (templatePath, dataPath, named) = which switch
+        {
+            "template" => (missing, badJson, missing),
+            "data" => (template, missing, missing),
+            _ => (template, badJson, badJson),
+        };
+
+        var (code, stdout, stderr) = await ConnectorsProcess.RunAsync(["template", "render", "--template", templatePath, "--data", dataPath], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line");
+            Assert.That(stderr, Does.StartWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, named)));
+            Assert.That(stdout, Is.Empty);
+        }
+    }
+
     [Test, CancelAfter(30_000)]
     public async Task TemplateRender_FileStartingWithByteOrderMark_KeepsItAsGoDoes(CancellationToken cancellationToken)
     {

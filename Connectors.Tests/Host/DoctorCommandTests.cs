@@ -43,6 +43,7 @@ public sealed partial class DoctorCommandTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.Zero, stdout + stderr);
+            Assert.That(stderr, Is.Empty);
             Assert.That(Lines(stdout).Select(l => l[..4]), Is.All.EqualTo("ok  "), stdout);
             Assert.That(stdout, Does.Contain("ok   connector doctor-well/git: exists and is Ready"));
             Assert.That(stdout, Does.Contain("ok   service connectors-system/connectors-proxy-service: exists"));
@@ -79,11 +80,12 @@ public sealed partial class DoctorCommandTests
         // The quickstart's own github Connector offline: nothing listens at its address.
         await ArrangeAsync("doctor-unready", cancellationToken, address: $"http://127.0.0.1:{FreePort.Next()}", ready: false);
 
-        var (code, stdout, _) = await DoctorAsync("doctor-unready", cancellationToken);
+        var (code, stdout, stderr) = await DoctorAsync("doctor-unready", cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1));
+            Assert.That(stderr, Is.EqualTo($"connectors: doctor: 2 of {Lines(stdout).Count} checks failed: connector, proxy; each FAIL line says what to fix\n"), "one line on stderr names the failed steps");
             Assert.That(stdout, Does.Match(@"FAIL connector doctor-unready/git: is not Ready: LivenessReady is False \(ConnectionFailed\): .+; see `kubectl describe connector git -n doctor-unready`"));
             Assert.That(stdout, Does.Contain("ok   rbac "));
             Assert.That(stdout, Does.Contain("FAIL proxy ").And.Contain("the proxy trusts the token but cannot reach the tool (502"));
@@ -254,6 +256,20 @@ public sealed partial class DoctorCommandTests
             Assert.That(code, Is.EqualTo(2));
             Assert.That(stderr, Does.StartWith("connectors: ").And.Contain("Usage:"));
             Assert.That(stdout, Is.Empty);
+        }
+    }
+
+    [TestCase("--target", "not a url?token=s3cret", "connectors: --target: want an absolute http or https URL, e.g. https://git.example.com/group/repo.git")]
+    [TestCase("--proxy-url", "127.0.0.1:8080", "connectors: --proxy-url: want an absolute http or https URL, e.g. http://127.0.0.1:8080")]
+    [CancelAfter(30_000)]
+    public async Task Doctor_BadUrl_NamesTheFlagWithoutRepeatingTheValue(string flag, string value, string firstLine, CancellationToken cancellationToken)
+    {
+        var (code, _, stderr) = await ConnectorsProcess.RunAsync(["doctor", "--service-account", "builder", "--connector", "git", flag, value], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((code, stderr.Split('\n')[0]), Is.EqualTo((2, firstLine)));
+            Assert.That(stderr, Does.Not.Contain("s3cret"));
         }
     }
 

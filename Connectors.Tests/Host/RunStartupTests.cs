@@ -50,7 +50,7 @@ public sealed class RunStartupTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1), stderr);
-            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address http://127.0.0.1:{proxyPort}: address already in use." }));
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address http://127.0.0.1:{proxyPort}: address already in use. Stop what listens there (another connectors run?) or pass another --proxy-listen." }));
             Assert.That(stdout, Does.Not.Contain("kubeconfig:"), "no banner for an instance that did not start");
             Assert.That(await File.ReadAllBytesAsync(kubeconfig, cancellationToken), Is.EqualTo(written), "the running instance's kubeconfig is untouched");
             Assert.That(Directory.GetFiles(directory.Combine(".connectors")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "kubeconfig", $".kubeconfig-{first.Id}", "csi.sock" }));
@@ -73,8 +73,29 @@ public sealed class RunStartupTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1), stderr);
-            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address https://127.0.0.1:{port}: address already in use." }));
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: Failed to bind to address https://127.0.0.1:{port}: address already in use. Stop what listens there (another connectors run?) or pass another --embedded-listen." }));
             Assert.That(File.Exists(directory.Combine("kubeconfig")), Is.False);
+        }
+    }
+
+    [TestCase("proxy")]
+    [TestCase("controller")]
+    [TestCase("csi-node")]
+    [CancelAfter(60_000)]
+    public async Task Run_KubeconfigMissing_ExitsOneWithOneLineAndNoStackTrace(string role, CancellationToken cancellationToken)
+    {
+        using var directory = new TempDirectory();
+        var kubeconfig = directory.Combine("nope");
+
+        var (code, stdout, stderr) = await ConnectorsProcess.RunAsync(
+            ["run", "--role", role, "--kubeconfig", kubeconfig, "--proxy-listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--webhook-listen", "127.0.0.1:0",
+                "--csi-endpoint", "unix://" + directory.Combine("csi.sock"), "--log-format", "text"], cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1), stderr);
+            Assert.That(ErrorLines(stderr), Is.EqualTo(new[] { $"connectors: cannot read kubeconfig {kubeconfig}: no such file (check --kubeconfig or $KUBECONFIG)" }));
+            Assert.That(stderr + stdout, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"));
         }
     }
 

@@ -49,6 +49,27 @@ public sealed class TokenCommandTests
         AssertOneLineFailure(code, output, error, "connectors: malformed kubeconfig " + kubeconfig);
     }
 
+    [TestCase("", "the file is empty")]
+    [TestCase("garbage\n", "not a YAML mapping (a kubeconfig has apiVersion, clusters, users and contexts)")]
+    [TestCase("a: 1\n---\nb: 2\n", "2 YAML documents, want one")]
+    [CancelAfter(20_000)]
+    public async Task InvokeAsync_KubeconfigNotOneMapping_SaysWhatTheFileIs(string text, string reason, CancellationToken cancellationToken)
+    {
+        using var dir = new TempDirectory();
+        var kubeconfig = dir.Write("kubeconfig", text);
+        var (code, output, error) = await RunAsync(cancellationToken, "token", "create", "--kubeconfig", kubeconfig, "--service-account", "default");
+        AssertOneLineFailure(code, output, error, $"connectors: malformed kubeconfig {kubeconfig}: {reason}");
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task InvokeAsync_MissingKubeconfig_SaysNoSuchFileAndWhereItCameFrom(CancellationToken cancellationToken)
+    {
+        using var dir = new TempDirectory();
+        var kubeconfig = System.IO.Path.Combine(dir.Path, "nope");
+        var (code, output, error) = await RunAsync(cancellationToken, "token", "create", "--kubeconfig", kubeconfig, "--service-account", "default");
+        AssertOneLineFailure(code, output, error, $"connectors: cannot read kubeconfig {kubeconfig}: no such file (check --kubeconfig or $KUBECONFIG)");
+    }
+
     [Test, CancelAfter(20_000)]
     public async Task InvokeAsync_UnreachableServer_ExitsOneNamingUrl(CancellationToken cancellationToken)
     {
