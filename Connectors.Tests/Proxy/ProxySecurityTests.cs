@@ -388,4 +388,25 @@ public sealed class ProxySecurityTests
             Assert.That(seen[0].Headers["Via"], Is.EqualTo("1.0 corp-gateway, 1.1 connectors-proxy"));
         }
     }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Reverse_SecretValueWithLineBreak_502AndToolGetsNothing(CancellationToken cancellationToken)
+    {
+        // Tools are shared between tenants: a Secret able to add header lines could split the request and leave a
+        // response (or half a request) on a pooled connection another Connector's requests use next.
+        var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), "/prefix", cancellationToken);
+        await using var _ = proxy;
+        await using var __ = origin;
+        proxy.AddConnector("team", "lab", origin.BaseAddress.ToString().TrimEnd('/') + "/gl", Secrets.Of("lab-pat", Connectors.Modules.Model.SecretTypes.GitLabPatAuth, ("token", "glpat-9\r\nX-Evil: 1")));
+        proxy.Reviews.Grant(User, "team", "lab");
+
+        var response = await RawAsync(proxy.Address, $"GET /namespaces/team/connectors/lab/api/v4/projects HTTP/1.1\nHost: proxy\nAuthorization: Bearer {Token}\n", cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StatusOf(response), Is.EqualTo(502));
+            Assert.That(response, Does.Not.Contain("glpat-9"));
+            Assert.That(origin.Seen, Is.Empty);
+        }
+    }
 }
