@@ -28,7 +28,7 @@ internal static class GeneratorInjector
                 return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: {safe}");
             }
 
-            if (SecretData.BreaksHeader(value))
+            if (HeaderValue.BreaksHeader(value))
             {
                 return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: the rendered value holds a line break or NUL, which cannot go in a header");
             }

@@ -24,7 +24,7 @@ internal sealed class GitLabPatInjector : ICredentialInjector
         }
 
         token = token.Trim();
-        if (SecretData.BreaksHeader(token))
+        if (HeaderValue.BreaksHeader(token))
         {
             return InjectionResult.BreaksHeader(SecretType, "token");
         }

@@ -15,11 +15,4 @@ internal static class SecretData
 
         return secret.StringData is { } text && text.TryGetValue(key, out var value) ? value : null;
     }
-
-    /// <summary>
-    /// Whether a value headed for a request header holds CR, LF or NUL. Headers added without validation are written as
-    /// they are: a line break would end the header and start another (or a second request) of the Secret's choosing on
-    /// a connection that other Connectors of the same tool reuse.
-    /// </summary>
-    public static bool BreaksHeader(string value) => value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
 }

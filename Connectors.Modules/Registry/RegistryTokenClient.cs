@@ -162,7 +162,7 @@ internal sealed partial class RegistryTokenClient(IOptions<RegistryOptions> opti
             return null;
         }
 
-        if (Credentials.SecretData.BreaksHeader(value))
+        if (Model.HeaderValue.BreaksHeader(value))
         {
             // It goes in an Authorization header, which is added without validation.
             error = "the token holds a line break or NUL";
