@@ -117,7 +117,9 @@ internal sealed partial class AdmissionHandler(ControllerCaches caches, PodAdmis
             buffer.Write(chunk, 0, read);
         }
 
-        return JsonNode.Parse(buffer.ToArray());
+        // As deep as the API server stores (a Connector param is any JSON): past System.Text.Json's default of 64 the
+        // review was answered 400, which failurePolicy Ignore turns into an admission without the webhook's checks.
+        return JsonNode.Parse(buffer.ToArray(), documentOptions: Model.ModelJson.DocumentOptions);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string body, string contentType)

@@ -28,6 +28,11 @@ internal static class GeneratorInjector
                 return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: {safe}");
             }
 
+            if (HeaderValue.BreaksHeader(value))
+            {
+                return new(InjectionOutcome.InvalidSecret, $"auth type \"{authType.Name}\" header {header.Name}: the rendered value holds a line break or NUL, which cannot go in a header");
+            }
+
             values.Add((header.Name, value));
         }
 

@@ -24,6 +24,11 @@ internal sealed class GitLabPatInjector : ICredentialInjector
         }
 
         token = token.Trim();
+        if (HeaderValue.BreaksHeader(token))
+        {
+            return InjectionResult.BreaksHeader(SecretType, "token");
+        }
+
         if (IsGitTransport(request.RequestUri))
         {
             var user = SecretData.Read(secret, "username") is { Length: > 0 } name ? name.Trim() : "oauth2";

@@ -25,4 +25,7 @@ public readonly record struct InjectionResult(InjectionOutcome Outcome, string? 
 
     public static InjectionResult MissingKey(string secretType, string key) =>
         new(InjectionOutcome.InvalidSecret, $"Secret of type {secretType} has no \"{key}\" key");
+
+    public static InjectionResult BreaksHeader(string secretType, string key) =>
+        new(InjectionOutcome.InvalidSecret, $"Secret of type {secretType}: \"{key}\" holds a line break or NUL, which cannot go in a header");
 }

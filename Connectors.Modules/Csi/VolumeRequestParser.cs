@@ -16,6 +16,12 @@ internal static class VolumeRequestParser
     public static readonly TimeSpan MinExpiration = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan MaxExpiration = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The most Connectors one volume may name: each costs a SubjectAccessReview on every publish (all at once, and a
+    /// denial is not remembered while kubelet retries), and a pod spec could otherwise list every Connector of the cluster.
+    /// </summary>
+    public const int MaxConnectors = 64;
+
     public static VolumeRequest Parse(NodePublishVolumeRequest request, CsiOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -81,6 +87,12 @@ internal static class VolumeRequestParser
                 if (!result.Contains(reference))
                 {
                     result.Add(reference);
+                }
+
+                // Checked as the list is read: the duplicate check is quadratic, and an attribute may hold a megabyte of names.
+                if (result.Count > MaxConnectors)
+                {
+                    throw Invalid($"{VolumeAttributes.Connectors} names more than {MaxConnectors} connectors, the limit per volume");
                 }
             }
         }

@@ -10,21 +10,21 @@ internal static class KubeJson
     public static KubeList<T> DecodeList<T>(byte[] body)
         where T : class, IKubeObject
     {
-        using var document = JsonDocument.Parse(body);
+        using var document = JsonDocument.Parse(body, ModelJson.DocumentOptions);
         var root = document.RootElement;
         var list = new KubeList<T>
         {
             ApiVersion = root.TryGetProperty("apiVersion", out var apiVersion) ? apiVersion.GetString() : null,
             Kind = root.TryGetProperty("kind", out var kind) ? kind.GetString() : null,
             Metadata = root.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
-                ? meta.Deserialize(ModelJson.TypeInfo<ListMeta>()) ?? new ListMeta()
+                ? meta.Deserialize(ModelJson.ReadTypeInfo<ListMeta>()) ?? new ListMeta()
                 : new ListMeta(),
         };
         if (root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in items.EnumerateArray())
             {
-                list.Items.Add(item.Deserialize(ModelJson.TypeInfo<T>()) ?? throw new JsonException("null item"));
+                list.Items.Add(item.Deserialize(ModelJson.ReadTypeInfo<T>()) ?? throw new JsonException("null item"));
             }
         }
 
@@ -38,17 +38,17 @@ internal static class KubeJson
     {
         try
         {
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(line, ModelJson.DocumentOptions);
             var root = document.RootElement;
             var type = root.GetProperty("type").GetString() ?? string.Empty;
             var obj = root.GetProperty("object");
             if (type == "ERROR")
             {
-                var status = obj.Deserialize(ModelJson.TypeInfo<KubeStatus>());
+                var status = obj.Deserialize(ModelJson.ReadTypeInfo<KubeStatus>());
                 throw new KubeException(KubeResponse.OutcomeOf(status?.Code ?? 500), $"watch {url}: {status?.Message ?? "error event"}");
             }
 
-            return new WatchEvent<T> { Type = type, Object = obj.Deserialize(ModelJson.TypeInfo<T>()) };
+            return new WatchEvent<T> { Type = type, Object = obj.Deserialize(ModelJson.ReadTypeInfo<T>()) };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -60,10 +60,10 @@ internal static class KubeJson
     {
         if (body.Length > 0)
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body, ModelJson.DocumentOptions);
             if (document.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "Status")
             {
-                return document.RootElement.Deserialize(ModelJson.TypeInfo<KubeStatus>()) ?? new KubeStatus();
+                return document.RootElement.Deserialize(ModelJson.ReadTypeInfo<KubeStatus>()) ?? new KubeStatus();
             }
         }
 

@@ -38,6 +38,12 @@ internal sealed class ProbeBuilder(ITemplateRenderer renderer)
                 return (null, error);
             }
 
+            if (HeaderValue.BreaksHeader(value!))
+            {
+                // Sent without validation, a line break would add header lines (or a request) of the Secret's choosing.
+                return (null, $"http.httpHeaders[{header.Name}] renders a value with a line break or NUL, which cannot go in a header");
+            }
+
             headers.Add(new(ProbeUrl.CanonicalHeaderName(header.Name), value!));
         }
 

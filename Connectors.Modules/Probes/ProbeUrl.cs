@@ -32,6 +32,13 @@ internal static class ProbeUrl
             return (null, $"probe scheme \"{scheme}\" is not http or https");
         }
 
+        if (renderedPath.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0 || renderedPath.Contains('\u007f', StringComparison.Ordinal))
+        {
+            // Go's url.Parse refuses them too ("net/url: invalid control character in URL"). Here the path would reach
+            // the request line as written (Verbatim): a line break would end the request and start another.
+            return (null, "the probe path holds a control character, which cannot go in a URL");
+        }
+
         var path = renderedPath.StartsWith('/') ? renderedPath : "/" + renderedPath;
         var text = $"{effectiveScheme}://{authority}{path}";
         return Uri.TryCreate(text, Verbatim, out var url)

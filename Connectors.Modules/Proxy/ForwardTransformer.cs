@@ -13,8 +13,8 @@ namespace Connectors.Modules.Proxy;
 /// What changes between the client's exchange and the tool's, for one request (YARP's <see cref="HttpTransformer"/>):
 /// YARP's base copies the headers minus its hop-by-hop list; this then drops <c>Host</c> (the tool gets its own),
 /// every client credential header and the token header the class names, and the fields the <c>Connection</c> header
-/// lists (RFC 9110 7.6.1, which YARP does not); sets the request URI to the checked raw target verbatim (the path
-/// rule's byte-exact promise); and injects the Connector's credential. On the way back, reverse mode rewrites
+/// lists (RFC 9110 7.6.1, which YARP does not); appends its <c>Via</c> entry (<see cref="ProxyLoop"/>); sets the
+/// request URI to the checked raw target verbatim (the path rule's byte-exact promise); and injects the Connector's credential. On the way back, reverse mode rewrites
 /// <c>Location</c> and <c>Set-Cookie</c> (<see cref="ReverseRewrite"/>). In registry mode (<see cref="RegistryForward"/>)
 /// the registry's <c>Authorization</c> is set instead, a 401 is held back for one more try when allowed, and no
 /// registry challenge (which names its token service) ever reaches the client: a refusal left after that is a 403.
@@ -61,6 +61,9 @@ internal sealed class ForwardTransformer(
                 Remove(proxyRequest, listed.ToString());
             }
         }
+
+        // After the Connection-listed fields are gone, so a client cannot have it removed (ProxyLoop).
+        headers.TryAddWithoutValidation(HeaderNames.Via, ProxyLoop.ViaEntry);
 
         // The URI is the one the path rule checked, built without canonicalization (UpstreamUri): YARP would otherwise
         // rebuild it from the decoded PathString.

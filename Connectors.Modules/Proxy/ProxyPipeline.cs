@@ -64,6 +64,12 @@ internal sealed partial class ProxyPipeline(
             return RefuseAsync(context, null, null, StatusCodes.Status405MethodNotAllowed, $"{context.Request.Method} is not allowed through the proxy", null, cancellationToken);
         }
 
+        if (ProxyLoop.Exceeded(context.Request.Headers.Via))
+        {
+            return RefuseAsync(context, null, null, StatusCodes.Status508LoopDetected,
+                $"forwarding loop: the request has already passed {ProxyLoop.MaxHops} Connectors proxies; a Connector's address must not lead back to the proxy", null, cancellationToken);
+        }
+
         var tunnel = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(TunnelTarget.ItemKey, out var item) == true ? item as TunnelTarget : null;
         var route = RequestRouter.Route(RequestRouter.RawTarget(context), context.Request.Headers.Host.ToString(), context.Request.Scheme, tunnel);
         return route.Kind switch

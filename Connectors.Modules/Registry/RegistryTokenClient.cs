@@ -162,6 +162,13 @@ internal sealed partial class RegistryTokenClient(IOptions<RegistryOptions> opti
             return null;
         }
 
+        if (Model.HeaderValue.BreaksHeader(value))
+        {
+            // It goes in an Authorization header, which is added without validation.
+            error = "the token holds a line break or NUL";
+            return null;
+        }
+
         // Clamped before any date arithmetic: NaN cannot come from JSON, but an infinite or huge number can.
         var lifetime = expiresIn is not { } seconds || !(seconds >= MinimumLifetime.TotalSeconds)
             ? MinimumLifetime

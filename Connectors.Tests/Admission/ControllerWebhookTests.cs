@@ -39,6 +39,25 @@ public sealed class ControllerWebhookTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task Apply_InvalidConnectorWithADeepParam_StillRefused(CancellationToken cancellationToken)
+    {
+        // The AdmissionReview wraps the object two levels deeper: a param nested as deep as the API takes used to make
+        // the webhook answer 400 (not JSON past depth 64), which failurePolicy Ignore turned into an admission.
+        await using var setup = await Setup.StartAsync(cancellationToken);
+        var connector = ModelJson.ToNode(Fixtures.GitConnector("team", "deep", "https://git.example.com"));
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 58)) + "1" + new string('}', 58);
+        connector["spec"]!["auth"] = JsonNode.Parse($$"""{"name":"tokenAuth","params":[{"name":"deep","value":{{deep}}}]}""");
+
+        var (status, body) = await setup.Api.SendAsync(HttpMethod.Post, "apis/connectors.alauda.io/v1alpha1/namespaces/team/connectors", connector.ToJsonString(), cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body.ToJsonString());
+            Assert.That((string?)body["message"], Does.Contain("spec.auth.name \"tokenAuth\" is not declared"));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task Apply_ValidConnector_Admitted(CancellationToken cancellationToken)
     {
         await using var setup = await Setup.StartAsync(cancellationToken);

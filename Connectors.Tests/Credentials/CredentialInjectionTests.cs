@@ -43,6 +43,24 @@ public sealed class CredentialInjectionTests
         }
     }
 
+    [TestCase("glpat-1\r\nX-Evil: 1")]
+    [TestCase("glpat-1\nContent-Length: 5")]
+    [TestCase("glpat-1\0x")]
+    public void Inject_GitLabPatWithLineBreakOrNul_InvalidSecretNothingInjected(string token)
+    {
+        // A line break in a header value would start a header (or a request) of the Secret's choosing on the tool's connection.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://gitlab.example/api/v4/projects");
+
+        var result = Create().Inject(request, Secrets.Of("pat", SecretTypes.GitLabPatAuth, ("token", token)), null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(InjectionOutcome.InvalidSecret));
+            Assert.That(result.Message, Does.Contain("\"token\"").And.Not.Contain("glpat-1"));
+            Assert.That(request.Headers.NonValidated.Contains(GitLabPatInjector.TokenHeader), Is.False);
+        }
+    }
+
     [TestCase("https://gitlab.example/group/repo.git/info/refs?service=git-upload-pack", true)]
     [TestCase("https://gitlab.example/group/repo.git/git-receive-pack", true)]
     [TestCase("https://gitlab.example/group/repo.git/info/lfs/objects/batch", true)]

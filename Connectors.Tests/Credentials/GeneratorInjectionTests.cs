@@ -74,6 +74,24 @@ public sealed class GeneratorInjectionTests
     }
 
     [Test]
+    public void Inject_RenderedValueWithLineBreak_InvalidSecretNothingInjected()
+    {
+        var authType = GitHubPat();
+        authType.Generator!.Headers![0].Value = "token {{ .Secret.StringData.token }}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://github.com/");
+
+        var result = Injection.Inject(request, Opaque("ghp_a\r\nX-Evil: 1"), authType);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(InjectionOutcome.InvalidSecret));
+            Assert.That(result.Message, Does.Contain("Authorization").And.Not.Contain("ghp_a"));
+            Assert.That(request.Headers.NonValidated.Contains("Authorization"), Is.False);
+            Assert.That(request.Headers.NonValidated.Contains("X-Evil"), Is.False);
+        }
+    }
+
+    [Test]
     public void Inject_RegoGenerator_IsUnsupportedWithAClearMessage()
     {
         var authType = new AuthType { Name = "custom", SecretType = "example.com/oauth2", Generator = new AuthGenerator { Rego = "package proxy" } };

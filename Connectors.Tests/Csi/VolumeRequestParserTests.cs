@@ -116,6 +116,25 @@ public sealed class VolumeRequestParserTests
     }
 
     [Test]
+    public void Parse_MoreConnectorsThanTheLimit_IsInvalidArgumentNamingTheLimit()
+    {
+        // Each named Connector costs a SubjectAccessReview per publish (denials are not remembered, and kubelet retries):
+        // a pod spec may list every Connector of the cluster.
+        var atLimit = string.Join(',', Enumerable.Range(0, VolumeRequestParser.MaxConnectors).Select(i => $"c{i}"));
+        var overLimit = atLimit + ",one-more";
+
+        var volume = VolumeRequestParser.Parse(CsiRequests.Publish(Target, ("connectors", atLimit)), new CsiOptions());
+        var error = Assert.Throws<RpcException>(() => VolumeRequestParser.Parse(CsiRequests.Publish(Target, ("connectors", overLimit)), new CsiOptions()));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(volume.Connectors, Has.Count.EqualTo(VolumeRequestParser.MaxConnectors));
+            Assert.That(error!.StatusCode, Is.EqualTo(StatusCode.InvalidArgument));
+            Assert.That(error.Status.Detail, Is.EqualTo($"connectors names more than {VolumeRequestParser.MaxConnectors} connectors, the limit per volume"));
+        }
+    }
+
+    [Test]
     public void Parse_SeveralConnectorsWhenDisabled_IsInvalidArgument()
     {
         var request = CsiRequests.Publish(Target, ("connectors", "a,b"));

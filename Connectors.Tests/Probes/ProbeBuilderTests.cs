@@ -72,6 +72,23 @@ public sealed class ProbeBuilderTests
         }
     }
 
+    [TestCase("glpat-1\r\nX-Evil: 1")]
+    [TestCase("glpat-1\nX-Evil: 1")]
+    [TestCase("glpat-1\0")]
+    public void Build_HeaderRendersLineBreakOrNul_ErrorWithoutTheValueAndNoRequest(string token)
+    {
+        var spec = new HttpProbeSpec { Path = "/api", HttpHeaders = [new HttpHeaderSpec { Name = "private-token", Value = "{{ .Secret.StringData.token }}" }] };
+        var secret = new Secret { Metadata = new ObjectMeta { Name = "t" }, StringData = new() { ["token"] = token } };
+
+        var (request, error) = Builder.Build(spec, Fixtures.GitConnector("team", "gl", "https://gitlab.example.com"), secret);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(request, Is.Null);
+            Assert.That(error, Does.Contain("http.httpHeaders[private-token]").And.Contain("line break").And.Not.Contain("glpat-1"));
+        }
+    }
+
     [Test]
     public void Build_UnsupportedMethod_Error()
     {

@@ -24,6 +24,23 @@ public sealed class ProbeUrlTests
         Assert.That(error, Is.EqualTo("connector address \"git.example.com\" is not an absolute URL"));
     }
 
+    [TestCase("/r.git HTTP/1.1\r\nX-Evil: 1\r\n\r\nGET /smuggled")]
+    [TestCase("/r.git\nX-Evil: 1")]
+    [TestCase("/r.git\0")]
+    [TestCase("/r.git\u007f")]
+    public void Compose_PathWithControlCharacter_ErrorWithoutThePath(string path)
+    {
+        // The URL is built verbatim and its path written to the request line as it is: a line break there ends the
+        // request and starts another on a connection the probes of other Connectors of the same tool reuse.
+        var (url, error) = ProbeUrl.Compose("http://git.example.com", null, null, path);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(url, Is.Null);
+            Assert.That(error, Does.Contain("control character").And.Not.Contain("r.git"));
+        }
+    }
+
     [TestCase("authorization", "Authorization")]
     [TestCase("x-api-KEY", "X-Api-Key")]
     [TestCase("PRIVATE-TOKEN", "Private-Token")]

@@ -348,4 +348,65 @@ public sealed class ProxySecurityTests
 
         return true;
     }
+
+    [Test, CancelAfter(30_000)]
+    public async Task Reverse_ConnectorAddressLeadsBackToTheProxy_508AfterBoundedHops(CancellationToken cancellationToken)
+    {
+        // A tenant's Connector whose address is the proxy's own path form, with a Secret holding a token the proxy accepts
+        // for that Connector: without a hop limit each pass forwards to the proxy again, one new connection per pass.
+        var proxy = await ProxyHarness.StartAsync(cancellationToken);
+        await using var _ = proxy;
+        proxy.AddConnector("team", "loop", proxy.Address.ToString().TrimEnd('/') + "/namespaces/team/connectors/loop", Secrets.Bearer("loop-token", Token));
+        proxy.Reviews.AddToken(Token, User);
+        proxy.Reviews.Grant(User, "team", "loop");
+
+        var response = await RawAsync(proxy.Address, $"GET /namespaces/team/connectors/loop/api HTTP/1.1\nHost: proxy\nAuthorization: Bearer {Token}\n", cancellationToken);
+
+        var passes = proxy.Logs.Split('\n').Count(line => line.Contains("\"Connector\":\"team/loop\"", StringComparison.Ordinal) && line.Contains("6001", StringComparison.Ordinal));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StatusOf(response), Is.EqualTo(508));
+            Assert.That(response, Does.Contain("loop"));
+            Assert.That(passes, Is.InRange(2, 4));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Reverse_Forwarded_UpstreamSeesOneViaEntryAppended(CancellationToken cancellationToken)
+    {
+        var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), "/prefix", cancellationToken);
+        await using var _ = proxy;
+        await using var __ = origin;
+
+        var response = await RawAsync(proxy.Address, $"GET /namespaces/team/connectors/git/x HTTP/1.1\nHost: proxy\nVia: 1.0 corp-gateway\nAuthorization: Bearer {Token}\n", cancellationToken);
+
+        var seen = origin.Seen.ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StatusOf(response), Is.EqualTo(200));
+            Assert.That(seen, Has.Length.EqualTo(1));
+            Assert.That(seen[0].Headers["Via"], Is.EqualTo("1.0 corp-gateway, 1.1 connectors-proxy"));
+        }
+    }
+
+    [Test, CancelAfter(20_000)]
+    public async Task Reverse_SecretValueWithLineBreak_502AndToolGetsNothing(CancellationToken cancellationToken)
+    {
+        // Tools are shared between tenants: a Secret able to add header lines could split the request and leave a
+        // response (or half a request) on a pooled connection another Connector's requests use next.
+        var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), "/prefix", cancellationToken);
+        await using var _ = proxy;
+        await using var __ = origin;
+        proxy.AddConnector("team", "lab", origin.BaseAddress.ToString().TrimEnd('/') + "/gl", Secrets.Of("lab-pat", Connectors.Modules.Model.SecretTypes.GitLabPatAuth, ("token", "glpat-9\r\nX-Evil: 1")));
+        proxy.Reviews.Grant(User, "team", "lab");
+
+        var response = await RawAsync(proxy.Address, $"GET /namespaces/team/connectors/lab/api/v4/projects HTTP/1.1\nHost: proxy\nAuthorization: Bearer {Token}\n", cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StatusOf(response), Is.EqualTo(502));
+            Assert.That(response, Does.Not.Contain("glpat-9"));
+            Assert.That(origin.Seen, Is.Empty);
+        }
+    }
 }

@@ -53,6 +53,9 @@ public sealed class RegistryTokenClientTests
     [TestCase("[]")]
     [TestCase("{\"expires_in\":60}")]
     [TestCase("{\"token\":\"\"}")]
+    [TestCase("{\"token\":\"t1\\r\\nX-Evil: 1\"}")]
+    [TestCase("{\"access_token\":\"a1\\n\"}")]
+    [TestCase("{\"token\":\"t1\\u0000\"}")]
     public void Parse_NoUsableToken_Error(string json)
     {
         var parsed = RegistryTokenClient.Parse(Encoding.UTF8.GetBytes(json), Now, TimeSpan.Zero, out var error);

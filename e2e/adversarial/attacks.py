@@ -15,6 +15,8 @@ The spec the attacks hold the proxy, the controller's probes and the CSI driver 
 12 CR/LF injection refused                    13 oversized heads refused, slow heads cut off
 14 Upgrade without token: 401                 15 probes never follow a redirect with the credential
 16 CSI targets: no symlinks, nothing left mounted   17 no credential in logs, metrics, events, status, answers
+18 a tenant's Connector that leads back to the proxy: 508 after a few passes, never an endless loop
+19 CR, LF or NUL in a Secret value or a probe path: never on the wire (no split header or request)
 """
 import base64
 import json
@@ -784,6 +786,103 @@ def probe_redirect(c, name, probe_path):
 
 attack("gitlab auth probe redirected to a foreign origin: no PAT there, not AuthReady")(lambda c: probe_redirect(c, "lab", "/api/v4/user"))
 attack("git auth probe redirected to a foreign origin: no Basic there, not AuthReady")(lambda c: probe_redirect(c, "gitredir", "/info/refs"))
+
+
+# ============================================================ 15b. tenant objects: loops, values that break a header
+def apply(text):
+    path = os.path.join(ctx.tmp, f"apply-{secrets.token_hex(4)}.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    ctx.kubectl_run("apply", "-f", path)
+
+
+def tenant_connector(name, cls, auth, address, secret_type, data, params=""):
+    """A Connector and its Secret as a tenant may write them, usable by team/builder."""
+    apply(f"""apiVersion: v1
+kind: Secret
+metadata: {{name: {name}-secret, namespace: team}}
+type: {secret_type}
+data: {{{", ".join(f"{k}: {b64(v)}" for k, v in data.items())}}}
+---
+apiVersion: connectors.alauda.io/v1alpha1
+kind: Connector
+metadata: {{name: {name}, namespace: team}}
+spec:
+  connectorClassName: {cls}
+  address: {address}
+  auth: {{name: {auth}, secretRef: {{name: {name}-secret}}{params}}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: use-{name}, namespace: team}}
+rules: [{{apiGroups: [connectors.alauda.io], resources: [connectors], resourceNames: [{name}], verbs: [get]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: use-{name}, namespace: team}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: use-{name}}}
+subjects: [{{kind: ServiceAccount, name: builder, namespace: team}}]
+""")
+
+
+def served(target, want=None, bound=10.0):
+    """The first answer that is not a 404 (the proxy has not seen the Connector yet) within `bound` s."""
+    deadline = time.time() + bound
+    while True:
+        r = request(ctx, "GET", target, [bearer()], timeout=8)
+        if r.status != 404 or time.time() > deadline:
+            return r
+        time.sleep(0.2)
+
+
+def log_lines(connector):
+    with open(ctx.cfg["log"], encoding="utf-8", errors="replace") as f:
+        return [line for line in f if f'"Connector":"{connector}"' in line and '"Id":6001' in line]
+
+
+@attack("Connector whose address is the proxy itself, its Secret an accepted token: 508 after a few passes, no endless loop")
+def _(c):
+    address = f"http://127.0.0.1:{ctx.proxy}/namespaces/team/connectors/loop"
+    tenant_connector("loop", "k8s", "bearerTokenAuth", address, "connectors.cpaas.io/bearer-token", {"token": ctx.mint("builder")})
+    r = served("/namespaces/team/connectors/loop/api")
+    c.refused(r, 508)
+    time.sleep(0.5)
+    passes = len(log_lines("team/loop"))
+    c.that(passes <= 4, f"{passes} proxy passes for one request (want at most 4)")
+
+
+def split_upstream(evil, marker):
+    """Whatever reached any origin with the attack's own header line or smuggled request-target."""
+    return [e for e in origins.since(0, probes=True, settle=0.2) if ["X-Evil", evil] in [list(h) for h in e["headers"]] or marker in e["target"]]
+
+
+@attack("GitLab PAT with CR LF in its Secret: 502, no header line or request of the Secret's reaches the tool")
+def _(c):
+    pat = f"glpat-{secrets.token_hex(8)}"
+    ctx.credentials["crlf PAT"] = pat
+    tenant_connector("crlfpat", "gitlab", "patAuth", f"http://127.0.0.1:{ctx.tool}/gl", "connectors.cpaas.io/gitlab-pat-auth",
+                     {"token": f"{pat}\r\nX-Evil: pat\r\nContent-Length: 5"})
+    r = served("/namespaces/team/connectors/crlfpat/api/v4/projects")
+    c.refused(r, 502)
+    c.nothing_upstream(upstream())
+    time.sleep(1.0)  # the controller's probes of the new Connector
+    bad = split_upstream("pat", "/smuggled-pat")
+    c.that(not bad, f"the tool received a split header: {show(ctx, bad)}")
+
+
+@attack("Connector param with CR LF (repository): the controller's probe is not split, the Connector is not Ready")
+def _(c):
+    tenant_connector("crlfpath", "git", "basicAuth", f"http://127.0.0.1:{ctx.tool}/p", "kubernetes.io/basic-auth",
+                     {"username": "u", "password": f"pw-{secrets.token_hex(8)}"},
+                     params=', params: [{name: repository, value: "r.git HTTP/1.1\\r\\nX-Evil: path\\r\\n\\r\\nGET /smuggled"}]')
+    deadline = time.time() + 15
+    while time.time() < deadline and not condition("crlfpath", "AuthReady"):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    bad = split_upstream("path", "/smuggled")
+    c.that(not bad, f"the probe was split: {show(ctx, bad)}")
+    ready = condition("crlfpath", "Ready")
+    c.that(ready != "True", f"Ready={ready!r} with a probe path that cannot be sent")
 
 
 # ============================================================ 16. CSI targets
