@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Connectors.Modules.Model;
 
 namespace Connectors.Modules.Controller;
@@ -18,8 +19,17 @@ internal static class ConnectorValidator
         ValidateAuth(spec, connectorClass, problems);
         ValidateParams("spec.params", spec.Params, connectorClass.Spec.Params, problems);
         ValidateExtensions(spec, connectorClass.Spec.AddressExtensions ?? [], problems);
+        ValidateDepth("spec.params", spec.Params, problems);
+        ValidateDepth("spec.auth.params", spec.Auth?.Params, problems);
+        ValidateDepth("spec.addressExtensions", spec.AddressExtensions, problems);
         return problems;
     }
+
+    /// <summary>
+    /// How deep a param value may nest: the API server stores any depth, but the Connector is serialized again (template
+    /// data, at System.Text.Json's 64 levels) with about 8 levels around each value.
+    /// </summary>
+    public const int MaxValueDepth = 48;
 
     /// <summary>Whether <paramref name="value"/> is an absolute <c>http</c> or <c>https</c> URL with a host.</summary>
     public static bool IsHttpUrl(string? value) =>
@@ -74,6 +84,57 @@ internal static class ConnectorValidator
                 problems.Add($"{field} \"{param.Name}\" is required by the connectorclass");
             }
         }
+    }
+
+    private static void ValidateDepth(string field, List<NamedValue>? given, List<string> problems)
+    {
+        foreach (var param in given ?? [])
+        {
+            if (DepthOf(param.Value) > MaxValueDepth)
+            {
+                problems.Add($"{field} \"{param.Name}\" nests arrays and objects more than {MaxValueDepth} levels deep");
+            }
+        }
+    }
+
+    /// <summary>The nesting depth of <paramref name="value"/> (a scalar is 0), walked without recursion.</summary>
+    private static int DepthOf(JsonNode? value)
+    {
+        var deepest = 0;
+        var pending = new Stack<(JsonNode Node, int Depth)>();
+        if (value is not null)
+        {
+            pending.Push((value, 0));
+        }
+
+        while (pending.Count > 0)
+        {
+            var (node, depth) = pending.Pop();
+            IEnumerable<JsonNode?> children = node switch
+            {
+                JsonObject o => o.Select(p => p.Value),
+                JsonArray a => a,
+                _ => [],
+            };
+            if (node is JsonObject or JsonArray)
+            {
+                deepest = Math.Max(deepest, depth + 1);
+                if (deepest > MaxValueDepth)
+                {
+                    return deepest;
+                }
+            }
+
+            foreach (var child in children)
+            {
+                if (child is not null)
+                {
+                    pending.Push((child, depth + 1));
+                }
+            }
+        }
+
+        return deepest;
     }
 
     private static void ValidateExtensions(ConnectorSpec spec, List<ParamSpec> declared, List<string> problems)

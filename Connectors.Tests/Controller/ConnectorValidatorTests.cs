@@ -25,6 +25,36 @@ public sealed class ConnectorValidatorTests
     }
 
     [Test]
+    public void Validate_ParamNestedBeyondTheLimit_ReportedAndTheLimitItselfStillRenders()
+    {
+        // The API server stores any depth; the Connector is serialized again for its templates at 64 levels.
+        static JsonNode Nested(int depth)
+        {
+            JsonNode node = JsonValue.Create("x");
+            for (var i = 0; i < depth; i++)
+            {
+                node = i % 2 == 0 ? new JsonObject { ["a"] = node } : new JsonArray(node);
+            }
+
+            return node;
+        }
+
+        var atLimit = Fixtures.GitConnector("ns", "c", "https://git.example.com");
+        atLimit.Spec.Auth!.Params!.Add(new NamedValue { Name = "deep", Value = Nested(ConnectorValidator.MaxValueDepth) });
+        var beyond = Fixtures.GitConnector("ns", "c", "https://git.example.com");
+        beyond.Spec.Params = [new NamedValue { Name = "deep", Value = Nested(5000) }];
+        var builder = new Connectors.Modules.Probes.ProbeBuilder(new Connectors.Modules.Templates.TemplateEngine());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ConnectorValidator.Validate(atLimit, Fixtures.GitClass()), Is.Empty);
+            Assert.That(() => builder.Build(new HttpProbeSpec { Path = "/" }, atLimit, null), Throws.Nothing, "the limit leaves room for the envelope");
+            Assert.That(ConnectorValidator.Validate(beyond, Fixtures.GitClass()),
+                Is.EqualTo(new List<string> { $"spec.params \"deep\" nests arrays and objects more than {ConnectorValidator.MaxValueDepth} levels deep" }));
+        }
+    }
+
+    [Test]
     public void Validate_MissingAuthProbeParam_NamesIt()
     {
         var connector = Fixtures.GitConnector("ns", "c", "https://git.example.com");
