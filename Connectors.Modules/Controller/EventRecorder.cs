@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Connectors.Modules.Controller;
 
 /// <summary>
-/// Records core/v1 Events on Connectors and ConnectorClasses when a condition changes status, so
+/// Records core/v1 Events on Connectors and ConnectorClasses when a condition changes status (or a False one its
+/// reason or message), so
 /// <c>kubectl describe</c> shows the history. An Event identical to one recorded before (same object, type, reason
 /// and message) is counted on that Event (<c>count</c>, <c>lastTimestamp</c>) instead of added again, as client-go's
 /// correlator does, so a flapping tool shows <c>x12 over 1h</c> rather than a wall of lines. Best effort: a failed
@@ -21,13 +22,20 @@ internal sealed partial class EventRecorder(KubeClient client, TimeProvider time
     private readonly Dictionary<string, Recorded> _recorded = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>One Event per condition whose status changed (first appearance counts only when not True).</summary>
+    /// <summary>
+    /// One Event per condition whose status changed (first appearance counts only when False), and per False condition
+    /// whose reason or message changed (a 401 that became a 404: <c>describe</c> would otherwise show the old one).
+    /// </summary>
     public async Task RecordChangesAsync(IKubeObject subject, IReadOnlyList<Condition>? before, IReadOnlyList<Condition> after, CancellationToken cancellationToken)
     {
         foreach (var condition in after)
         {
             var previous = before?.FirstOrDefault(c => c.Type == condition.Type);
-            if (previous?.Status == condition.Status || (previous is null && condition.Status != ConditionStatus.False))
+            var changed = previous is null
+                ? condition.Status == ConditionStatus.False
+                : previous.Status != condition.Status
+                    || (condition.Status == ConditionStatus.False && (previous.Reason != condition.Reason || previous.Message != condition.Message));
+            if (!changed)
             {
                 continue;
             }
