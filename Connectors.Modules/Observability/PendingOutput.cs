@@ -17,6 +17,9 @@ internal sealed class PendingOutput : Stream
 
     public override long Length => _length;
 
+    /// <summary>The size of the array the bytes are written into.</summary>
+    public int Capacity => _bytes.Length;
+
     public override long Position
     {
         get => _length;

@@ -24,6 +24,9 @@ internal sealed class StderrSink : ILogEventSink, ILogLineSink, IDisposable
     /// <summary>Bytes waiting that make the logging thread itself wait for the output.</summary>
     internal const int BlockAt = 4 * 1024 * 1024;
 
+    /// <summary>The largest buffer kept for the next batch: one grown by a burst goes back to the allocator.</summary>
+    internal const int KeepAtMost = 4 * FlushAt;
+
     private readonly Lock _gate = new();
     private readonly Lock _outputGate = new();
     private readonly ITextFormatter _formatter;
@@ -31,7 +34,7 @@ internal sealed class StderrSink : ILogEventSink, ILogLineSink, IDisposable
     private readonly PendingOutput _pending = new();
     private readonly StreamWriter _writer;
     private readonly ITimer _timer;
-    private byte[] _spare = new byte[64 * 1024];
+    private byte[] _spare = new byte[FlushAt];
     private bool _timerArmed;
     private bool _flushQueued;
     private bool _disposed;
@@ -174,7 +177,22 @@ internal sealed class StderrSink : ILogEventSink, ILogLineSink, IDisposable
                 // stderr is gone (closed pipe): logging must never take the process down.
             }
 
-            _spare = bytes;
+            _spare = bytes.Length > KeepAtMost ? new byte[FlushAt] : bytes;
+        }
+    }
+
+    /// <summary>The bytes the two buffers hold on to (tests: a burst's buffer is not kept).</summary>
+    internal long RetainedBytes
+    {
+        get
+        {
+            lock (_outputGate)
+            {
+                lock (_gate)
+                {
+                    return _spare.Length + _pending.Capacity;
+                }
+            }
         }
     }
 }

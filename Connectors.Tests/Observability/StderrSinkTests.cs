@@ -48,6 +48,24 @@ public sealed class StderrSinkTests
     }
 
     [Test]
+    public void WriteOut_AfterABurst_TheGrownBufferIsNotKept()
+    {
+        // A burst (a 2 MiB line here; a flood of lines while stderr is slow) grows the buffer; idle memory must not keep it.
+        var output = new MemoryStream();
+        using var sink = new StderrSink(Formatter, output, new FakeTimeProvider());
+
+        sink.WriteLine(new string('x', 2 * 1024 * 1024));
+        sink.Emit(Event(LogEventLevel.Warning, "written at once"));
+        sink.Emit(Event(LogEventLevel.Warning, "and again"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(output.Length, Is.GreaterThan(2 * 1024 * 1024));
+            Assert.That(sink.RetainedBytes, Is.LessThanOrEqualTo(2 * StderrSink.KeepAtMost));
+        }
+    }
+
+    [Test]
     public void Dispose_PendingLines_AreWrittenAndLaterEventsIgnored()
     {
         var output = new MemoryStream();
