@@ -46,11 +46,11 @@ internal sealed class ProxyAccess(IConnectorDirectory directory, AccessReviewer 
             first ??= connector;
             if (matches(ConnectorAddresses.Of(connector)))
             {
-                return await AuthorizeAsync(key, connector, connector, connectorClass, credential.Token.AsMemory(), AccessReviewer.Hash(credential.Token), cancellationToken);
+                return await AuthorizeAsync(key, connector, connector, connectorClass, credential.Token.AsMemory(), credential.TokenHash, cancellationToken);
             }
         }
 
-        return await AuthorizeAsync(credential.Connectors[0], first!, null, null, credential.Token.AsMemory(), AccessReviewer.Hash(credential.Token), cancellationToken);
+        return await AuthorizeAsync(credential.Connectors[0], first!, null, null, credential.Token.AsMemory(), credential.TokenHash, cancellationToken);
     }
 
     /// <summary>
