@@ -1,4 +1,3 @@
-using System.Globalization;
 using Connectors.Modules.Controller;
 using Connectors.Modules.Kube;
 using Connectors.Modules.Observability;
@@ -38,7 +37,7 @@ public static class AdmissionServiceCollectionExtensions
         return services;
     }
 
-    /// <exception cref="FormatException">A duration is malformed; the message names the key.</exception>
+    /// <exception cref="FormatException">A duration or number is malformed; the message names the key.</exception>
     private static void Bind(IConfiguration configuration, AdmissionOptions options)
     {
         var section = configuration.GetSection(AdmissionOptions.SectionName);
@@ -47,45 +46,10 @@ public static class AdmissionServiceCollectionExtensions
         options.ServiceName = section["ServiceName"] is { Length: > 0 } service ? service : options.ServiceName;
         options.ConfigurationName = section["ConfigurationName"] is { Length: > 0 } name ? name : options.ConfigurationName;
         options.ProxyExposure = section["ProxyExposure"] is { Length: > 0 } exposure ? exposure : options.ProxyExposure;
-        options.PullTokenLifetime = Duration(section, "PullTokenLifetime") ?? options.PullTokenLifetime;
-        options.CertificateValidity = Duration(section, "CertificateValidity") ?? options.CertificateValidity;
-        options.CheckInterval = Duration(section, "CheckInterval") ?? options.CheckInterval;
-        options.AccessReviewQps = Number(section, "AccessReviewQps", double.Parse) ?? options.AccessReviewQps;
-        options.AccessReviewBurst = Number(section, "AccessReviewBurst", int.Parse) ?? options.AccessReviewBurst;
-    }
-
-    private static T? Number<T>(IConfigurationSection section, string key, Func<string, IFormatProvider, T> parse)
-        where T : struct
-    {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        try
-        {
-            return parse(text, CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new FormatException($"{AdmissionOptions.SectionName}:{key}: \"{text}\" is not a number", e);
-        }
-    }
-
-    private static TimeSpan? Duration(IConfigurationSection section, string key)
-    {
-        if (section[key] is not { Length: > 0 } text)
-        {
-            return null;
-        }
-
-        try
-        {
-            return KubeOptionsBinder.ParseDuration(text);
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException($"{AdmissionOptions.SectionName}:{key}: \"{text}\" is not valid ({e.Message})", e);
-        }
+        options.PullTokenLifetime = KubeOptionsBinder.Duration(section, "PullTokenLifetime") ?? options.PullTokenLifetime;
+        options.CertificateValidity = KubeOptionsBinder.Duration(section, "CertificateValidity") ?? options.CertificateValidity;
+        options.CheckInterval = KubeOptionsBinder.Duration(section, "CheckInterval") ?? options.CheckInterval;
+        options.AccessReviewQps = KubeOptionsBinder.Number(section, "AccessReviewQps", double.Parse) ?? options.AccessReviewQps;
+        options.AccessReviewBurst = KubeOptionsBinder.Number(section, "AccessReviewBurst", int.Parse) ?? options.AccessReviewBurst;
     }
 }

@@ -81,7 +81,9 @@ internal static class KubeOptionsBinder
 
     private static string? Text(IConfiguration section, string key) => section[key] is { Length: > 0 } value ? value.Trim() : null;
 
-    private static T? Number<T>(IConfigurationSection section, string key, Func<string, IFormatProvider, T> parse)
+    /// <summary>A number of the section (invariant culture); null when absent.</summary>
+    /// <exception cref="FormatException">Not such a number; the message names the key and the value.</exception>
+    internal static T? Number<T>(IConfigurationSection section, string key, Func<string, IFormatProvider, T> parse)
         where T : struct
     {
         if (Text(section, key) is not { } text)
@@ -99,7 +101,9 @@ internal static class KubeOptionsBinder
         }
     }
 
-    private static TimeSpan? Duration(IConfigurationSection section, string key)
+    /// <summary>A duration of the section (<see cref="ParseDuration"/>); null when absent.</summary>
+    /// <exception cref="FormatException">Not a duration; the message names the key.</exception>
+    internal static TimeSpan? Duration(IConfigurationSection section, string key)
     {
         if (Text(section, key) is not { } text)
         {
