@@ -389,15 +389,17 @@ public sealed class ProxySecurityTests
         }
     }
 
-    [Test, CancelAfter(20_000)]
-    public async Task Reverse_SecretValueWithLineBreak_502AndToolGetsNothing(CancellationToken cancellationToken)
+    [TestCase(Connectors.Modules.Model.SecretTypes.GitLabPatAuth)]
+    [TestCase(Connectors.Modules.Model.SecretTypes.BearerToken)]
+    [CancelAfter(20_000)]
+    public async Task Reverse_SecretValueWithLineBreak_502AndToolGetsNothing(string secretType, CancellationToken cancellationToken)
     {
         // Tools are shared between tenants: a Secret able to add header lines could split the request and leave a
         // response (or half a request) on a pooled connection another Connector's requests use next.
         var (proxy, origin) = await StartAsync(ctx => ctx.Response.WriteAsync("ok", ctx.RequestAborted), "/prefix", cancellationToken);
         await using var _ = proxy;
         await using var __ = origin;
-        proxy.AddConnector("team", "lab", origin.BaseAddress.ToString().TrimEnd('/') + "/gl", Secrets.Of("lab-pat", Connectors.Modules.Model.SecretTypes.GitLabPatAuth, ("token", "glpat-9\r\nX-Evil: 1")));
+        proxy.AddConnector("team", "lab", origin.BaseAddress.ToString().TrimEnd('/') + "/gl", Secrets.Of("lab-pat", secretType, ("token", "glpat-9\r\nX-Evil: 1")));
         proxy.Reviews.Grant(User, "team", "lab");
 
         var response = await RawAsync(proxy.Address, $"GET /namespaces/team/connectors/lab/api/v4/projects HTTP/1.1\nHost: proxy\nAuthorization: Bearer {Token}\n", cancellationToken);
